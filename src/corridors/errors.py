@@ -1,0 +1,72 @@
+"""One exception family for the package: every message names what is wrong and where."""
+
+from __future__ import annotations
+
+
+class CorridorsError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class DataError(CorridorsError):
+    """A data file holds a bad value; the message names file, row and field."""
+
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 field: str | None = None, value: object = None) -> None:
+        self.file, self.row, self.field, self.value = file, row, field, value
+        where = []
+        if file:
+            where.append(str(file))
+        if row is not None:
+            where.append(f"row {row}")
+        if field:
+            where.append(f"field '{field}'")
+        prefix = ", ".join(where)
+        shown = f" (value: {value!r})" if value is not None else ""
+        super().__init__(f"{prefix}: {message}{shown}" if prefix else f"{message}{shown}")
+
+
+class PlaceError(CorridorsError):
+    """A place name that cannot be resolved to exactly one point."""
+
+
+class PlaceNotFound(PlaceError):
+    """No place in the gazetteer carries this name."""
+
+
+class AmbiguousPlace(PlaceError):
+    """Several places carry this name and nothing qualifies which one is meant."""
+
+    def __init__(self, name: str, candidates: list[str]) -> None:
+        self.name, self.candidates = name, candidates
+        super().__init__(
+            f"place '{name}' is ambiguous: {len(candidates)} candidates: " + "; ".join(candidates)
+            + ". Qualify it with the county or province."
+        )
+
+
+class PlanParseError(CorridorsError):
+    """The plan text does not contain what the parser expects."""
+
+
+class CoverageError(CorridorsError):
+    """The catalog and the plan text disagree."""
+
+
+class GeometryError(CorridorsError):
+    """A geometry is invalid, outside the region or of the wrong type."""
+
+
+class StoreError(CorridorsError):
+    """A progress event is refused; nothing was written."""
+
+
+class SnapshotError(CorridorsError):
+    """A snapshot cannot be written; no partial bundle is left behind."""
+
+
+class DataErrors(CorridorsError):
+    """Every problem found in one load, so a user can fix them all at once; nothing was loaded."""
+
+    def __init__(self, errors: list[DataError]) -> None:
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem(s) in the data:\n" + "\n".join(f"  - {e}" for e in errors))

