@@ -191,3 +191,28 @@ def corridor_counts(table: pd.DataFrame, target: int, modes: tuple[str, ...] = T
     return {"target": target, "total": int(len(t)), "by_status": by_status, "by_mode": by_mode,
             "by_neighbour": dict(sorted(neighbours.items())),
             "completed_share": by_status["completed"] / target if target else None}
+
+
+def filter_projects(table: pd.DataFrame, *, modes: list[str] | None = None, statuses: list[str] | None = None,
+                    neighbours: list[str] | None = None, departments: list[str] | None = None,
+                    query: str = "") -> pd.DataFrame:
+    """The rows matching every given filter; an empty or None filter lets everything through.
+
+    neighbours are full Chinese province names; a project matches when it enters any of them.
+    query matches ids, names in either language, places and plan wording, case-insensitively.
+    """
+    keep = pd.Series(True, index=table.index)
+    if modes:
+        keep &= table["mode"].isin(modes)
+    if statuses:
+        keep &= table.status.isin(statuses)
+    if neighbours:
+        keep &= table.neighbours_entered.map(lambda ns: any(n in ns for n in neighbours))
+    if departments:
+        keep &= table.lead_department.isin(departments)
+    q = query.strip().lower()
+    if q:
+        text = (table.id + " " + table.name_zh + " " + table.name_en + " " + table.places.fillna("") + " "
+                + table.plan_name).str.lower()
+        keep &= text.str.contains(q, regex=False)
+    return table[keep]

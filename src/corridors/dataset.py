@@ -29,6 +29,7 @@ class Dataset:
     target: plan.Target
     events: pd.DataFrame
     timeline: pd.DataFrame
+    section_timeline: pd.DataFrame
 
     def table(self, as_of: date, scope: str = "pan-prd") -> pd.DataFrame:
         """The project table on a date, with corridor verdicts for a scope."""
@@ -39,7 +40,17 @@ class Dataset:
         """The same dataset with more events (e.g. recorded in the progress store) folded into the history."""
         events = pd.concat([self.events, extra], ignore_index=True)
         tl = status.timeline(self.catalog.projects, self.catalog.sections, events)
-        return Dataset(**{**self.__dict__, "events": events, "timeline": tl})
+        stl = status.section_timeline(self.catalog.sections, events)
+        return Dataset(**{**self.__dict__, "events": events, "timeline": tl, "section_timeline": stl})
+
+    def section_statuses(self, as_of: date) -> dict[tuple[str, str], str]:
+        """(project, section) → status on a date."""
+        return status.sections_on(self.section_timeline, as_of)
+
+    def section_names(self, lang: str) -> dict[tuple[str, str], str]:
+        """(project, section) → the section's name in a language."""
+        s = self.catalog.sections
+        return dict(zip(zip(s.project_id, s.section), s.name_zh if lang == "zh" else s.name_en))
 
 
 def load(geodata: Path | None = None, *, today: date | None = None) -> Dataset:
@@ -60,4 +71,5 @@ def load(geodata: Path | None = None, *, today: date | None = None) -> Dataset:
     events = pd.concat([status.plan_events(cat.projects, plan_date), cat.events.drop(columns="row")],
                        ignore_index=True)
     tl = status.timeline(cat.projects, cat.sections, events)
-    return Dataset(cat, bnd, resolved, lines, sections, traces, items, plan_date, plan.target(text), events, tl)
+    stl = status.section_timeline(cat.sections, events)
+    return Dataset(cat, bnd, resolved, lines, sections, traces, items, plan_date, plan.target(text), events, tl, stl)

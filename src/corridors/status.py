@@ -118,6 +118,28 @@ def last_evidence(events: pd.DataFrame, as_of: date) -> pd.Series:
     return ev.groupby("project_id")["last"].max()
 
 
+def section_timeline(sections: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Each line section's status from each date on where it may change (for drawing sections)."""
+    ev = _active(dated(events))
+    rows = []
+    for sec in sections[sections.role == "line"].itertuples():
+        mine = ev[(ev.project_id == sec.project_id) & ev.section.isin([sec.section, WHOLE_PROJECT])]
+        last = None
+        for day in sorted(set(mine["last"])):
+            state = section_status(mine, sec.project_id, sec.section, day)
+            if state != last:
+                rows.append({"project_id": sec.project_id, "section": sec.section, "from": day, "status": state})
+                last = state
+    return pd.DataFrame(rows, columns=["project_id", "section", "from", "status"])
+
+
+def sections_on(section_timeline_: pd.DataFrame, as_of: date) -> dict[tuple[str, str], str]:
+    """(project, section) → status on a date, for sections that have one."""
+    t = section_timeline_[section_timeline_["from"] <= as_of]
+    latest = t.groupby(["project_id", "section"]).tail(1)
+    return {(p, s): st for p, s, st in zip(latest.project_id, latest.section, latest.status)}
+
+
 def status_on(timeline_: pd.DataFrame, project_ids: list[str], as_of: date) -> pd.DataFrame:
     """Per project: its status on a date (None before its first event)."""
     t = timeline_[timeline_["from"] <= as_of]
@@ -147,3 +169,18 @@ def history_problems(events: pd.DataFrame) -> list[str]:
                     problems.append(f"{pid}/{section}: opened or completed on {row.date} before construction "
                                     f"started ({start.date.iloc[0]}) and no note says why")
     return problems
+
+
+def completed_series(timeline_: pd.DataFrame, project_ids: list[str], start: date, end: date) -> pd.DataFrame:
+    """How many of the given projects are completed, from start to end: one row per date the number changes."""
+    t = timeline_[timeline_.project_id.isin(project_ids)].sort_values("from", kind="stable")
+    current: dict[str, str | None] = {}
+    counts: dict[date, int] = {}
+    for pid, day, st in zip(t.project_id, t["from"], t.status):
+        current[pid] = st
+        counts[max(day, start)] = sum(v == "completed" for v in current.values())
+    rows = sorted((d, n) for d, n in counts.items() if d <= end)
+    if not rows or rows[0][0] > start:
+        rows.insert(0, (start, 0))
+    rows.append((end, rows[-1][1]))
+    return pd.DataFrame(rows, columns=["date", "completed"]).drop_duplicates("date", keep="last")

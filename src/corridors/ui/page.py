@@ -1,21 +1,57 @@
-"""The dashboard page (a first table view; the map and filters build on it)."""
+"""The dashboard page: sidebar filters; counting rule; KPIs; map with details; charts; table."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import streamlit as st
 
-from .. import dataset
+from .. import analysis
+from ..boundaries import PROVINCES
+from ..catalog import MODES
+from ..i18n import t
+from . import assets, data, panels, sidebar, state
 
 
-@st.cache_resource(show_spinner=False)
-def _dataset() -> dataset.Dataset:
-    return dataset.load()
+def main(app_dir: Path | None = None) -> None:
+    st.set_page_config(page_title="湖南泛珠出省通道 · Hunan Pan-PRD corridors", page_icon="🛤️", layout="wide")
+    ds = data.load()
+    today = date.today()
+    departments = sorted(ds.catalog.projects.lead_department.unique())
+    state.init(ds.plan_date, today, departments)
 
+    picked = panels.table_selection()
+    if picked:
+        st.session_state["project"] = picked
 
-def main() -> None:
-    st.set_page_config(page_title="湖南泛珠出省通道 Hunan Pan-PRD corridors", layout="wide")
-    ds = _dataset()
-    st.title("湖南泛珠出省通道 · Hunan's Pan-PRD corridors")
-    st.dataframe(ds.table(date.today())[["id", "name_zh", "name_en", "mode", "status", "provinces", "corridor"]])
+    sidebar.render(ds.plan_date, today, departments)
+    f = state.current()
+    lang = f.lang
+    modes = f.modes or list(MODES)
+    table = data.table(f.as_of, f.scope)
+    neighbours = [PROVINCES[c].name_zh for c in f.neighbours]
+    base = analysis.filter_projects(table, modes=modes, neighbours=neighbours, departments=f.departments,
+                                    query=f.query)
+    shown = analysis.filter_projects(base, statuses=f.statuses)
+
+    st.title(t("title", lang))
+    st.caption(t("subtitle", lang))
+    panels.definition(ds, f.scope, modes, f.as_of, lang)
+    counts = panels.counts_for(shown, ds.target.count, modes)
+    panels.kpis(counts, int((~shown.route_known & (shown.same_as == "")).sum()), lang)
+
+    left, right = st.columns([3, 2], gap="medium")
+    leaflet = assets.leaflet_urls(str(app_dir or Path.cwd()))
+    with left:
+        clicked = panels.map_panel(ds, shown, f.as_of, lang, leaflet, st.session_state.get("project"))
+    if clicked:
+        st.session_state["project"] = clicked
+    with right:
+        panels.details(ds, table, shown, lang)
+
+    counted_ids = list(base[base.counted].id)
+    panels.over_time(ds, counted_ids, f.as_of, lang)
+    panels.breakdown(counts, lang)
+    panels.project_table(shown, lang)
+    state.write_url(f, st.session_state.get("project"))

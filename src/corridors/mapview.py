@@ -1,0 +1,260 @@
+"""The folium map, built from data frames: an offline base of province polygons, a layer per mode,
+status told apart by dash pattern and weight, border-crossing markers, a legend. No Streamlit here.
+
+Offline: Leaflet's own JS/CSS are the only assets the map needs; they come from the installed
+folium-offline package (never copied into this repository) and are either served by the app or inlined.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from . import i18n
+from .boundaries import HUNAN, PROVINCES
+
+LEAFLET_JS = folium.Map.default_js[0][1]
+LEAFLET_CSS = folium.Map.default_css[0][1]
+CENTER = (27.3, 111.9)
+ZOOM = 6
+DISPLAY_TOLERANCE = 0.02
+DISPLAY_DECIMALS = 4
+
+MODE_COLOURS = {"rail": "#b2182b", "highway": "#2166ac", "waterway": "#01857a", "pipeline": "#762a83",
+                "power": "#d6604d"}
+# Status must be readable without colour: weight and dash pattern differ.
+STATUS_STYLES = {
+    "completed": {"weight": 5, "dash_array": None, "opacity": 0.95},
+    "under_construction": {"weight": 4, "dash_array": "12 7", "opacity": 0.9},
+    "planned": {"weight": 3, "dash_array": "2 7", "opacity": 0.9},
+    "suspended": {"weight": 2, "dash_array": "1 10", "opacity": 0.7},
+    "cancelled": {"weight": 2, "dash_array": "1 10", "opacity": 0.4},
+    None: {"weight": 2, "dash_array": "1 10", "opacity": 0.5},
+}
+FILL = {"hunan": "#fdf1c7", "member": "#e3f1df", "other": "#ececec"}
+
+
+def leaflet_assets() -> dict[str, str]:
+    """Leaflet 1.9.3's JS and CSS (images inlined), taken from the installed folium-offline package."""
+    from offlinefolium.elements import _res
+
+    return {"leaflet.js": _res[LEAFLET_JS], "leaflet.css": _res[LEAFLET_CSS]}
+
+
+def map_class(js_url: str, css_url: str) -> type[folium.Map]:
+    """A folium.Map that loads only Leaflet, from the given URLs (st_folium still sees a folium.Map)."""
+    return type("CorridorMap", (folium.Map,), {"default_js": [("leaflet", js_url)],
+                                               "default_css": [("leaflet_css", css_url)]})
+
+
+class InlineLeafletMap(folium.Map):
+    """A folium.Map whose page carries Leaflet inline: a standalone HTML file that needs no network."""
+
+    default_js: list = []
+    default_css: list = []
+
+    def render(self, **kwargs) -> None:
+        assets = leaflet_assets()
+        figure = self.get_root()
+        figure.header.add_child(folium.Element(f"<style>{assets['leaflet.css']}</style>"), name="leaflet_css")
+        figure.header.add_child(folium.Element(f"<script>{assets['leaflet.js']}</script>"), name="leaflet")
+        super().render(**kwargs)
+
+
+def display_boundaries(bnd: gpd.GeoDataFrame, tolerance: float = DISPLAY_TOLERANCE) -> gpd.GeoDataFrame:
+    """Hunan's prefectures plus every neighbour and Pan-PRD member province, simplified for the browser.
+
+    Simplified as one coverage (shared borders stay shared); islands under ~1 km² are dropped.
+    """
+    keep = [c for c, p in PROVINCES.items() if (p.pan_prd or p.neighbour) and c != HUNAN]
+    sub = bnd[((bnd.level == "province") & bnd.adcode.isin(keep)) | (bnd.level == "prefecture")].copy()
+    geoms = shapely.coverage_simplify(sub.geometry.to_numpy(), tolerance)
+    geoms = [_drop_specks(shapely.set_precision(g, 10 ** -DISPLAY_DECIMALS)) for g in geoms]
+    return gpd.GeoDataFrame(sub.drop(columns="geometry"), geometry=geoms, crs=bnd.crs).reset_index(drop=True)
+
+
+def _drop_specks(geom, min_area: float = 1e-4):
+    parts = [p for p in getattr(geom, "geoms", [geom]) if p.area >= min_area]
+    return shapely.MultiPolygon(parts) if len(parts) > 1 else (parts[0] if parts else geom)
+
+
+def _boundary_style(feature: dict) -> dict:
+    p = feature["properties"]
+    if p["level"] == "prefecture":
+        return {"fillColor": FILL["hunan"], "color": "#9a8a5a", "weight": 0.8, "fillOpacity": 0.8}
+    kind = "member" if p["pan_prd"] else "other"
+    return {"fillColor": FILL[kind], "color": "#8c8c8c", "weight": 1.0, "fillOpacity": 0.8}
+
+
+class Legend(MacroElement):
+    """A Leaflet control holding the legend's HTML (already escaped)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomleft"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "corridors-legend");
+            div.style.cssText = "background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.35 sans-serif;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+            div.innerHTML = {{ this.html|tojson }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+
+
+class BindPopup(MacroElement):
+    """Bind an HTML popup to its parent layer with core Leaflet only (folium.Popup's HTML needs jQuery)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }}, {maxWidth: 340});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "BindPopup"
+        self.html = html_text
+
+
+def _swatch_line(colour: str, style: dict) -> str:
+    dash = f' stroke-dasharray="{style["dash_array"]}"' if style["dash_array"] else ""
+    return (f'<svg width="34" height="10"><line x1="1" y1="5" x2="33" y2="5" stroke="{colour}" '
+            f'stroke-width="{style["weight"]}"{dash}/></svg>')
+
+
+def legend_html(lang: str, modes: list[str]) -> str:
+    """Legend: a colour per mode, a dash pattern per status, province shading, crossing marker."""
+    e = html.escape
+    rows = [f"<b>{e(i18n.t('legend', lang))}</b>"]
+    for m in modes:
+        rows.append(_swatch_line(MODE_COLOURS[m], STATUS_STYLES["completed"]) + " " + e(i18n.mode(m, lang)))
+    for s in ("completed", "under_construction", "planned", "suspended"):
+        rows.append(_swatch_line("#444", STATUS_STYLES[s]) + " " + e(i18n.status(s, lang)))
+    for key, fill in (("legend_hunan", FILL["hunan"]), ("legend_member", FILL["member"]), ("legend_other", FILL["other"])):
+        rows.append(f'<span style="display:inline-block;width:30px;height:10px;background:{fill};'
+                    f'border:1px solid #8c8c8c"></span> {e(i18n.t(key, lang))}')
+    rows.append('<svg width="34" height="12"><circle cx="17" cy="6" r="5" fill="#fff" stroke="#000" '
+                f'stroke-width="2"/></svg> {e(i18n.t("legend_crossing", lang))}')
+    return "<br>".join(rows)
+
+
+def base_map(display: gpd.GeoDataFrame, lang: str, cls: type[folium.Map] = folium.Map,
+             modes: tuple[str, ...] = tuple(MODE_COLOURS)) -> folium.Map:
+    """The stable part of the map: province polygons (offline base), labels, optional online tiles, legend."""
+    m = cls(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True, prefer_canvas=False)
+    folium.TileLayer("OpenStreetMap", name=i18n.t("layer_osm", lang), overlay=True, show=False,
+                     control=True).add_to(m)
+    gj = json.loads(display.to_json(drop_id=True))
+    for f in gj["features"]:
+        p = f["properties"]
+        f["properties"] = {"level": p["level"], "pan_prd": p["pan_prd"]}
+    folium.GeoJson(gj, name=i18n.t("layer_boundaries", lang), style_function=_boundary_style,
+                   interactive=False, control=False).add_to(m)
+    big = display[(display.level == "province") & (shapely.area(display.geometry.to_numpy()) > 0.5)]
+    for r in big.itertuples():
+        pt = r.geometry.representative_point()
+        label = r.name_zh if lang == "zh" else r.name_en
+        folium.Marker((pt.y, pt.x), icon=folium.DivIcon(
+            html=f'<div style="font:13px sans-serif;color:#666;white-space:nowrap;transform:translate(-50%,-50%)">'
+                 f"{html.escape(label)}</div>"), interactive=False).add_to(m)
+    Legend(legend_html(lang, list(modes))).add_to(m)
+    return m
+
+
+def tooltip_text(row: pd.Series, section_name: str, status: str | None, lang: str) -> str:
+    """Plain text shown on hover; also the key that maps a click back to its project."""
+    head = i18n.name(row, lang)
+    part = f" · {section_name}" if section_name else ""
+    return f"{head}{part} · {i18n.mode(row['mode'], lang)} · {i18n.status(status, lang)}"
+
+
+def popup_html(row: pd.Series, lang: str) -> str:
+    """Details shown in the map popup; every value from data is escaped."""
+    e = html.escape
+    provinces = row["provinces"] if lang == "zh" else row["provinces_en"]
+    lines = [
+        f"<b>{e(row['name_zh'])}</b><br><i>{e(row['name_en'])}</i>",
+        f"{e(i18n.t('col_mode', lang))}: {e(i18n.mode(row['mode'], lang))}",
+        f"{e(i18n.t('col_status', lang))}: {e(i18n.status(row['status'], lang))}",
+        f"{e(i18n.t('col_provinces', lang))}: {e(' → '.join(provinces))}",
+        f"{e(i18n.t('col_length', lang))}: {_km(row['length_km'])}",
+        f"{e(i18n.t('col_precision', lang))}: {e(i18n.t('precision_' + row['precision'], lang))}",
+        f"{e(i18n.t('col_lead', lang))}: {e(row['lead_department'])}",
+    ]
+    return "<br>".join(lines)
+
+
+def _km(value: float | None) -> str:
+    return "" if value is None or pd.isna(value) else f"{value:.0f}"
+
+
+def project_layers(table: pd.DataFrame, sections: gpd.GeoDataFrame, section_status: dict[tuple[str, str], str | None],
+                   section_names: dict[tuple[str, str], str], lang: str, selected: str | None = None,
+                   ) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
+    """One feature group per mode (lines) and one for border crossings; and tooltip text → project id.
+
+    Lines are drawn per section, each with its own status on the date, so a link whose Hunan half is
+    open and whose neighbour half is being built shows both.
+    """
+    groups: dict[str, folium.FeatureGroup] = {}
+    lookup: dict[str, str] = {}
+    drawn = table[(table.same_as == "") & table.route_known]
+    crossings = folium.FeatureGroup(name=i18n.t("layer_crossings", lang))
+    by_project = {pid: g for pid, g in sections.groupby("project_id")}
+    for _, row in drawn.iterrows():
+        mode = row["mode"]
+        fg = groups.setdefault(mode, folium.FeatureGroup(name=i18n.mode(mode, lang)))
+        colour = MODE_COLOURS[mode]
+        popup = popup_html(row, lang)
+        for sec in by_project.get(row["id"], pd.DataFrame()).itertuples():
+            if sec.geometry is None:
+                continue
+            status = section_status.get((row["id"], sec.section), row["status"])
+            name = section_names.get((row["id"], sec.section), "") if len(by_project[row["id"]]) > 1 else ""
+            tip = tooltip_text(row, name, status, lang)
+            lookup[tip] = row["id"]
+            style = STATUS_STYLES.get(status, STATUS_STYLES[None])
+            locations = [(y, x) for x, y in sec.geometry.coords]
+            if row["id"] == selected:
+                folium.PolyLine(locations, color="#ffd400", weight=style["weight"] + 8, opacity=0.8,
+                                interactive=False).add_to(fg)
+            line = folium.PolyLine(locations, color=colour, weight=style["weight"], opacity=style["opacity"],
+                                   dash_array=style["dash_array"], tooltip=folium.Tooltip(html.escape(tip)))
+            BindPopup(popup).add_to(line)
+            line.add_to(fg)
+        for c in row["crossings"]:
+            side = PROVINCES[c["province"]]
+            who = side.name_zh if lang == "zh" else side.name_en
+            verb = i18n.t("crossing_into" if c["direction"] == "out" else "crossing_from", lang)
+            tip = f"{verb} {who} · {i18n.name(row, lang)}"
+            lookup[tip] = row["id"]
+            folium.CircleMarker((c["lat"], c["lon"]), radius=5, color="#000", weight=2, fill=True,
+                                fill_color="#fff", fill_opacity=1, tooltip=folium.Tooltip(html.escape(tip))
+                                ).add_to(crossings)
+    ordered = [groups[m] for m in MODE_COLOURS if m in groups]
+    return ordered + [crossings], lookup
+
+
+def standalone_map(display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.GeoDataFrame,
+                   section_status: dict, section_names: dict, lang: str) -> folium.Map:
+    """The same map as one self-contained page (Leaflet inlined), for snapshots."""
+    m = base_map(display, lang, InlineLeafletMap)
+    groups, _ = project_layers(table, sections, section_status, section_names, lang)
+    for g in groups:
+        g.add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m

@@ -1,0 +1,237 @@
+"""Page panels: counting rule, KPIs, map, charts, project table and details. Widgets and calls only."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import altair as alt
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from .. import analysis, i18n, mapview, status
+from ..boundaries import PROVINCES
+from ..dataset import Dataset
+from ..i18n import t
+from . import data
+
+STATUS_COLOURS = {"completed": "#1a9850", "under_construction": "#fdae61", "planned": "#abd9e9",
+                  "suspended": "#bdbdbd", "cancelled": "#636363"}
+
+
+def definition(ds: Dataset, scope: str, modes: list[str], as_of: date, lang: str) -> None:
+    """The counting rule, spelled out from the current filters."""
+    text = t("definition_text", lang, scope=t(f"scope_rule_{scope}", lang),
+             modes="、".join(i18n.mode(m, lang) for m in modes) if lang == "zh" else ", ".join(
+                 i18n.mode(m, lang) for m in modes),
+             date=as_of.isoformat(), year=ds.target.year, target=ds.target.count, sentence=ds.target.text)
+    st.caption(f"**{t('definition', lang)}**：{text}" if lang == "zh" else f"**{t('definition', lang)}**: {text}")
+
+
+def kpis(counts: dict, unmapped: int, lang: str) -> None:
+    c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
+    done, target = counts["by_status"]["completed"], counts["target"]
+    with c1:
+        st.metric(t("kpi_completed", lang), f"{done} / {target}")
+        st.progress(min(done / target, 1.0) if target else 0.0)
+    c2.metric(t("kpi_under_construction", lang), counts["by_status"]["under_construction"])
+    c3.metric(t("kpi_planned", lang), counts["by_status"]["planned"])
+    c4.metric(t("kpi_unmapped", lang), unmapped)
+
+
+def map_panel(ds: Dataset, shown: pd.DataFrame, as_of: date, lang: str, leaflet: tuple[str, str],
+              selected: str | None) -> str | None:
+    """Draw the map; return the project id of a line the user has just clicked, if any."""
+    cls = mapview.map_class(*leaflet)
+    m = mapview.base_map(data.display_boundaries(), lang, cls)
+    groups, lookup = mapview.project_layers(shown, ds.sections, ds.section_statuses(as_of),
+                                            ds.section_names(lang), lang, selected)
+    out = st_folium(m, key="map", height=640, use_container_width=True,
+                    returned_objects=["last_object_clicked_tooltip"], feature_group_to_add=groups,
+                    layer_control=folium.LayerControl(collapsed=True))
+    tip = (out or {}).get("last_object_clicked_tooltip")
+    if tip and tip != st.session_state.get("_last_map_click"):
+        st.session_state["_last_map_click"] = tip
+        return lookup.get(tip.strip())
+    return None
+
+
+def over_time(ds: Dataset, ids: list[str], as_of: date, lang: str) -> None:
+    today = date.today()
+    series = status.completed_series(ds.timeline, ids, ds.plan_date, today)
+    series["date"] = pd.to_datetime(series["date"])
+    top = max(ds.target.count, int(series.completed.max())) + 1
+    y = alt.Y("completed:Q", title=t("kpi_completed", lang).split("/")[0].strip(),
+              scale=alt.Scale(domain=[0, top]))
+    line = alt.Chart(series).mark_line(interpolate="step-after", strokeWidth=3).encode(
+        x=alt.X("date:T", title=None), y=y)
+    target_at = pd.Timestamp(f"{ds.target.year}-12-31")
+    marks = pd.DataFrame({"date": [target_at], "completed": [ds.target.count], "label": [t("chart_target", lang)]})
+    target = alt.Chart(marks).mark_point(shape="diamond", size=160, color="#d7301f", filled=True).encode(
+        x="date:T", y="completed:Q", tooltip=["label"])
+    target_label = alt.Chart(marks).mark_text(dy=-14, color="#d7301f").encode(x="date:T", y="completed:Q", text="label")
+    rule = alt.Chart(marks).mark_rule(strokeDash=[4, 4], color="#d7301f").encode(x="date:T")
+    now = alt.Chart(pd.DataFrame({"date": [pd.Timestamp(as_of)]})).mark_rule(color="#555").encode(x="date:T")
+    st.subheader(t("chart_over_time", lang))
+    st.altair_chart((line + rule + target + target_label + now).properties(height=260), width="stretch")
+
+
+def breakdown(counts: dict, lang: str) -> None:
+    rows = []
+    for m, by in counts["by_mode"].items():
+        rows += [{"group": i18n.mode(m, lang), "status": i18n.status(s, lang), "n": n, "kind": "mode"}
+                 for s, n in by.items() if n]
+    for prov, by in counts["by_neighbour"].items():
+        label = prov if lang == "zh" else PROVINCES_BY_ZH[prov].name_en
+        rows += [{"group": label, "status": i18n.status(s, lang), "n": n, "kind": "neighbour"}
+                 for s, n in by.items() if n]
+    frame = pd.DataFrame(rows, columns=["group", "status", "n", "kind"])
+    colours = alt.Scale(domain=[i18n.status(s, lang) for s in STATUS_COLOURS], range=list(STATUS_COLOURS.values()))
+    c1, c2 = st.columns(2)
+    for col, kind, title in ((c1, "mode", "by_mode"), (c2, "neighbour", "by_neighbour")):
+        with col:
+            st.subheader(t(title, lang))
+            part = frame[frame.kind == kind]
+            if part.empty:
+                st.caption(t("none_match", lang))
+                continue
+            chart = alt.Chart(part).mark_bar().encode(
+                y=alt.Y("group:N", title=None), x=alt.X("sum(n):Q", title=None, axis=alt.Axis(tickMinStep=1)),
+                color=alt.Color("status:N", scale=colours, title=None), tooltip=["group", "status", "n"])
+            st.altair_chart(chart.properties(height=40 + 32 * part.group.nunique()), width="stretch")
+
+
+PROVINCES_BY_ZH = {p.name_zh: p for p in PROVINCES.values()}
+
+
+def project_table(shown: pd.DataFrame, lang: str) -> None:
+    """The sortable table; choosing a row opens its details (handled at the top of the next run)."""
+    st.subheader(t("projects", lang))
+    if shown.empty:
+        st.info(t("none_match", lang))
+    zh = lang == "zh"
+    view = pd.DataFrame({
+        t("col_name", lang): shown.name_zh if zh else shown.name_en,
+        t("col_name_other", lang): shown.name_en if zh else shown.name_zh,
+        t("col_mode", lang): shown["mode"].map(lambda m: i18n.mode(m, lang)),
+        t("col_status", lang): [_status_label(s, p, lang) for s, p in zip(shown.status, shown.partly_open)],
+        t("col_since", lang): shown.status_since,
+        t("col_provinces", lang): (shown.provinces if zh else shown.provinces_en).map(" → ".join),
+        t("col_neighbours", lang): (shown.neighbours_entered if zh else shown.neighbours_entered_en).map("、".join),
+        t("col_corridor", lang): shown.corridor,
+        t("col_counted", lang): shown.counted,
+        t("col_length", lang): shown.length_km,
+        t("col_precision", lang): shown.precision.map(lambda p: t(f"precision_{p}", lang)),
+        t("col_lead", lang): shown.lead_department,
+        t("col_id", lang): shown.id,
+    })
+    st.session_state["_table_ids"] = list(shown.id)
+    st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                 key="table", column_config={
+                     t("col_length", lang): st.column_config.NumberColumn(format="%.0f"),
+                     t("col_corridor", lang): st.column_config.CheckboxColumn(),
+                     t("col_counted", lang): st.column_config.CheckboxColumn()})
+
+
+def _status_label(s: str | None, partly: bool, lang: str) -> str:
+    label = i18n.status(s, lang)
+    return f"{label}（{t('partly_open', lang)}）" if partly and lang == "zh" else (
+        f"{label} ({t('partly_open', lang)})" if partly else label)
+
+
+def table_selection() -> str | None:
+    """The project chosen in the table on the previous run, if the choice is new."""
+    sel = st.session_state.get("table")
+    rows = list(getattr(getattr(sel, "selection", None), "rows", []) or (sel or {}).get("selection", {}).get("rows", [])
+                ) if sel else []
+    ids = st.session_state.get("_table_ids", [])
+    picked = ids[rows[0]] if rows and rows[0] < len(ids) else None
+    if picked and picked != st.session_state.get("_last_table_pick"):
+        st.session_state["_last_table_pick"] = picked
+        return picked
+    return None
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def md_text(text: str) -> str:
+    """Escape Markdown (and HTML) in text that comes from data."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def md_link(title: str, url: str) -> str:
+    safe_url = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    return f"[{md_text(title)}]({safe_url})" if url.startswith(("http://", "https://")) else md_text(title)
+
+
+def details(ds: Dataset, table: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
+    st.subheader(t("details", lang))
+    ordered = list(shown.id) + [i for i in table.id if i not in set(shown.id)]
+    by_id = table.set_index("id")
+    st.selectbox(t("choose_project", lang), [None, *ordered], key="project", placeholder=t("details_hint", lang),
+                 format_func=lambda i: t("details_hint", lang) if i is None else i18n.name(by_id.loc[i], lang))
+    pid = st.session_state.get("project")
+    if not pid or pid not in by_id.index:
+        return
+    r = by_id.loc[pid]
+    zh = lang == "zh"
+    st.markdown(f"### {md_text(r.name_zh)}\n*{md_text(r.name_en)}*")
+    if r.precision != "surveyed":
+        st.warning(f"{t('precision_' + r.precision, lang)}。{t('schematic_warning', lang)}" if r.route_known
+                   else t("precision_none", lang))
+    last = status.last_evidence(ds.events[ds.events.project_id.isin([pid, r.same_as])], date.today())
+    facts = {
+        t("col_mode", lang): i18n.mode(r["mode"], lang),
+        t("col_status", lang): _status_label(r.status, r.partly_open, lang)
+        + (f" · {t('col_since', lang)} {r.status_since}" if r.status_since else ""),
+        t("col_provinces", lang): " → ".join(r.provinces if zh else r.provinces_en) or "—",
+        t("col_crossings", lang): "；".join(
+            f"{t('direction_' + c['direction'], lang)} "
+            f"{c['province_zh'] if zh else PROVINCES[c['province']].name_en} ({c['lat']:.3f}°N, {c['lon']:.3f}°E)"
+            for c in r.crossings) or "—",
+        t("col_length", lang): f"{r.length_km:.0f} {t('km', lang)}" if pd.notna(r.length_km) else "—",
+        t("col_places", lang): r.places or "—",
+        t("col_lead", lang): r.lead_department,
+        t("col_participating", lang): r.participating_departments.replace("；", "、") or "—",
+        t("col_clause", lang): f"{r.plan_clause}：{r.plan_name}",
+        t("col_plan_status", lang): i18n.status(r.plan_status, lang),
+        t("col_precision", lang): t("precision_" + r.precision, lang),
+    }
+    if r.same_as:
+        facts[t("col_same_as", lang)] = i18n.name(by_id.loc[r.same_as], lang)
+    if len(last):
+        facts[t("last_evidence", lang)] = str(last.max())
+    st.markdown("\n".join(f"- **{md_text(k)}**：{md_text(v)}" for k, v in facts.items()))
+    with st.expander(t("col_name_note", lang) + " · " + t("col_route_note", lang)):
+        st.markdown(md_text(r.name_note) + "\n\n" + md_text(r.route_note))
+    history(ds, pid, r.same_as, lang)
+    sources = ds.catalog.sources.set_index("id")
+    ids = [s for s in r.source_ids.split(";") if s in sources.index]
+    with st.expander(f"{t('col_sources', lang)} ({len(ids)})"):
+        st.markdown("\n".join(f"- {md_link(sources.loc[s, 'title'], sources.loc[s, 'url'])} "
+                              f"{md_text(sources.loc[s, 'publisher'])}" for s in ids))
+
+
+def history(ds: Dataset, pid: str, same_as: str, lang: str) -> None:
+    ev = status.dated(ds.events[ds.events.project_id.isin([pid, same_as] if same_as else [pid])])
+    names = ds.section_names(lang)
+    src = ds.catalog.sources.set_index("id")
+    rows = pd.DataFrame({
+        t("col_date", lang): ev.date,
+        t("col_section", lang): [t("section_all", lang) if s == "all" else names.get((p, s), s)
+                                 for p, s in zip(ev.project_id, ev.section)],
+        t("col_event", lang): ev.event.map(lambda e: t(f"event_{e}", lang)),
+        t("col_status", lang): ev.status.map(lambda s: i18n.status(s, lang)),
+        t("col_source", lang): ev.source_id.map(lambda s: src.loc[s, "url"] if s in src.index else s),
+        t("col_note", lang): ev.note,
+    })
+    st.markdown(f"**{t('col_history', lang)}**")
+    st.dataframe(rows, hide_index=True, width="stretch",
+                 column_config={t("col_source", lang): st.column_config.LinkColumn()})
+
+
+def counts_for(shown: pd.DataFrame, target: int, modes: list[str]) -> dict:
+    return analysis.corridor_counts(shown, target, tuple(modes))
