@@ -179,17 +179,17 @@ def corridor_counts(table: pd.DataFrame, target: int, modes: tuple[str, ...] = T
 
     A line entering two neighbours counts once in the total and once under each neighbour.
     """
-    t = table[table.counted & table["mode"].isin(modes)]
-    by_status = {s: int((t.status == s).sum()) for s in STATUS_ORDER}
-    by_mode = {m: {s: int(((t["mode"] == m) & (t.status == s)).sum()) for s in STATUS_ORDER} for m in modes}
-    neighbours: dict[str, dict[str, int]] = {}
-    for _, r in t.iterrows():
-        for n in r.neighbours_entered:
-            neighbours.setdefault(n, {s: 0 for s in STATUS_ORDER})
-            if r.status in STATUS_ORDER:
-                neighbours[n][r.status] += 1
+    t = table.loc[table.counted & table["mode"].isin(modes), ["mode", "status", "neighbours_entered"]]
+    status_counts = t.status.value_counts()
+    by_status = {s: int(status_counts.get(s, 0)) for s in STATUS_ORDER}
+    pairs = t.groupby(["mode", "status"]).size()
+    by_mode = {m: {s: int(pairs.get((m, s), 0)) for s in STATUS_ORDER} for m in modes}
+    entered = t.explode("neighbours_entered").dropna(subset=["neighbours_entered"])
+    npairs = entered.groupby(["neighbours_entered", "status"]).size()
+    by_neighbour = {n: {s: int(npairs.get((n, s), 0)) for s in STATUS_ORDER}
+                    for n in sorted(entered.neighbours_entered.unique())}
     return {"target": target, "total": int(len(t)), "by_status": by_status, "by_mode": by_mode,
-            "by_neighbour": dict(sorted(neighbours.items())),
+            "by_neighbour": by_neighbour,
             "completed_share": by_status["completed"] / target if target else None}
 
 

@@ -85,12 +85,65 @@ def _drop_specks(geom, min_area: float = 1e-4):
     return shapely.MultiPolygon(parts) if len(parts) > 1 else (parts[0] if parts else geom)
 
 
-def _boundary_style(feature: dict) -> dict:
-    p = feature["properties"]
-    if p["level"] == "prefecture":
-        return {"fillColor": FILL["hunan"], "color": "#9a8a5a", "weight": 0.8, "fillOpacity": 0.8}
-    kind = "member" if p["pan_prd"] else "other"
-    return {"fillColor": FILL[kind], "color": "#8c8c8c", "weight": 1.0, "fillOpacity": 0.8}
+def boundaries_geojson(display: gpd.GeoDataFrame) -> str:
+    """Compact GeoJSON of the display boundaries with only what styling needs (level, membership)."""
+    features = [{"type": "Feature", "properties": {"pref": int(r.level == "prefecture"), "m": int(bool(r.pan_prd))},
+                 "geometry": shapely.geometry.mapping(r.geometry)} for r in display.itertuples()]
+    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+
+
+class BoundaryLayer(MacroElement):
+    """Province and prefecture polygons as one non-interactive L.geoJSON layer: the offline base map.
+
+    Takes ready-made GeoJSON text, so a rerun does not serialise the polygons again.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.geoJSON({{ this.data }}, {interactive: false, style: function (f) {
+            var p = f.properties;
+            if (p.pref) { return {fillColor: {{ this.fill.hunan|tojson }}, color: "#9a8a5a", weight: 0.8, fillOpacity: 0.8}; }
+            return {fillColor: p.m ? {{ this.fill.member|tojson }} : {{ this.fill.other|tojson }}, color: "#8c8c8c", weight: 1, fillOpacity: 0.8};
+        }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, geojson_text: str) -> None:
+        super().__init__()
+        self._name = "BoundaryLayer"
+        self.data = geojson_text
+        self.fill = FILL
+
+
+class DataLayer(MacroElement):
+    """Many lines, circle markers or labels drawn by one loop over JSON data (one template, one dump).
+
+    Each item: k (kind: line|circle|label), c (coordinates, lat/lon), s (Leaflet style options),
+    t (tooltip text, already HTML-escaped), p (popup HTML, already escaped), h (label HTML, escaped).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (items, target) {
+            items.forEach(function (it) {
+                var layer;
+                if (it.k === "circle") { layer = L.circleMarker(it.c, it.s); }
+                else if (it.k === "label") {
+                    layer = L.marker(it.c, {interactive: false, keyboard: false,
+                        icon: L.divIcon({className: "", iconSize: null, html: it.h})});
+                } else { layer = L.polyline(it.c, it.s); }
+                if (it.t) { layer.bindTooltip(it.t, {sticky: true}); }
+                if (it.p) { layer.bindPopup(it.p, {maxWidth: 340}); }
+                layer.addTo(target);
+            });
+        })({{ this.items }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, items: list[dict]) -> None:
+        super().__init__()
+        self._name = "DataLayer"
+        self.items = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
 
 
 class Legend(MacroElement):
@@ -98,10 +151,10 @@ class Legend(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomleft"});
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("div", "corridors-legend");
-            div.style.cssText = "background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.35 sans-serif;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+            div.style.cssText = "background:rgba(255,255,255,.92);padding:4px 7px;font:11px/1.3 sans-serif;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)";
             div.innerHTML = {{ this.html|tojson }};
             return div;
         };
@@ -112,21 +165,6 @@ class Legend(MacroElement):
     def __init__(self, html_text: str) -> None:
         super().__init__()
         self._name = "Legend"
-        self.html = html_text
-
-
-class BindPopup(MacroElement):
-    """Bind an HTML popup to its parent layer with core Leaflet only (folium.Popup's HTML needs jQuery)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }}, {maxWidth: 340});
-        {% endmacro %}
-    """)
-
-    def __init__(self, html_text: str) -> None:
-        super().__init__()
-        self._name = "BindPopup"
         self.html = html_text
 
 
@@ -153,24 +191,21 @@ def legend_html(lang: str, modes: list[str]) -> str:
 
 
 def base_map(display: gpd.GeoDataFrame, lang: str, cls: type[folium.Map] = folium.Map,
-             modes: tuple[str, ...] = tuple(MODE_COLOURS)) -> folium.Map:
+             modes: tuple[str, ...] = tuple(MODE_COLOURS), geojson_text: str | None = None) -> folium.Map:
     """The stable part of the map: province polygons (offline base), labels, optional online tiles, legend."""
-    m = cls(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True, prefer_canvas=False)
+    m = cls(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True)
     folium.TileLayer("OpenStreetMap", name=i18n.t("layer_osm", lang), overlay=True, show=False,
                      control=True).add_to(m)
-    gj = json.loads(display.to_json(drop_id=True))
-    for f in gj["features"]:
-        p = f["properties"]
-        f["properties"] = {"level": p["level"], "pan_prd": p["pan_prd"]}
-    folium.GeoJson(gj, name=i18n.t("layer_boundaries", lang), style_function=_boundary_style,
-                   interactive=False, control=False).add_to(m)
+    BoundaryLayer(geojson_text or boundaries_geojson(display)).add_to(m)
     big = display[(display.level == "province") & (shapely.area(display.geometry.to_numpy()) > 0.5)]
+    labels = []
     for r in big.itertuples():
         pt = r.geometry.representative_point()
-        label = r.name_zh if lang == "zh" else r.name_en
-        folium.Marker((pt.y, pt.x), icon=folium.DivIcon(
-            html=f'<div style="font:13px sans-serif;color:#666;white-space:nowrap;transform:translate(-50%,-50%)">'
-                 f"{html.escape(label)}</div>"), interactive=False).add_to(m)
+        text = html.escape(r.name_zh if lang == "zh" else r.name_en)
+        labels.append({"k": "label", "c": [round(pt.y, 4), round(pt.x, 4)],
+                       "h": '<div style="font:13px sans-serif;color:#666;white-space:nowrap;'
+                            f'transform:translate(-50%,-50%)">{text}</div>'})
+    DataLayer(labels).add_to(m)
     Legend(legend_html(lang, list(modes))).add_to(m)
     return m
 
@@ -210,43 +245,52 @@ def project_layers(table: pd.DataFrame, sections: gpd.GeoDataFrame, section_stat
     Lines are drawn per section, each with its own status on the date, so a link whose Hunan half is
     open and whose neighbour half is being built shows both.
     """
-    groups: dict[str, folium.FeatureGroup] = {}
+    items: dict[str, list[dict]] = {}
     lookup: dict[str, str] = {}
+    crossing_items: list[dict] = []
     drawn = table[(table.same_as == "") & table.route_known]
-    crossings = folium.FeatureGroup(name=i18n.t("layer_crossings", lang))
     by_project = {pid: g for pid, g in sections.groupby("project_id")}
     for _, row in drawn.iterrows():
         mode = row["mode"]
-        fg = groups.setdefault(mode, folium.FeatureGroup(name=i18n.mode(mode, lang)))
-        colour = MODE_COLOURS[mode]
+        bucket = items.setdefault(mode, [])
         popup = popup_html(row, lang)
-        for sec in by_project.get(row["id"], pd.DataFrame()).itertuples():
+        secs = by_project.get(row["id"])
+        for sec in ([] if secs is None else secs.itertuples()):
             if sec.geometry is None:
                 continue
             status = section_status.get((row["id"], sec.section), row["status"])
-            name = section_names.get((row["id"], sec.section), "") if len(by_project[row["id"]]) > 1 else ""
+            name = section_names.get((row["id"], sec.section), "") if len(secs) > 1 else ""
             tip = tooltip_text(row, name, status, lang)
             lookup[tip] = row["id"]
             style = STATUS_STYLES.get(status, STATUS_STYLES[None])
-            locations = [(y, x) for x, y in sec.geometry.coords]
+            coords = [[round(y, 5), round(x, 5)] for x, y in sec.geometry.coords]
             if row["id"] == selected:
-                folium.PolyLine(locations, color="#ffd400", weight=style["weight"] + 8, opacity=0.8,
-                                interactive=False).add_to(fg)
-            line = folium.PolyLine(locations, color=colour, weight=style["weight"], opacity=style["opacity"],
-                                   dash_array=style["dash_array"], tooltip=folium.Tooltip(html.escape(tip)))
-            BindPopup(popup).add_to(line)
-            line.add_to(fg)
+                bucket.append({"k": "line", "c": coords, "s": {"color": "#ffd400", "weight": style["weight"] + 8,
+                                                                "opacity": 0.8, "interactive": False}})
+            bucket.append({"k": "line", "c": coords, "t": html.escape(tip), "p": popup,
+                           "s": {"color": MODE_COLOURS[mode], "weight": style["weight"], "opacity": style["opacity"],
+                                 "dashArray": style["dash_array"]}})
         for c in row["crossings"]:
             side = PROVINCES[c["province"]]
             who = side.name_zh if lang == "zh" else side.name_en
             verb = i18n.t("crossing_into" if c["direction"] == "out" else "crossing_from", lang)
-            tip = f"{verb} {who} · {i18n.name(row, lang)}"
-            lookup[tip] = row["id"]
-            folium.CircleMarker((c["lat"], c["lon"]), radius=5, color="#000", weight=2, fill=True,
-                                fill_color="#fff", fill_opacity=1, tooltip=folium.Tooltip(html.escape(tip))
-                                ).add_to(crossings)
-    ordered = [groups[m] for m in MODE_COLOURS if m in groups]
-    return ordered + [crossings], lookup
+            text = f"{verb} {who} · {i18n.name(row, lang)}"
+            crossing_items.append({"k": "circle", "c": [c["lat"], c["lon"]], "p": html.escape(text),
+                                   "s": {"radius": 5, "color": "#000", "weight": 2, "fill": True,
+                                         "fillColor": "#fff", "fillOpacity": 1}})
+            crossing_items.append({"k": "label", "c": [c["lat"], c["lon"]], "h": (
+                '<div style="font:bold 11px sans-serif;color:#222;background:rgba(255,255,255,.85);'
+                'padding:0 2px;border-radius:2px;white-space:nowrap;transform:translate(7px,-50%)">'
+                f"{html.escape(side.abbr if lang == 'zh' else side.name_en)}</div>")})
+    groups = []
+    for mode in MODE_COLOURS:
+        if mode in items:
+            fg = folium.FeatureGroup(name=i18n.mode(mode, lang))
+            DataLayer(items[mode]).add_to(fg)
+            groups.append(fg)
+    crossings = folium.FeatureGroup(name=i18n.t("layer_crossings", lang))
+    DataLayer(crossing_items).add_to(crossings)
+    return groups + [crossings], lookup
 
 
 def standalone_map(display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.GeoDataFrame,

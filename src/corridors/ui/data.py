@@ -24,3 +24,8 @@ def display_boundaries() -> gpd.GeoDataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def table(as_of: date, scope: str) -> pd.DataFrame:
     return load().table(as_of, scope)
+
+
+@st.cache_resource(show_spinner=False)
+def boundaries_geojson() -> str:
+    return mapview.boundaries_geojson(display_boundaries())

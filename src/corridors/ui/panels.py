@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import altair as alt
 import folium
 import pandas as pd
 import streamlit as st
@@ -45,7 +44,7 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, as_of: date, lang: str, leaflet:
               selected: str | None) -> str | None:
     """Draw the map; return the project id of a line the user has just clicked, if any."""
     cls = mapview.map_class(*leaflet)
-    m = mapview.base_map(data.display_boundaries(), lang, cls)
+    m = mapview.base_map(data.display_boundaries(), lang, cls, geojson_text=data.boundaries_geojson())
     groups, lookup = mapview.project_layers(shown, ds.sections, ds.section_statuses(as_of),
                                             ds.section_names(lang), lang, selected)
     out = st_folium(m, key="map", height=640, use_container_width=True,
@@ -59,48 +58,66 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, as_of: date, lang: str, leaflet:
 
 
 def over_time(ds: Dataset, ids: list[str], as_of: date, lang: str) -> None:
+    """Completed corridors over time, the target marked at the end of its year, the chosen date as a rule.
+
+    Plain Vega-Lite specs (no Altair objects): a rerun stays cheap.
+    """
     today = date.today()
     series = status.completed_series(ds.timeline, ids, ds.plan_date, today)
-    series["date"] = pd.to_datetime(series["date"])
-    top = max(ds.target.count, int(series.completed.max())) + 1
-    y = alt.Y("completed:Q", title=t("kpi_completed", lang).split("/")[0].strip(),
-              scale=alt.Scale(domain=[0, top]))
-    line = alt.Chart(series).mark_line(interpolate="step-after", strokeWidth=3).encode(
-        x=alt.X("date:T", title=None), y=y)
-    target_at = pd.Timestamp(f"{ds.target.year}-12-31")
-    marks = pd.DataFrame({"date": [target_at], "completed": [ds.target.count], "label": [t("chart_target", lang)]})
-    target = alt.Chart(marks).mark_point(shape="diamond", size=160, color="#d7301f", filled=True).encode(
-        x="date:T", y="completed:Q", tooltip=["label"])
-    target_label = alt.Chart(marks).mark_text(dy=-14, color="#d7301f").encode(x="date:T", y="completed:Q", text="label")
-    rule = alt.Chart(marks).mark_rule(strokeDash=[4, 4], color="#d7301f").encode(x="date:T")
-    now = alt.Chart(pd.DataFrame({"date": [pd.Timestamp(as_of)]})).mark_rule(color="#555").encode(x="date:T")
+    values = [{"date": d.isoformat(), "n": int(n)} for d, n in zip(series.date, series.completed)]
+    top = max(ds.target.count, max(v["n"] for v in values)) + 1
+    target = {"date": f"{ds.target.year}-12-31", "n": ds.target.count, "label": t("chart_target", lang)}
+    y_title = t("kpi_completed", lang).split("/")[0].strip()
+    spec = {
+        "height": 260,
+        "layer": [
+            {"data": {"values": values}, "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 3},
+             "encoding": {"x": {"field": "date", "type": "temporal", "title": None},
+                          "y": {"field": "n", "type": "quantitative", "title": y_title,
+                                "scale": {"domain": [0, top]}, "axis": {"tickMinStep": 1}},
+                          "tooltip": [{"field": "date", "type": "temporal"}, {"field": "n", "type": "quantitative"}]}},
+            {"data": {"values": [target]}, "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#d7301f"},
+             "encoding": {"x": {"field": "date", "type": "temporal"}}},
+            {"data": {"values": [target]}, "mark": {"type": "point", "shape": "diamond", "size": 160,
+                                                     "filled": True, "color": "#d7301f"},
+             "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "n", "type": "quantitative"},
+                          "tooltip": [{"field": "label"}, {"field": "n"}]}},
+            {"data": {"values": [target]}, "mark": {"type": "text", "dy": -14, "color": "#d7301f"},
+             "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "n", "type": "quantitative"},
+                          "text": {"field": "label"}}},
+            {"data": {"values": [{"date": as_of.isoformat()}]}, "mark": {"type": "rule", "color": "#555"},
+             "encoding": {"x": {"field": "date", "type": "temporal"}}},
+        ],
+    }
     st.subheader(t("chart_over_time", lang))
-    st.altair_chart((line + rule + target + target_label + now).properties(height=260), width="stretch")
+    st.vega_lite_chart(spec, width="stretch")
 
 
 def breakdown(counts: dict, lang: str) -> None:
-    rows = []
-    for m, by in counts["by_mode"].items():
-        rows += [{"group": i18n.mode(m, lang), "status": i18n.status(s, lang), "n": n, "kind": "mode"}
-                 for s, n in by.items() if n]
-    for prov, by in counts["by_neighbour"].items():
-        label = prov if lang == "zh" else PROVINCES_BY_ZH[prov].name_en
-        rows += [{"group": label, "status": i18n.status(s, lang), "n": n, "kind": "neighbour"}
-                 for s, n in by.items() if n]
-    frame = pd.DataFrame(rows, columns=["group", "status", "n", "kind"])
-    colours = alt.Scale(domain=[i18n.status(s, lang) for s in STATUS_COLOURS], range=list(STATUS_COLOURS.values()))
+    """Stacked bars of counted corridors by status: per mode, and per neighbour entered."""
+    order = [i18n.status(s, lang) for s in STATUS_COLOURS]
+    colour = {"field": "status", "type": "nominal", "title": None, "sort": order,
+              "scale": {"domain": order, "range": list(STATUS_COLOURS.values())}, "legend": {"orient": "bottom"}}
     c1, c2 = st.columns(2)
-    for col, kind, title in ((c1, "mode", "by_mode"), (c2, "neighbour", "by_neighbour")):
+    for col, title, groups, label in (
+            (c1, "by_mode", counts["by_mode"], lambda g: i18n.mode(g, lang)),
+            (c2, "by_neighbour", counts["by_neighbour"],
+             lambda g: g if lang == "zh" else PROVINCES_BY_ZH[g].name_en)):
+        values = [{"group": label(g), "status": i18n.status(s, lang), "n": n}
+                  for g, by in groups.items() for s, n in by.items() if n]
         with col:
             st.subheader(t(title, lang))
-            part = frame[frame.kind == kind]
-            if part.empty:
+            if not values:
                 st.caption(t("none_match", lang))
                 continue
-            chart = alt.Chart(part).mark_bar().encode(
-                y=alt.Y("group:N", title=None), x=alt.X("sum(n):Q", title=None, axis=alt.Axis(tickMinStep=1)),
-                color=alt.Color("status:N", scale=colours, title=None), tooltip=["group", "status", "n"])
-            st.altair_chart(chart.properties(height=40 + 32 * part.group.nunique()), width="stretch")
+            st.vega_lite_chart({
+                "height": {"step": 28}, "data": {"values": values}, "mark": "bar",
+                "encoding": {"y": {"field": "group", "type": "nominal", "title": None},
+                             "x": {"aggregate": "sum", "field": "n", "type": "quantitative", "title": None,
+                                   "axis": {"tickMinStep": 1, "format": "d"}},
+                             "color": colour,
+                             "tooltip": [{"field": "group"}, {"field": "status"}, {"field": "n"}]}},
+                width="stretch")
 
 
 PROVINCES_BY_ZH = {p.name_zh: p for p in PROVINCES.values()}
