@@ -162,7 +162,7 @@ def test_choosing_a_project_shows_status_history_and_sources(ds):
     text = "\n".join(m.value for m in at.markdown)
     assert "示意线" in "\n".join(w.value for w in at.warning)
     assert "湖南省 → 广西壮族自治区" in text
-    history = at.dataframe[-2].value  # the history sits above the project table
+    history = next(d.value for d in at.dataframe if "日期" in d.value.columns and "事件" in d.value.columns)
     assert "2020-12-26" in set(history["日期"])
     assert "http" in text  # sources are links
 

@@ -216,3 +216,12 @@ def filter_projects(table: pd.DataFrame, *, modes: list[str] | None = None, stat
                 + table.plan_name).str.lower()
         keep &= text.str.contains(q, regex=False)
     return table[keep]
+
+
+def status_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Projects whose status differs between two project tables (e.g. two dates), in the later table's order."""
+    b = before.set_index("id").status
+    rows = [{"id": r.id, "name_zh": r.name_zh, "name_en": r.name_en, "mode": r.mode,
+             "before": b.get(r.id), "after": r.status}
+            for r in after.itertuples() if b.get(r.id) != r.status]
+    return pd.DataFrame(rows, columns=["id", "name_zh", "name_en", "mode", "before", "after"])

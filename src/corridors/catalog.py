@@ -32,6 +32,12 @@ WAYPOINT_COLUMNS = ["project_id", "seq", "section", "place_zh", "county_zh", "pr
 APPROX = ("", "county", "prefecture")
 SOURCE_COLUMNS = ["id", "title", "url", "publisher", "published", "note"]
 EVENT_COLUMNS = ["project_id", "section", "event", "status", "date", "date_precision", "source_id", "note"]
+GAP_COLUMNS = ["project_id", "section", "milestone", "note"]
+# The status an event puts its section in; a recorded event must agree (a correction may set any status).
+EVENT_STATUS = {"plan": None, "study": "planned", "preliminary": "planned", "approved": "planned",
+                "construction_start": "under_construction", "opened": "completed", "completed": "completed",
+                "suspended": "suspended", "cancelled": "cancelled", "resumed": "under_construction",
+                "correction": None}
 SECTION_COLUMNS = ["project_id", "section", "name_zh", "name_en", "province_zh", "role"]
 SECTION_ROLES = ("line", "component")
 REQUIRED = {
@@ -41,6 +47,7 @@ REQUIRED = {
     "sources.csv": ["id", "title", "url"],
     "events.csv": ["project_id", "section", "event", "status", "date", "date_precision", "source_id"],
     "sections.csv": ["project_id", "section", "name_zh", "name_en", "role"],
+    "gaps.csv": ["project_id", "section", "milestone", "note"],
 }
 
 
@@ -53,6 +60,7 @@ class Catalog:
     sections: pd.DataFrame
     sources: pd.DataFrame
     events: pd.DataFrame
+    gaps: pd.DataFrame
 
 
 def parse_date(value: str, precision: str) -> tuple[date, date]:
@@ -113,6 +121,7 @@ def load_catalog(geodata: Path, *, today: date | None = None) -> Catalog:
     waypoints = _read(geodata / "waypoints.csv", WAYPOINT_COLUMNS, errors)
     sections = _read(geodata / "sections.csv", SECTION_COLUMNS, errors)
     events = _read(geodata / "events.csv", EVENT_COLUMNS, errors)
+    gaps = _read(geodata / "gaps.csv", GAP_COLUMNS, errors)
 
     _duplicates(sources, ["id"], "sources.csv", errors)
     source_ids = set(sources.id)
@@ -214,8 +223,21 @@ def load_catalog(geodata: Path, *, today: date | None = None) -> Catalog:
             except ValueError as exc:
                 errors.append(DataError(str(exc), file=f, row=r.row, field="date", value=r.date))
 
+        expected = EVENT_STATUS.get(r.event)
+        if expected and r.status and r.status != expected:
+            errors.append(DataError(f"event '{r.event}' puts a section in status '{expected}'", file=f, row=r.row,
+                                    field="status", value=r.status))
+
+    for r in gaps.itertuples():
+        if r.project_id not in ids:
+            errors.append(DataError("unknown project id", file="gaps.csv", row=r.row, field="project_id",
+                                    value=r.project_id))
+        elif r.section != WHOLE_PROJECT and (r.project_id, r.section) not in named:
+            errors.append(DataError("unknown section", file="gaps.csv", row=r.row, field="section", value=r.section))
+
     if errors:
         raise DataErrors(errors)
     waypoints = waypoints.assign(seq=waypoints.seq.astype(int)).sort_values(["project_id", "seq"])
     return Catalog(projects.reset_index(drop=True), waypoints.reset_index(drop=True),
-                   sections.reset_index(drop=True), sources.reset_index(drop=True), events.reset_index(drop=True))
+                   sections.reset_index(drop=True), sources.reset_index(drop=True), events.reset_index(drop=True),
+                   gaps.reset_index(drop=True))

@@ -32,6 +32,20 @@ def build_geodata(geodata: Path) -> list[Path]:
     return out
 
 
+def _dataset(args: argparse.Namespace):
+    """Shipped data plus the progress store's events (when the store exists)."""
+    from pathlib import Path as P
+
+    from . import dataset
+    from .store import Store, store_url
+
+    ds = dataset.load(args.geodata)
+    url = store_url(args.store)
+    if url.startswith("sqlite:///") and not P(url.removeprefix("sqlite:///")).exists():
+        return ds
+    return ds.with_events(Store(url, read_only=True).events())
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     for p in build_geodata(args.geodata):
         print(f"wrote {p}")
@@ -39,9 +53,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from . import dataset, plan, status
+    from . import plan, status
 
-    ds = dataset.load(args.geodata)
+    ds = _dataset(args)
     problems = plan.coverage_problems(ds.plan_items, ds.catalog.projects)
     problems += status.history_problems(ds.events)
     as_of = args.as_of or date.today()
@@ -64,10 +78,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from . import dataset, snapshot
+    from . import snapshot
     from .files import write_atomic
 
-    ds = dataset.load(args.geodata)
+    ds = _dataset(args)
     as_of = args.as_of or date.today()
     write_atomic(args.output, snapshot.geojson_text(ds, as_of, args.scope))
     print(f"wrote {args.output} ({len(ds.catalog.projects)} features, as of {as_of})")
@@ -75,9 +89,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_count(args: argparse.Namespace) -> int:
-    from . import analysis, dataset
+    from . import analysis
 
-    ds = dataset.load(args.geodata)
+    ds = _dataset(args)
     as_of = args.as_of or date.today()
     modes = tuple(args.mode) if args.mode else analysis.TRANSPORT_MODES
     counts = analysis.corridor_counts(ds.table(as_of, args.scope), ds.target.count, modes)
@@ -105,6 +119,8 @@ def parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog="corridors", description=__doc__)
     p.add_argument("--geodata", type=Path, default=geodata_dir(), help="data folder (default: %(default)s)")
+    p.add_argument("--store", help="progress store: SQLAlchemy URL or SQLite file (default: $CORRIDORS_STORE_URL "
+                                   "or ./corridors-progress.sqlite, if it exists)")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("build-geodata", help="rebuild boundaries.geojson and seats.csv from pinned packages"
                    ).set_defaults(func=_cmd_build)

@@ -5,6 +5,7 @@ Statuses depend on a date and corridor verdicts on a scope; both are cheap look-
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,7 +39,7 @@ class Dataset:
 
     def with_events(self, extra: pd.DataFrame) -> "Dataset":
         """The same dataset with more events (e.g. recorded in the progress store) folded into the history."""
-        events = pd.concat([self.events, extra], ignore_index=True)
+        events = pd.concat([self.events, extra[EVENT_FRAME]], ignore_index=True)
         tl = status.timeline(self.catalog.projects, self.catalog.sections, events)
         stl = status.section_timeline(self.catalog.sections, events)
         return Dataset(**{**self.__dict__, "events": events, "timeline": tl, "section_timeline": stl})
@@ -51,6 +52,25 @@ class Dataset:
         """(project, section) → the section's name in a language."""
         s = self.catalog.sections
         return dict(zip(zip(s.project_id, s.section), s.name_zh if lang == "zh" else s.name_en))
+
+
+EVENT_FRAME = ["event_id", "project_id", "section", "event", "status", "date", "date_precision", "source_id",
+               "source_title", "source_url", "note", "supersedes", "recorded_by", "recorded_at", "origin"]
+
+
+def shipped_events(cat: catalog.Catalog, plan_date: date) -> pd.DataFrame:
+    """The plan's statements and the researched milestones, each with a stable id and its source inline."""
+    plan_ev = status.plan_events(cat.projects, plan_date).assign(origin="plan")
+    research = cat.events.drop(columns="row").assign(origin="geodata")
+    ev = pd.concat([plan_ev, research], ignore_index=True)
+    key = ev.project_id + "|" + ev.section + "|" + ev.event + "|" + ev.date + "|" + ev.source_id + "|" + ev.status
+    ev["event_id"] = "g-" + key.map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:10])
+    src = cat.sources.set_index("id")
+    ev["source_title"] = ev.source_id.map(src.title).fillna("")
+    ev["source_url"] = ev.source_id.map(src.url).fillna("")
+    for c in ("supersedes", "recorded_by", "recorded_at"):
+        ev[c] = ""
+    return ev[EVENT_FRAME]
 
 
 def load(geodata: Path | None = None, *, today: date | None = None) -> Dataset:
@@ -68,8 +88,7 @@ def load(geodata: Path | None = None, *, today: date | None = None) -> Dataset:
     tracer = analysis.Tracer(boundaries.provinces(bnd))
     traces = {r.project_id: tracer.trace(r.geometry) for r in lines.itertuples()}
     plan_date = plan.published(text)
-    events = pd.concat([status.plan_events(cat.projects, plan_date), cat.events.drop(columns="row")],
-                       ignore_index=True)
+    events = shipped_events(cat, plan_date)
     tl = status.timeline(cat.projects, cat.sections, events)
     stl = status.section_timeline(cat.sections, events)
     return Dataset(cat, bnd, resolved, lines, sections, traces, items, plan_date, plan.target(text), events, tl, stl)

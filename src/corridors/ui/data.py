@@ -1,31 +1,71 @@
-"""Cached access to the dataset and what is derived from it; the only place caching happens."""
+"""Cached access to the dataset, the progress store and what is derived from them; the only place
+caching happens. Results are keyed by the store's version, so an event recorded by anyone (any
+dashboard instance on the same database) shows on the next rerun."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from .. import dataset, mapview
+from .. import auth, dataset, mapview
+from ..store import Store, store_url
 
 
 @st.cache_resource(show_spinner="载入数据 Loading data…")
-def load() -> dataset.Dataset:
+def base() -> dataset.Dataset:
     return dataset.load()
+
+
+def configured_editors() -> dict[str, str]:
+    try:
+        secret = st.secrets.get("editors", {})
+    except FileNotFoundError:  # no secrets.toml (StreamlitSecretNotFoundError is one)
+        secret = {}
+    return auth.editors(secrets=secret)
+
+
+def store(writable: bool) -> Store | None:
+    """The progress store at $CORRIDORS_STORE_URL (default: a SQLite file in the working directory);
+    None when that file does not exist yet and nobody may create it (no editors configured)."""
+    url = store_url()
+    if not writable and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    return _open_store(url, writable)
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(url: str, writable: bool) -> Store:
+    return Store(url, read_only=not writable)
+
+
+def store_version(s: Store | None) -> tuple[str, int, int]:
+    """Identifies the store's content: its URL, number of events and highest id."""
+    return (s.url, *s.version()) if s else ("", 0, 0)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load(version: tuple[str, int, int] = ("", 0, 0)) -> dataset.Dataset:
+    """The dataset with the store's events folded in, for one store version."""
+    url, count, _ = version
+    ds = base()
+    return ds.with_events(_open_store(url, False).events()) if url and count else ds
 
 
 @st.cache_resource(show_spinner=False)
 def display_boundaries() -> gpd.GeoDataFrame:
-    return mapview.display_boundaries(load().boundaries)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def table(as_of: date, scope: str) -> pd.DataFrame:
-    return load().table(as_of, scope)
+    return mapview.display_boundaries(base().boundaries)
 
 
 @st.cache_resource(show_spinner=False)
 def boundaries_geojson() -> str:
     return mapview.boundaries_geojson(display_boundaries())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def table(as_of: date, scope: str, version: tuple[str, int, int] = ("", 0, 0)) -> pd.DataFrame:
+    return load(version).table(as_of, scope)
+

@@ -11,12 +11,15 @@ from .. import analysis
 from ..boundaries import PROVINCES
 from ..catalog import MODES
 from ..i18n import t
-from . import assets, data, panels, sidebar, state
+from . import assets, data, panels, progress, sidebar, state
 
 
 def main(app_dir: Path | None = None) -> None:
     st.set_page_config(page_title="湖南泛珠出省通道 · Hunan Pan-PRD corridors", page_icon="🛤️", layout="wide")
-    ds = data.load()
+    editors = data.configured_editors()
+    store = data.store(bool(editors))
+    version = data.store_version(store)
+    ds = data.load(version)
     today = date.today()
     departments = sorted(ds.catalog.projects.lead_department.unique())
     state.init(ds.plan_date, today, departments)
@@ -28,8 +31,9 @@ def main(app_dir: Path | None = None) -> None:
     sidebar.render(ds.plan_date, today, departments)
     f = state.current()
     lang = f.lang
+    editor = progress.sign_in(editors, lang)
     modes = f.modes or list(MODES)
-    table = data.table(f.as_of, f.scope)
+    table = data.table(f.as_of, f.scope, version)
     neighbours = [PROVINCES[c].name_zh for c in f.neighbours]
     base = analysis.filter_projects(table, modes=modes, neighbours=neighbours, departments=f.departments,
                                     query=f.query)
@@ -48,10 +52,15 @@ def main(app_dir: Path | None = None) -> None:
     if clicked:
         st.session_state["project"] = clicked
     with right:
-        panels.details(ds, table, shown, lang)
+        pid = panels.details(ds, table, shown, lang)
+        if pid:
+            progress.timeline_chart(ds, pid, table.set_index("id").same_as[pid], lang)
+            if editor and store is not None:
+                progress.record_form(ds, store, pid, editor, lang)
 
     counted_ids = list(base[base.counted].id)
     panels.over_time(ds, counted_ids, f.as_of, lang)
     panels.breakdown(counts, lang)
+    progress.changes(ds, f.scope, f.as_of, set(shown.id), version, lang)
     panels.project_table(shown, lang)
     state.write_url(f, st.session_state.get("project"))

@@ -184,7 +184,8 @@ def md_link(title: str, url: str) -> str:
     return f"[{md_text(title)}]({safe_url})" if url.startswith(("http://", "https://")) else md_text(title)
 
 
-def details(ds: Dataset, table: pd.DataFrame, shown: pd.DataFrame, lang: str) -> None:
+def details(ds: Dataset, table: pd.DataFrame, shown: pd.DataFrame, lang: str) -> str | None:
+    """The chosen project's facts, notes, history and sources; returns its id."""
     st.subheader(t("details", lang))
     ordered = list(shown.id) + [i for i in table.id if i not in set(shown.id)]
     by_id = table.set_index("id")
@@ -192,7 +193,7 @@ def details(ds: Dataset, table: pd.DataFrame, shown: pd.DataFrame, lang: str) ->
                  format_func=lambda i: t("details_hint", lang) if i is None else i18n.name(by_id.loc[i], lang))
     pid = st.session_state.get("project")
     if not pid or pid not in by_id.index:
-        return
+        return None
     r = by_id.loc[pid]
     zh = lang == "zh"
     st.markdown(f"### {md_text(r.name_zh)}\n*{md_text(r.name_en)}*")
@@ -225,25 +226,36 @@ def details(ds: Dataset, table: pd.DataFrame, shown: pd.DataFrame, lang: str) ->
     with st.expander(t("col_name_note", lang) + " · " + t("col_route_note", lang)):
         st.markdown(md_text(r.name_note) + "\n\n" + md_text(r.route_note))
     history(ds, pid, r.same_as, lang)
+    gaps = ds.catalog.gaps[ds.catalog.gaps.project_id.isin([pid, r.same_as])]
+    if len(gaps):
+        st.markdown(f"**{t('gaps', lang)}**\n" + "\n".join(
+            f"- {md_text(t('event_' + g.milestone, lang) if 'event_' + g.milestone in i18n.STRINGS else g.milestone)}"
+            f"：{md_text(g.note)}" for g in gaps.itertuples()))
     sources = ds.catalog.sources.set_index("id")
     ids = [s for s in r.source_ids.split(";") if s in sources.index]
     with st.expander(f"{t('col_sources', lang)} ({len(ids)})"):
         st.markdown("\n".join(f"- {md_link(sources.loc[s, 'title'], sources.loc[s, 'url'])} "
                               f"{md_text(sources.loc[s, 'publisher'])}" for s in ids))
+    return pid
 
 
 def history(ds: Dataset, pid: str, same_as: str, lang: str) -> None:
+    """Every event of the project, oldest first: shipped, the plan's own statement and recorded ones.
+    A superseded event stays listed and says so."""
     ev = status.dated(ds.events[ds.events.project_id.isin([pid, same_as] if same_as else [pid])])
     names = ds.section_names(lang)
-    src = ds.catalog.sources.set_index("id")
+    gone = set(ds.events.supersedes) - {""}
     rows = pd.DataFrame({
         t("col_date", lang): ev.date,
         t("col_section", lang): [t("section_all", lang) if s == "all" else names.get((p, s), s)
                                  for p, s in zip(ev.project_id, ev.section)],
-        t("col_event", lang): ev.event.map(lambda e: t(f"event_{e}", lang)),
+        t("col_event", lang): [t(f"event_{e}", lang) + (t("event_note_superseded", lang) if i in gone else "")
+                               for e, i in zip(ev.event, ev.event_id)],
         t("col_status", lang): ev.status.map(lambda s: i18n.status(s, lang)),
-        t("col_source", lang): ev.source_id.map(lambda s: src.loc[s, "url"] if s in src.index else s),
+        t("col_source", lang): [u or ti for u, ti in zip(ev.source_url, ev.source_title)],
         t("col_note", lang): ev.note,
+        t("recorded_by", lang): ev.recorded_by,
+        t("col_id", lang): ev.event_id,
     })
     st.markdown(f"**{t('col_history', lang)}**")
     st.dataframe(rows, hide_index=True, width="stretch",

@@ -1,0 +1,89 @@
+"""Recording progress from the dashboard: only with an editor credential; the count follows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from corridors import analysis
+
+from .test_app import APP, kpi
+
+
+@pytest.fixture
+def editor_env(monkeypatch, tmp_path):
+    monkeypatch.setenv("CORRIDORS_EDITORS", "王工=correct-horse-battery")
+    monkeypatch.setenv("CORRIDORS_STORE_URL", f"sqlite:///{tmp_path / 'progress.sqlite'}")
+    return tmp_path
+
+
+def _run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_without_editors_there_is_no_editing_and_no_store(monkeypatch, tmp_path):
+    monkeypatch.delenv("CORRIDORS_EDITORS", raising=False)
+    monkeypatch.setenv("CORRIDORS_STORE_URL", f"sqlite:///{tmp_path / 'p.sqlite'}")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["project"] = "jingli"
+    _run(at)
+    assert not [t for t in at.text_input if t.key == "credential"]
+    assert not at.get("form")
+    assert not (tmp_path / "p.sqlite").exists()  # viewing creates nothing
+
+
+def test_wrong_credential_shows_no_form(editor_env):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["project"] = "jingli"
+    _run(at)
+    at.text_input(key="credential").input("guess")
+    _run(at)
+    assert at.error and not at.get("form")
+
+
+def test_editor_records_an_opening_and_the_count_follows(editor_env, ds):
+    today = date.today()
+    shown = analysis.filter_projects(ds.table(today), modes=["rail", "highway", "waterway"])
+    before = analysis.corridor_counts(shown, ds.target.count)["by_status"]["completed"]
+
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["project"] = "jingli"
+    _run(at)
+    assert list(kpi(at).values())[0] == f"{before} / {ds.target.count}"
+    at.text_input(key="credential").input("correct-horse-battery")
+    _run(at)
+    assert any("王工" in c.value for c in at.caption)
+    form = at.get("form")[0]
+    form.selectbox[0].set_value("hunan")
+    form.selectbox[1].set_value("opened")
+    form.selectbox[2].set_value("completed")
+    form.date_input[0].set_value(date(2023, 6, 30))
+    form.text_input[0].input("靖黎高速公路建成通车（示例来源）")
+    form.text_input[1].input("https://example.org/jingli")
+    form.button[0].click()
+    _run(at)
+    assert list(kpi(at).values())[0] == f"{before + 1} / {ds.target.count}"
+    history = next(d.value for d in at.dataframe if "记录人" in d.value.columns)
+    assert "王工" in set(history["记录人"])
+
+
+def test_refused_event_shows_why_and_saves_nothing(editor_env):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["project"] = "jingli"
+    _run(at)
+    at.text_input(key="credential").input("correct-horse-battery")
+    _run(at)
+    form = at.get("form")[0]
+    form.selectbox[0].set_value("hunan")
+    form.date_input[0].set_value(date(2019, 1, 1))  # before 靖黎 Hunan started (2020-07-10)
+    form.text_input[0].input("a source")
+    form.button[0].click()
+    _run(at)
+    assert any("before construction started" in e.value for e in at.error)
+    from corridors.store import Store
+
+    assert Store().version() == (0, 0)

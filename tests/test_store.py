@@ -1,0 +1,204 @@
+"""The progress store on SQLite and on a real PostgreSQL server: round trips, refusals that change
+nothing, corrections, migrations, concurrent writers and a writer killed mid-transaction."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from corridors.errors import StoreError
+from corridors.store import MIGRATIONS, NewEvent, Store, events_table, metadata, version_table
+
+from .pg import postgres
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    with postgres() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path, pg_url):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'progress.sqlite'}"
+    # a fresh database per test on the shared server
+    name = f"t{time.time_ns()}"
+    eng = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with eng.connect() as c:
+        c.execute(sa.text(f"CREATE DATABASE {name}"))
+    eng.dispose()
+    return pg_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def ev(**kw) -> NewEvent:
+    base = dict(project_id="jingli", section="hunan", event="opened", status="completed", date="2023-06-30",
+                date_precision="day", source_title="湖南日报：靖黎高速建成通车", source_url="https://example.org/a",
+                note="", recorded_by="tester")
+    return NewEvent(**{**base, **kw})
+
+
+def append(store: Store, ds, e: NewEvent) -> str:
+    return store.append(e, ds.catalog.projects, ds.catalog.sections, ds.events)
+
+
+def test_round_trip(url, ds):
+    store = Store(url)
+    assert store.version() == (0, 0)
+    new_id = append(store, ds, ev())
+    got = store.events()
+    assert list(got.event_id) == [new_id] and store.version()[0] == 1
+    row = got.iloc[0]
+    for field in ("project_id", "section", "event", "status", "date", "source_title", "source_url", "recorded_by"):
+        assert row[field] == getattr(ev(), field)
+    assert row.recorded_at.endswith("+00:00")
+    assert Store(url).events().equals(got)  # a second connection reads the same
+
+
+def test_recorded_event_changes_the_status_from_its_date(url, ds):
+    before = ds.table(date(2023, 7, 1)).set_index("id").status["jingli"]
+    store = Store(url)
+    append(store, ds, ev())
+    merged = ds.with_events(store.events())
+    assert before == "under_construction"
+    assert merged.table(date(2023, 6, 29)).set_index("id").status["jingli"] == "under_construction"
+    assert merged.table(date(2023, 6, 30)).set_index("id").status["jingli"] == "completed"
+
+
+@pytest.mark.parametrize("change,reason", [
+    ({"project_id": "nowhere"}, "project 'nowhere' is unknown"),
+    ({"status": "finished"}, "status 'finished' is unknown"),
+    ({"event": "opened", "status": "planned"}, "puts a section in status 'completed'"),
+    ({"date": "1999-12-31"}, "before 2000"),
+    ({"date": (date.today() + timedelta(days=1)).isoformat()}, "in the future"),
+    ({"source_title": "  "}, "source is empty"),
+    ({"section": "mars"}, "section 'mars' is not a section"),
+    ({"date": "2019-01-01"}, "before construction started"),  # 靖黎 Hunan started 2020-07-10 (hw-25)
+    ({"recorded_by": ""}, "who recorded it"),
+    ({"event": "correction", "status": "completed"}, "must name an event"),
+])
+def test_refusals_name_the_problem_and_change_nothing(url, ds, change, reason):
+    store = Store(url)
+    append(store, ds, ev(project_id="zhitong", section="guizhou", event="study", status="planned",
+                         date="2015-01-01", note="baseline"))
+    before = store.version()
+    with pytest.raises(StoreError, match=reason):
+        append(store, ds, ev(**change))
+    assert store.version() == before
+
+
+def test_a_note_explains_a_contradiction(url, ds):
+    store = Store(url)
+    append(store, ds, ev(date="2019-01-01", note="opened to traffic before the formal start ceremony (example)"))
+    assert store.version()[0] == 1
+
+
+def test_correction_supersedes_and_history_keeps_both(url, ds):
+    store = Store(url)
+    wrong = append(store, ds, ev(date="2023-12-01"))
+    fix = append(store, ds, ev(event="correction", date="2023-06-30", supersedes=wrong,
+                               note="the opening was on 2023-06-30; 2023-12-01 was the ceremony"))
+    events = store.events()
+    assert list(events.event_id) == [wrong, fix]
+    merged = ds.with_events(events)
+    assert merged.table(date(2023, 7, 1)).set_index("id").status["jingli"] == "completed"
+
+
+def test_store_refuses_updates_and_deletes(url, ds):
+    store = Store(url)
+    append(store, ds, ev())
+    for sql in ("UPDATE progress_events SET status = 'planned'", "DELETE FROM progress_events"):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            with store.engine.begin() as conn:
+                conn.execute(sa.text(sql))
+    assert store.events().status.tolist() == ["completed"]
+
+
+def test_read_only_store_refuses_writes(url, ds):
+    Store(url)
+    with pytest.raises(StoreError, match="read-only"):
+        append(Store(url, read_only=True), ds, ev())
+
+
+def test_old_schema_is_migrated_on_open(url, ds):
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        version_table.create(conn)
+        conn.execute(version_table.insert().values(version=1))
+        MIGRATIONS[0](conn)
+        conn.execute(events_table.insert().values(
+            project_id="jingli", section="hunan", event="study", status="planned", date="2015", date_precision="year",
+            source_title="old", source_url="", note="", recorded_by="v1", recorded_at="2020-01-01T00:00:00+00:00"))
+    engine.dispose()
+    store = Store(url)
+    assert store.schema_version() == len(MIGRATIONS)
+    assert store.events().recorded_by.tolist() == ["v1"]  # nothing lost
+    indexes = {i["name"] for i in sa.inspect(store.engine).get_indexes("progress_events")}
+    assert "ix_progress_events_project" in indexes
+
+
+def _writer(url: str, tag: str, n: int, start_at: float) -> None:
+    from corridors import dataset
+
+    ds = dataset.load()
+    store = Store(url)
+    while time.time() < start_at:
+        time.sleep(0.005)
+    for i in range(n):
+        store.append(NewEvent("changyuejiu", "all", "study", "planned", "2020-01-01", "day", "test source",
+                              "", f"{tag}-{i}", tag), ds.catalog.projects, ds.catalog.sections, ds.events)
+
+
+def test_two_processes_writing_at_once_lose_nothing(url):
+    Store(url)  # create the schema first
+    ctx = mp.get_context("spawn")
+    start_at = time.time() + 8
+    procs = [ctx.Process(target=_writer, args=(url, tag, 200, start_at)) for tag in ("a", "b")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=300)
+        assert p.exitcode == 0
+    events = Store(url).events()
+    assert len(events) == 400 and events.event_id.is_unique
+    assert sorted(events.note) == sorted([f"{t}-{i}" for t in "ab" for i in range(200)])
+
+
+KILLED_WRITER = textwrap.dedent("""
+    import sys, time
+    import sqlalchemy as sa
+    from corridors.store import Store, events_table
+    store = Store(sys.argv[1])
+    with store._writing() as conn:
+        for i in range(50):
+            conn.execute(events_table.insert().values(
+                project_id="jingli", section="hunan", event="study", status="planned", date="2016",
+                date_precision="year", source_title="half", source_url="", note=str(i), recorded_by="killed",
+                recorded_at="2026-01-01T00:00:00+00:00"))
+        print("inserted", flush=True)
+        time.sleep(120)
+""")
+
+
+def test_writer_killed_mid_transaction_leaves_the_store_consistent(url, ds):
+    store = Store(url)
+    append(store, ds, ev())
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, url], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "inserted"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    after = Store(url)
+    assert after.events().recorded_by.tolist() == ["tester"]  # none of the 50 uncommitted rows
+    if after.engine.dialect.name == "sqlite":
+        with after.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    append(after, ds, ev(project_id="zhitong", section="hunan", date="2023-11-24", event="opened"))
+    assert after.version()[0] == 2
