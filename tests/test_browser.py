@@ -13,19 +13,26 @@ MAP = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 @pytest.fixture(scope="module")
-def page():
+def server():
     with streamlit_server() as url, chromium() as browser:
-        pg = browser.new_page(viewport={"width": 1600, "height": 2400})
-        errors: list[str] = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        external: list[str] = []
-        pg.on("request", lambda r: external.append(r.url) if not r.url.startswith((url, "data:", "blob:",
-                                                                                     "about:")) else None)
-        pg.goto(url)
-        pg.locator(MAP).wait_for(state="visible", timeout=90_000)
-        pg.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for(timeout=90_000)
-        pg.wait_for_timeout(1500)
-        yield pg, errors, external
+        yield url, browser
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    url, browser = server
+    pg = browser.new_page(viewport={"width": 1600, "height": 2400})
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    external: list[str] = []
+    pg.on("request", lambda r: external.append(r.url) if not r.url.startswith((url, "data:", "blob:",
+                                                                                 "about:")) else None)
+    pg.goto(url)
+    pg.locator(MAP).wait_for(state="visible", timeout=90_000)
+    pg.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for(timeout=90_000)
+    pg.wait_for_timeout(1500)
+    yield pg, errors, external
+    pg.close()
 
 
 def _map_frame(pg):
@@ -93,3 +100,28 @@ def test_clicking_a_line_opens_its_details(page, ds):
     pg.wait_for_url(re.compile(r"project=yuanshui"), timeout=10_000)  # the selection is part of the link
     assert not errors, errors
     pg.screenshot(path=str(ARTIFACTS / "03-details.png"))
+
+
+def test_snapshot_download_for_the_target_date_matches_the_page(server, tmp_path):
+    url, browser = server
+    pg = browser.new_page(viewport={"width": 1600, "height": 2400}, accept_downloads=True)
+    pg.goto(f"{url}/?date=2020-12-31")
+    pg.locator(MAP).wait_for(state="visible", timeout=90_000)
+    pg.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for(timeout=90_000)
+    shown = _kpis(pg)[0]
+    with pg.expect_download(timeout=120_000) as info:
+        pg.get_by_role("button", name=re.compile("下载快照")).click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name == "corridors-snapshot-2020-12-31.zip"
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        manifest = json.loads(z.read(next(n for n in names if "manifest" in n)))
+    assert len(names) == 8 and all("2020-12-31" in n for n in names)
+    c = manifest["counts"]
+    assert shown == f"{c['by_status']['completed']} / {c['target']}"  # the same number as the page
+    pg.screenshot(path=str(ARTIFACTS / "04-target-date.png"))
+    pg.close()

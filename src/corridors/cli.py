@@ -112,6 +112,19 @@ def _cmd_count(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_snapshot(args: argparse.Namespace) -> int:
+    from . import analysis, snapshot
+
+    ds = _dataset(args)
+    req = snapshot.Request(as_of=args.as_of, lang=args.lang, scope=args.scope,
+                           modes=tuple(args.mode) if args.mode else analysis.TRANSPORT_MODES, compare=args.compare)
+    snapshot.check(req, ds)
+    written = snapshot.write(snapshot.build(ds, req), args.out)
+    for p in written:
+        print(f"wrote {p}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     from .analysis import SCOPES
     from .catalog import MODES
@@ -140,6 +153,15 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--as-of", type=_date)
     ex.add_argument("--scope", choices=sorted(SCOPES), default="pan-prd")
     ex.set_defaults(func=_cmd_export)
+    sn = sub.add_parser("snapshot", help="write a dated progress snapshot bundle (CSV, XLSX, GeoJSON, GPKG, "
+                                         "HTML and PNG maps, PDF report, manifest)")
+    sn.add_argument("--as-of", type=_date, required=True)
+    sn.add_argument("--out", type=Path, required=True, help="folder to write the bundle into")
+    sn.add_argument("--lang", default="zh", help="zh (default) or en")
+    sn.add_argument("--mode", action="append", help="modes to include (repeatable; default rail, highway, waterway)")
+    sn.add_argument("--scope", default="pan-prd", help="pan-prd (default) or neighbours")
+    sn.add_argument("--compare", type=_date, help="list projects whose status changed since this date")
+    sn.set_defaults(func=_cmd_snapshot)
     return p
 
 

@@ -31,6 +31,7 @@ class Dataset:
     events: pd.DataFrame
     timeline: pd.DataFrame
     section_timeline: pd.DataFrame
+    fingerprint: str  # hash of every input: the geodata files and any recorded events
 
     def table(self, as_of: date, scope: str = "pan-prd") -> pd.DataFrame:
         """The project table on a date, with corridor verdicts for a scope."""
@@ -42,7 +43,10 @@ class Dataset:
         events = pd.concat([self.events, extra[EVENT_FRAME]], ignore_index=True)
         tl = status.timeline(self.catalog.projects, self.catalog.sections, events)
         stl = status.section_timeline(self.catalog.sections, events)
-        return Dataset(**{**self.__dict__, "events": events, "timeline": tl, "section_timeline": stl})
+        recorded = extra[EVENT_FRAME].sort_values("event_id").to_csv(index=False).encode("utf-8")
+        fp = hashlib.sha256(self.fingerprint.encode() + recorded).hexdigest()
+        return Dataset(**{**self.__dict__, "events": events, "timeline": tl, "section_timeline": stl,
+                          "fingerprint": fp})
 
     def section_statuses(self, as_of: date) -> dict[tuple[str, str], str]:
         """(project, section) → status on a date."""
@@ -91,4 +95,14 @@ def load(geodata: Path | None = None, *, today: date | None = None) -> Dataset:
     events = shipped_events(cat, plan_date)
     tl = status.timeline(cat.projects, cat.sections, events)
     stl = status.section_timeline(cat.sections, events)
-    return Dataset(cat, bnd, resolved, lines, sections, traces, items, plan_date, plan.target(text), events, tl, stl)
+    return Dataset(cat, bnd, resolved, lines, sections, traces, items, plan_date, plan.target(text), events, tl, stl,
+                   fingerprint(geodata))
+
+
+def fingerprint(geodata: Path) -> str:
+    """SHA-256 over every file in geodata/ (relative path and bytes), in a fixed order."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in geodata.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        h.update(path.relative_to(geodata).as_posix().encode("utf-8") + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()

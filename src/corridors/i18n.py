@@ -123,6 +123,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "direction_out": {"zh": "出湘", "en": "leaves Hunan"},
     "direction_in": {"zh": "入湘", "en": "enters Hunan"},
     "export": {"zh": "导出进展快照", "en": "Export a progress snapshot"},
+    "export_hint": {"zh": "按当前筛选导出截至 {date} 的快照（ZIP）：项目表 CSV/XLSX、GeoJSON、GeoPackage、离线地图 HTML、地图 PNG、"
+                          "一页 PDF 报告（含自 {compare} 以来的变化）和清单 manifest。",
+                    "en": "The snapshot as of {date} for the current filters (ZIP): project table as CSV/XLSX, GeoJSON, "
+                          "GeoPackage, offline HTML map, PNG map, a one-page PDF report (with changes since {compare}) "
+                          "and a manifest."},
+    "export_button": {"zh": "下载快照 ZIP", "en": "Download the snapshot ZIP"},
     "editing": {"zh": "记录进展（编辑）", "en": "Record progress (editors)"},
     "credential": {"zh": "编辑口令", "en": "Editor credential"},
     "credential_bad": {"zh": "口令不正确。", "en": "That credential is not valid."},

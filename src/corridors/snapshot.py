@@ -1,9 +1,20 @@
-"""Progress snapshots as of a date: RFC 7946 GeoJSON (and, later, the whole bundle). Deterministic output."""
+"""Progress snapshots as of a date: the RFC 7946 export and the bundle a planner sends as is (CSV, XLSX,
+GeoJSON, GeoPackage, an offline HTML map, a PNG map, a one-page PDF report and a manifest). Output is
+deterministic: the same inputs give the same bytes, apart from the creation time in the manifest."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
-from datetime import date
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
 
 import pandas as pd
 from shapely.geometry import mapping
@@ -60,3 +71,315 @@ def geojson_text(ds: Dataset, as_of: date, scope: str = "pan-prd") -> str:
     """RFC 7946 FeatureCollection text (WGS-84 lon/lat, no crs member), one feature per line."""
     lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features(ds, as_of, scope)]
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+
+
+# --- the snapshot bundle --------------------------------------------------------------------------
+
+# (key, Chinese header, English header, Chinese meaning, English meaning)
+COLUMNS = [
+    ("id", "编号", "Id", "项目编号（ASCII）", "Project id (ASCII slug)"),
+    ("name_zh", "名称", "Name (Chinese)", "项目中文名称", "Chinese name"),
+    ("name_en", "英文名称", "Name (English)", "项目英文名称", "English name"),
+    ("mode", "运输方式", "Mode", "铁路/高速公路/水运/油气管道/电力通道", "Railway, expressway, waterway, pipeline or power"),
+    ("status", "状态", "Status", "截至快照日期的状态（由带来源的进展记录推出）",
+     "Status on the snapshot date, derived from dated, sourced events"),
+    ("status_since", "状态起始日期", "Status since", "该状态开始的日期", "Date the status began"),
+    ("partly_open", "部分建成", "Partly open", "有区段已建成、全线未建成", "Some sections open, not all"),
+    ("provinces", "途经省份", "Provinces crossed", "按线路顺序，由几何计算", "In order along the line, computed from geometry"),
+    ("neighbours_entered", "进入的相邻省份", "Neighbours entered", "从湖南直接进入的省份", "Provinces entered directly from Hunan"),
+    ("crossings", "出入湘省界点", "Border crossings", "经度,纬度（WGS-84）及对侧省份", "lon,lat (WGS-84) and the province across"),
+    ("pan_prd_corridor", "泛珠出省通道", "Pan-PRD corridor", "离开湖南并到达泛珠成员省区", "Leaves Hunan and reaches a Pan-PRD member"),
+    ("neighbour_corridor", "邻省出省通道", "Neighbour corridor", "离开湖南并到达任一相邻省份", "Leaves Hunan and reaches any neighbour"),
+    ("counted", "计入目标", "Counted", "按所选口径计入（同一线路只计一次）", "Counted in the chosen scope (a line named twice counts once)"),
+    ("length_km", "长度（公里）", "Length (km)", "示意线长度，等距圆锥投影", "Length of the schematic line, equidistant conic projection"),
+    ("precision", "线位精度", "Geometry precision", "线位由何而来", "What the line was built from"),
+    ("lead_department", "牵头部门", "Lead department", "方案原文", "As the plan states"),
+    ("participating_departments", "参与部门", "Participating departments", "方案原文", "As the plan states"),
+    ("plan_clause", "方案条款", "Plan clause", "湘政发〔2016〕21号中的条款", "Clause of 湘政发〔2016〕21号"),
+    ("plan_name", "方案原文名称", "Name in the plan", "方案中的原文写法", "The plan's own wording"),
+    ("plan_status", "方案表述的状态", "Status the plan states", "由方案动词读出（2016-10-24）", "Read from the plan's verbs (2016-10-24)"),
+    ("same_as", "同一线路", "Same line as", "方案重复列出的同一条线路", "The physical line this entry repeats"),
+    ("sources", "资料来源", "Sources", "见“资料来源”表", "See the sources sheet"),
+]
+FILE_KINDS = ("projects.csv", "projects.xlsx", "corridors.geojson", "corridors.gpkg", "map.html", "map.png",
+              "report.pdf", "manifest.json")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a snapshot covers: a date, a language, the corridor scope and the dashboard's filters."""
+
+    as_of: date
+    lang: str = "zh"
+    scope: str = "pan-prd"
+    modes: tuple[str, ...] = ("rail", "highway", "waterway")
+    statuses: tuple[str, ...] = ()
+    neighbours: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+    query: str = ""
+    compare: date | None = None
+
+
+def check(req: Request, ds: Dataset, today: date | None = None) -> None:
+    """Refuse a request with a clear message before anything is built or written."""
+    from .analysis import SCOPES
+    from .catalog import MODES, STATUSES
+    from .errors import SnapshotError
+
+    today = today or date.today()
+    for label, d in (("--as-of", req.as_of), ("--compare", req.compare)):
+        if d is not None and not (ds.plan_date <= d <= today):
+            raise SnapshotError(f"{label} {d}: must lie between the plan's date {ds.plan_date} and today {today}")
+    bad = [m for m in req.modes if m not in MODES]
+    if bad or not req.modes:
+        raise SnapshotError(f"unknown mode(s) {', '.join(bad) or '(none)'}: choose from {', '.join(MODES)}")
+    bad = [s for s in req.statuses if s not in STATUSES]
+    if bad:
+        raise SnapshotError(f"unknown status(es) {', '.join(bad)}: choose from {', '.join(STATUSES)}")
+    if req.lang not in ("zh", "en"):
+        raise SnapshotError(f"unknown language '{req.lang}': zh or en")
+    if req.scope not in SCOPES:
+        raise SnapshotError(f"unknown scope '{req.scope}': {', '.join(SCOPES)}")
+
+
+def _rows(req: Request, ds: Dataset) -> pd.DataFrame:
+    from .analysis import filter_projects
+    from .boundaries import PROVINCES
+
+    table = ds.table(req.as_of, req.scope)
+    return filter_projects(table, modes=list(req.modes), statuses=list(req.statuses),
+                           neighbours=[PROVINCES[c].name_zh for c in req.neighbours],
+                           departments=list(req.departments), query=req.query).sort_values("id")
+
+
+def _flat(rows: pd.DataFrame, lang: str, *, labels: bool) -> pd.DataFrame:
+    """One flat record per project; labels=True gives localised values for people, else codes for GIS."""
+    from . import i18n
+
+    zh = lang == "zh"
+    out = pd.DataFrame({
+        "id": rows.id, "name_zh": rows.name_zh, "name_en": rows.name_en,
+        "mode": rows["mode"].map(lambda m: i18n.mode(m, lang)) if labels else rows["mode"],
+        "status": rows.status.map(lambda s: i18n.status(s, lang)) if labels else rows.status.fillna(""),
+        "status_since": rows.status_since.map(lambda d: d.isoformat() if d else ""),
+        "partly_open": rows.partly_open.astype(bool),
+        "provinces": (rows.provinces if zh or not labels else rows.provinces_en).map(" → ".join),
+        "neighbours_entered": (rows.neighbours_entered if zh or not labels else rows.neighbours_entered_en).map("; ".join),
+        "crossings": rows.crossings.map(lambda cs: "; ".join(f"{c['lon']:.5f},{c['lat']:.5f} {c['province_zh']}"
+                                                              for c in cs)),
+        "pan_prd_corridor": rows.pan_prd_corridor.astype(bool),
+        "neighbour_corridor": rows.neighbour_corridor.astype(bool),
+        "counted": rows.counted.astype(bool),
+        "length_km": rows.length_km.map(lambda v: None if pd.isna(v) else round(float(v), 1)),
+        "precision": rows.precision.map(lambda p: i18n.t(f"precision_{p}", lang)) if labels else rows.precision,
+        "lead_department": rows.lead_department,
+        "participating_departments": rows.participating_departments.str.replace("；", "; "),
+        "plan_clause": rows.plan_clause, "plan_name": rows.plan_name,
+        "plan_status": rows.plan_status.map(lambda s: i18n.status(s, lang)) if labels else rows.plan_status,
+        "same_as": rows.same_as,
+        "sources": rows.source_ids.str.replace(";", "; "),
+    })
+    return out.reset_index(drop=True)
+
+
+def _headers(lang: str) -> dict[str, str]:
+    return {k: (zh if lang == "zh" else en) for k, zh, en, _, _ in COLUMNS}
+
+
+def _csv(flat: pd.DataFrame, lang: str) -> bytes:
+    # UTF-8 with a byte-order mark: Excel on Chinese Windows opens it as UTF-8.
+    return flat.rename(columns=_headers(lang)).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _xlsx(flat: pd.DataFrame, ds: Dataset, rows: pd.DataFrame, req: Request) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    zh = req.lang == "zh"
+    wb = Workbook()
+    data = wb.active
+    data.title = "数据" if zh else "Data"
+    frame = flat.rename(columns=_headers(req.lang))
+    data.append(list(frame.columns))
+    for rec in frame.itertuples(index=False):
+        data.append([None if (isinstance(v, float) and pd.isna(v)) else v for v in rec])
+    dictionary = wb.create_sheet("数据字典" if zh else "Data dictionary")
+    dictionary.append(["列名", "字段", "含义"] if zh else ["Column", "Field", "Meaning"])
+    for key, hzh, hen, mzh, men in COLUMNS:
+        dictionary.append([hzh if zh else hen, key, mzh if zh else men])
+    dictionary.append([])
+    dictionary.append(["截至日期" if zh else "As of", req.as_of.isoformat()])
+    dictionary.append(["数据版本" if zh else "Data version", ds.fingerprint])
+    sources = wb.create_sheet("资料来源" if zh else "Sources")
+    sources.append(["编号", "标题", "网址", "发布者", "发布日期"] if zh else ["Id", "Title", "Address", "Publisher", "Published"])
+    used = {s for ids in rows.source_ids for s in ids.split(";")}
+    for r in ds.catalog.sources[ds.catalog.sources.id.isin(used)].sort_values("id").itertuples():
+        sources.append([r.id, r.title, r.url, r.publisher, r.published])
+    for ws in wb.worksheets:
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+    stamp = datetime(req.as_of.year, req.as_of.month, req.as_of.day)
+    wb.properties.created = wb.properties.modified = stamp
+    wb.properties.creator = "corridors"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _fixed_zip(buf.getvalue(), stamp, core_time=stamp)
+
+
+def _fixed_zip(data: bytes, stamp: datetime, core_time: datetime | None = None) -> bytes:
+    """Rewrite a zip (an .xlsx) with fixed entry times and a fixed modification time in docProps/core.xml."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if core_time and info.filename == "docProps/core.xml":
+                iso = core_time.strftime("%Y-%m-%dT%H:%M:%SZ")
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + iso.encode() + rb"\2",
+                                 content)
+            zi = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            dst.writestr(zi, content)
+    return out.getvalue()
+
+
+def _geodata(flat: pd.DataFrame, ds: Dataset, req: Request) -> tuple[bytes, bytes]:
+    """GeoJSON (RFC 7946) and GeoPackage with the same flat attributes; null geometry where no route."""
+    import geopandas as gpd
+    import pyogrio
+
+    geo = ds.lines.set_index("project_id").geometry
+    same = flat.same_as.where(flat.same_as != "", flat.id)
+    frame = gpd.GeoDataFrame(flat.copy(), geometry=[geo.get(i) for i in same], crs="EPSG:4326")
+    feats = []
+    for rec, g in zip(flat.to_dict("records"), frame.geometry):
+        feats.append({"type": "Feature", "properties": rec,
+                      "geometry": _round(mapping(g)) if g is not None else None})
+    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(
+        json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in feats) + "\n]}\n"
+    # GIS readers take ISO dates in GeoJSON as dates; store the same type in the GeoPackage.
+    frame["status_since"] = pd.to_datetime(frame.status_since.replace("", None))
+    stamp = f"{req.as_of.isoformat()}T00:00:00.000Z"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "corridors.gpkg"
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
+        try:
+            pyogrio.write_dataframe(frame, path, layer="corridors", driver="GPKG")
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+        gpkg = path.read_bytes()
+    return text.encode("utf-8"), gpkg
+
+
+_FOLIUM_ID = re.compile(r"\b([a-z][a-z_]*?)_([0-9a-f]{32})(?![0-9a-f])")
+
+
+def _stable_ids(html_text: str) -> str:
+    """folium names elements with random hex ids; number them in order of appearance instead."""
+    seen: dict[str, str] = {}
+
+    def repl(m: re.Match) -> str:
+        return seen.setdefault(m.group(0), f"{m.group(1)}_{len(seen):04d}")
+
+    return _FOLIUM_ID.sub(repl, html_text)
+
+
+def _definition(ds: Dataset, req: Request) -> str:
+    from . import i18n
+
+    sep = "、" if req.lang == "zh" else ", "
+    return i18n.t("definition_text", req.lang, scope=i18n.t(f"scope_rule_{req.scope}", req.lang),
+                  modes=sep.join(i18n.mode(m, req.lang) for m in req.modes), date=req.as_of.isoformat(),
+                  year=ds.target.year, target=ds.target.count, sentence=ds.target.text)
+
+
+def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> dict[str, bytes]:
+    """Every file of the bundle, named with the as-of date; identical inputs give identical bytes except
+    the creation time inside the manifest."""
+    from . import figures, i18n, mapview
+    from .analysis import corridor_counts, status_changes
+
+    check(req, ds)
+    d = req.as_of.isoformat()
+    rows = _rows(req, ds)
+    counts = corridor_counts(rows, ds.target.count, req.modes)
+    section_status = ds.section_statuses(req.as_of)
+    display = mapview.display_boundaries(ds.boundaries)
+    files: dict[str, bytes] = {}
+    files[f"projects-{d}.csv"] = _csv(_flat(rows, req.lang, labels=True), req.lang)
+    files[f"projects-{d}.xlsx"] = _xlsx(_flat(rows, req.lang, labels=True), ds, rows, req)
+    files[f"corridors-{d}.geojson"], files[f"corridors-{d}.gpkg"] = _geodata(_flat(rows, req.lang, labels=False), ds, req)
+    html_map = mapview.standalone_map(display, rows, ds.sections, section_status, ds.section_names(req.lang), req.lang)
+    html_map.get_root().title = f"{i18n.t('title', req.lang)} · {d}"
+    files[f"map-{d}.html"] = _stable_ids(html_map.get_root().render()).encode("utf-8")
+    title = f"{i18n.t('title', req.lang)} · {i18n.t('as_of', req.lang)} {d}"
+    files[f"map-{d}.png"] = figures.map_png(display, rows, ds.sections, section_status, req.lang, title)
+    compare = req.compare or ds.plan_date
+    changes = status_changes(_rows(Request(**{**req.__dict__, "as_of": compare}), ds), rows)
+    compare_label = (f"{i18n.t('changes', req.lang)}：{compare} → {d}" if req.lang == "zh"
+                     else f"{i18n.t('changes', req.lang)}: {compare} → {d}")
+    footer = (f"{'数据版本' if req.lang == 'zh' else 'Data version'} {ds.fingerprint[:16]} · "
+              f"{'资料来源见 projects-' + d + '.xlsx' if req.lang == 'zh' else 'Sources: projects-' + d + '.xlsx'}")
+    files[f"report-{d}.pdf"] = figures.report_pdf(
+        display, rows, ds.sections, section_status, req.lang, title=title, subtitle=i18n.t("subtitle", req.lang),
+        counts=counts, definition=_definition(ds, req), changes=changes, compare_label=compare_label, footer=footer)
+    manifest = {
+        "as_of": d,
+        "created_at": (created_at or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        "lang": req.lang,
+        "filters": {"scope": req.scope, "modes": list(req.modes), "statuses": list(req.statuses),
+                    "neighbours": list(req.neighbours), "departments": list(req.departments), "query": req.query},
+        "definition": _definition(ds, req),
+        "data_version": ds.fingerprint,
+        "counts": counts,
+        "compare": {"from": compare.isoformat(), "changes": changes.to_dict("records")},
+        "files": [{"name": n, "bytes": len(b), "sha256": hashlib.sha256(b).hexdigest()} for n, b in files.items()],
+    }
+    files[f"manifest-{d}.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n").encode()
+    return files
+
+
+def write(files: dict[str, bytes], out: Path) -> list[Path]:
+    """Write the bundle into out/ as a whole or not at all: files go to a sibling temporary folder first."""
+    from .errors import SnapshotError
+
+    out = Path(out)
+    blocker = next((p for p in [out, *out.parents] if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise SnapshotError(f"cannot write to {out}: {blocker} is a file, not a folder")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    except OSError as exc:
+        raise SnapshotError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    moved: list[Path] = []
+    try:
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        out.mkdir(exist_ok=True)
+        for name in files:
+            target = out / name
+            os.replace(staging / name, target)
+            moved.append(target)
+    except OSError as exc:
+        for p in moved:
+            p.unlink(missing_ok=True)
+        raise SnapshotError(f"cannot write the snapshot to {out}: {exc.strerror or exc}; nothing was kept") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return moved
+
+
+def zip_bundle(files: dict[str, bytes], as_of: date) -> bytes:
+    """The bundle as one ZIP with fixed entry times, for the dashboard's download button."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            zi = zipfile.ZipInfo(f"corridors-snapshot-{as_of.isoformat()}/{name}",
+                                 date_time=(as_of.year, as_of.month, as_of.day, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            z.writestr(zi, data)
+    return out.getvalue()

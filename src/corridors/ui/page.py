@@ -62,5 +62,9 @@ def main(app_dir: Path | None = None) -> None:
     panels.over_time(ds, counted_ids, f.as_of, lang)
     panels.breakdown(counts, lang)
     progress.changes(ds, f.scope, f.as_of, set(shown.id), version, lang)
+    progress.export(ds, {"as_of": f.as_of, "lang": lang, "scope": f.scope, "modes": tuple(modes),
+                         "statuses": tuple(f.statuses), "neighbours": tuple(f.neighbours),
+                         "departments": tuple(f.departments), "query": f.query,
+                         "compare": st.session_state.get("compare")}, lang)
     panels.project_table(shown, lang)
     state.write_url(f, st.session_state.get("project"))

@@ -129,3 +129,15 @@ def changes(ds: Dataset, scope: str, as_of: date, shown_ids: set[str], version: 
         t("col_before", lang) + f" ({start})": diff.before.map(lambda s: i18n.status(s, lang)),
         t("col_after", lang) + f" ({as_of})": diff.after.map(lambda s: i18n.status(s, lang)),
     }), hide_index=True, width="stretch")
+
+
+def export(ds: Dataset, request_kwargs: dict, lang: str) -> None:
+    """One button: the snapshot bundle for the current date and filters, as a ZIP built on click."""
+    from .. import snapshot
+
+    st.subheader(t("export", lang))
+    req = snapshot.Request(**request_kwargs)
+    st.caption(t("export_hint", lang, date=req.as_of.isoformat(), compare=(req.compare or ds.plan_date).isoformat()))
+    st.download_button(t("export_button", lang), data=lambda: snapshot.zip_bundle(snapshot.build(ds, req), req.as_of),
+                       file_name=f"corridors-snapshot-{req.as_of.isoformat()}.zip", mime="application/zip",
+                       on_click="ignore", icon=":material/download:", key="export")
