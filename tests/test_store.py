@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from corridors.errors import StoreError
-from corridors.store import MIGRATIONS, NewEvent, Store, events_table, metadata, version_table
+from corridors.store import MIGRATIONS, NewEvent, Store, events_table, version_table
 
 from .pg import postgres
 

@@ -94,7 +94,7 @@ class Tracer:
                 merged.append([a, b, code])
         stretches = tuple((code, a / 1000.0, b / 1000.0) for a, b, code in merged)
         crossings = []
-        for (a0, b0, c0), (a1, b1, c1) in zip(merged, merged[1:]):
+        for (_, b0, c0), (a1, _, c1) in zip(merged, merged[1:], strict=False):
             if HUNAN not in (c0, c1):
                 continue
             at = (b0 + a1) / 2.0

@@ -18,6 +18,7 @@ from shapely.geometry import mapping, shape
 
 from .datum import gcj02_to_wgs84
 from .errors import DataError
+from .geometry import round_coordinates
 from .names import english_name
 
 HUNAN = "430000"
@@ -130,19 +131,10 @@ def boundaries_geojson(gdf: gpd.GeoDataFrame) -> str:
         geom = shapely.set_precision(r.geometry, 10 ** -COORD_DECIMALS)
         geom = shapely.orient_polygons(geom, exterior_cw=False)
         props = {c: (bool(r[c]) if c in ("pan_prd", "neighbour") else str(r[c])) for c in COLUMNS}
-        features.append({"type": "Feature", "properties": props, "geometry": _rounded(mapping(geom))})
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": round_coordinates(mapping(geom), COORD_DECIMALS)})
     lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
-
-
-def _rounded(obj):
-    if isinstance(obj, float):
-        return round(obj, COORD_DECIMALS)
-    if isinstance(obj, (list, tuple)):
-        return [_rounded(x) for x in obj]
-    if isinstance(obj, dict):
-        return {k: _rounded(v) for k, v in obj.items()}
-    return obj
 
 
 def load_boundaries(path: Path) -> gpd.GeoDataFrame:

@@ -38,7 +38,7 @@ class Dataset:
         st = status.status_on(self.timeline, list(self.catalog.projects.id), as_of)
         return analysis.project_table(self.catalog.projects, self.lines, self.traces, st, scope)
 
-    def with_events(self, extra: pd.DataFrame) -> "Dataset":
+    def with_events(self, extra: pd.DataFrame) -> Dataset:
         """The same dataset with more events (e.g. recorded in the progress store) folded into the history."""
         events = pd.concat([self.events, extra[EVENT_FRAME]], ignore_index=True)
         tl = status.timeline(self.catalog.projects, self.catalog.sections, events)

@@ -21,11 +21,3 @@ def gcj02_to_wgs84(geom: BaseGeometry) -> BaseGeometry:
     """Convert every vertex of a geometry; identical input vertices give identical output vertices."""
     return shapely.transform(geom, gcj02_to_wgs84_xy)
 
-
-def wgs84_to_gcj02_xy(coords: np.ndarray) -> np.ndarray:
-    """Forward transform, used to check round trips and to compare with Amap-datum sources."""
-    out = np.empty_like(coords, dtype=float)
-    for i, (lon, lat) in enumerate(coords):
-        c = prcoords.wgs_gcj(prcoords.Coords(float(lat), float(lon)))
-        out[i] = (c.lon, c.lat)
-    return out

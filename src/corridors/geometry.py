@@ -21,6 +21,17 @@ PRECISIONS = ("surveyed", "towns", "county_seats", "prefectures", "endpoints", "
 SEAT_KINDS = ("county_seat", "prefecture_seat")
 
 
+def round_coordinates(obj, decimals: int):
+    """Round every float in a GeoJSON-like structure (stable, compact text output)."""
+    if isinstance(obj, float):
+        return round(obj, decimals)
+    if isinstance(obj, (list, tuple)):
+        return [round_coordinates(x, decimals) for x in obj]
+    if isinstance(obj, dict):
+        return {k: round_coordinates(v, decimals) for k, v in obj.items()}
+    return obj
+
+
 def line_from_points(points: Sequence[tuple[float, float]], *, name: str = "") -> LineString:
     """Join lon/lat points in order; repeated consecutive points are dropped; at least two must remain."""
     kept: list[tuple[float, float]] = []
@@ -90,7 +101,8 @@ def project_lines(projects, resolved):
             seg = line_from_points(coords, name=f"{p.id}/{section}") if len(coords) >= 2 else None
             section_rows.append({"project_id": p.id, "section": section, "geometry": seg,
                                  "length_km": length_km(seg)})
-        rows.append({"project_id": p.id, "geometry": line, "precision": line_precision(list(pts.kind), list(pts.approx)),
+        precision = line_precision(list(pts.kind), list(pts.approx))
+        rows.append({"project_id": p.id, "geometry": line, "precision": precision,
                      "length_km": round(length_km(line), 1), "places": " → ".join(pts.resolved_zh)})
     lines = gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs="EPSG:4326")
     sections = gpd.GeoDataFrame(pd.DataFrame(section_rows, columns=["project_id", "section", "geometry", "length_km"]),

@@ -180,5 +180,5 @@ def status(s: str | None, lang: str) -> str:
 
 def name(row: object, lang: str) -> str:
     """A project's name, Chinese first in Chinese and English first in English, both shown."""
-    zh, en = getattr(row, "name_zh"), getattr(row, "name_en")
+    zh, en = row.name_zh, row.name_en
     return f"{zh} · {en}" if lang == "zh" else f"{en} · {zh}"

@@ -102,8 +102,11 @@ class BoundaryLayer(MacroElement):
         {% macro script(this, kwargs) %}
         L.geoJSON({{ this.data }}, {interactive: false, style: function (f) {
             var p = f.properties;
-            if (p.pref) { return {fillColor: {{ this.fill.hunan|tojson }}, color: "#9a8a5a", weight: 0.8, fillOpacity: 0.8}; }
-            return {fillColor: p.m ? {{ this.fill.member|tojson }} : {{ this.fill.other|tojson }}, color: "#8c8c8c", weight: 1, fillOpacity: 0.8};
+            if (p.pref) {
+                return {fillColor: {{ this.fill.hunan|tojson }}, color: "#9a8a5a", weight: 0.8, fillOpacity: 0.8};
+            }
+            return {fillColor: p.m ? {{ this.fill.member|tojson }} : {{ this.fill.other|tojson }},
+                    color: "#8c8c8c", weight: 1, fillOpacity: 0.8};
         }}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
@@ -154,7 +157,8 @@ class Legend(MacroElement):
         var {{ this.get_name() }} = L.control({position: "bottomright"});
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("div", "corridors-legend");
-            div.style.cssText = "background:rgba(255,255,255,.92);padding:4px 7px;font:11px/1.3 sans-serif;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+            div.style.cssText = "background:rgba(255,255,255,.92);padding:4px 7px;font:11px/1.3 sans-serif;"
+                + "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)";
             div.innerHTML = {{ this.html|tojson }};
             return div;
         };
@@ -182,7 +186,8 @@ def legend_html(lang: str, modes: list[str]) -> str:
         rows.append(_swatch_line(MODE_COLOURS[m], STATUS_STYLES["completed"]) + " " + e(i18n.mode(m, lang)))
     for s in ("completed", "under_construction", "planned", "suspended"):
         rows.append(_swatch_line("#444", STATUS_STYLES[s]) + " " + e(i18n.status(s, lang)))
-    for key, fill in (("legend_hunan", FILL["hunan"]), ("legend_member", FILL["member"]), ("legend_other", FILL["other"])):
+    for key, fill in (("legend_hunan", FILL["hunan"]), ("legend_member", FILL["member"]),
+                      ("legend_other", FILL["other"])):
         rows.append(f'<span style="display:inline-block;width:30px;height:10px;background:{fill};'
                     f'border:1px solid #8c8c8c"></span> {e(i18n.t(key, lang))}')
     rows.append('<svg width="34" height="12"><circle cx="17" cy="6" r="5" fill="#fff" stroke="#000" '

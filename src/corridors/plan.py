@@ -145,8 +145,8 @@ def plan_items(text: str) -> pd.DataFrame:
         # Strong evidence: a marker right after the paragraph. Weaker: a marker right before the paragraph
         # that follows it in the plan (the scrape sometimes glues a marker to the next paragraph's front).
         after: dict[str, tuple] = {}
-        for a, b in spans:
-            m = _marker_after(text, b)
+        for _, end in spans:
+            m = _marker_after(text, end)
             if m:
                 after[m.group(0)] = _departments(m)
         before: dict[str, tuple] = {}

@@ -13,25 +13,16 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
 from shapely.geometry import mapping
 
 from .dataset import Dataset
+from .geometry import round_coordinates
 
 COORD_DECIMALS = 6
-
-
-def _round(obj):
-    if isinstance(obj, float):
-        return round(obj, COORD_DECIMALS)
-    if isinstance(obj, (list, tuple)):
-        return [_round(x) for x in obj]
-    if isinstance(obj, dict):
-        return {k: _round(v) for k, v in obj.items()}
-    return obj
 
 
 def _sources(ids: str, sources: pd.DataFrame) -> list[dict]:
@@ -63,7 +54,7 @@ def features(ds: Dataset, as_of: date, scope: str = "pan-prd") -> list[dict]:
             "sources": _sources(r.source_ids, ds.catalog.sources),
         }
         out.append({"type": "Feature", "properties": props,
-                    "geometry": _round(mapping(g)) if g is not None and not g.is_empty else None})
+                    "geometry": None if g is None or g.is_empty else round_coordinates(mapping(g), COORD_DECIMALS)})
     return out
 
 
@@ -256,7 +247,7 @@ def _geodata(flat: pd.DataFrame, ds: Dataset, req: Request) -> tuple[bytes, byte
     feats = []
     for rec, g in zip(flat.to_dict("records"), frame.geometry):
         feats.append({"type": "Feature", "properties": rec,
-                      "geometry": _round(mapping(g)) if g is not None else None})
+                      "geometry": round_coordinates(mapping(g), COORD_DECIMALS) if g is not None else None})
     text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(
         json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in feats) + "\n]}\n"
     # GIS readers take ISO dates in GeoJSON as dates; store the same type in the GeoPackage.
@@ -327,7 +318,7 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
         counts=counts, definition=_definition(ds, req), changes=changes, compare_label=compare_label, footer=footer)
     manifest = {
         "as_of": d,
-        "created_at": (created_at or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        "created_at": (created_at or datetime.now(UTC)).isoformat(timespec="seconds"),
         "lang": req.lang,
         "filters": {"scope": req.scope, "modes": list(req.modes), "statuses": list(req.statuses),
                     "neighbours": list(req.neighbours), "departments": list(req.departments), "query": req.query},

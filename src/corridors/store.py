@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -248,7 +248,7 @@ class Store:
                 raise StoreError(f"event for {ev.project_id} refused: " + "; ".join(problems))
             row = asdict(ev)
             row["supersedes"] = ev.supersedes or None
-            row["recorded_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            row["recorded_at"] = datetime.now(UTC).isoformat(timespec="seconds")
             new_id = conn.execute(events_table.insert().values(**row).returning(events_table.c.id)).scalar_one()
         return f"s-{new_id}"
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import analysis, auth, i18n
-from ..catalog import DATE_PRECISIONS, EVENT_KINDS, EVENT_STATUS, STATUSES, WHOLE_PROJECT
+from ..catalog import DATE_PRECISIONS, EVENT_KINDS, STATUSES, WHOLE_PROJECT
 from ..dataset import Dataset
 from ..errors import StoreError
 from ..i18n import t
