@@ -31,7 +31,7 @@ def test_text_from_data_is_escaped(ds):
     popup = mapview.popup_html(row, "zh")
     assert "<img" not in popup and "&lt;img" in popup and "&lt;b&gt;dept" in popup
     table = pd.DataFrame([row])
-    groups, lookup = mapview.project_layers(table, ds.sections, {}, {}, "zh")
+    groups, lookup = mapview.project_layers(table, mapview.section_paths(ds.sections), {}, {}, "zh")
     rendered = "".join(_render(g) for g in groups)
     assert "<img src=x" not in rendered
 

@@ -142,19 +142,19 @@ def project_table(projects: pd.DataFrame, lines: gpd.GeoDataFrame, traces: dict[
     A project that is the same physical line as another (same_as) shows that line's path but is not
     counted, so a line named twice in the plan counts once.
     """
-    geo = lines.set_index("project_id")
-    st = statuses.set_index("project_id")
+    geo = {r.project_id: r for r in lines.itertuples()}
+    st = statuses.set_index("project_id").to_dict("index")
     rows = []
     for p in projects.itertuples():
         drawn_as = p.same_as or p.id
         tr = traces.get(drawn_as, Trace((), ()))
         crosses = bool(tr.crossings)
         verdicts = {s: is_corridor(tr, s) for s in SCOPES}
-        g = geo.loc[drawn_as]
+        g, now = geo[drawn_as], st[p.id]
         rows.append({
             "id": p.id, "name_zh": p.name_zh, "name_en": p.name_en, "mode": p.mode,
-            "status": st.loc[p.id, "status"], "status_since": st.loc[p.id, "status_since"],
-            "partly_open": bool(st.loc[p.id, "partly_open"]), "sections_open": st.loc[p.id, "sections_open"],
+            "status": now["status"], "status_since": now["status_since"],
+            "partly_open": bool(now["partly_open"]), "sections_open": now["sections_open"],
             "plan_status": p.plan_status,
             "provinces": _names(tr.provinces), "provinces_en": _names(tr.provinces, "en"),
             "neighbours_entered": _names(tr.neighbours_entered),
@@ -178,18 +178,26 @@ def corridor_counts(table: pd.DataFrame, target: int, modes: tuple[str, ...] = T
     """Counted corridors by status, by mode and by neighbour entered, against the target.
 
     A line entering two neighbours counts once in the total and once under each neighbour.
+    (Plain loops: the table has a few dozen rows, and this runs on every dashboard rerun.)
     """
-    t = table.loc[table.counted & table["mode"].isin(modes), ["mode", "status", "neighbours_entered"]]
-    status_counts = t.status.value_counts()
-    by_status = {s: int(status_counts.get(s, 0)) for s in STATUS_ORDER}
-    pairs = t.groupby(["mode", "status"]).size()
-    by_mode = {m: {s: int(pairs.get((m, s), 0)) for s in STATUS_ORDER} for m in modes}
-    entered = t.explode("neighbours_entered").dropna(subset=["neighbours_entered"])
-    npairs = entered.groupby(["neighbours_entered", "status"]).size()
-    by_neighbour = {n: {s: int(npairs.get((n, s), 0)) for s in STATUS_ORDER}
-                    for n in sorted(entered.neighbours_entered.unique())}
-    return {"target": target, "total": int(len(t)), "by_status": by_status, "by_mode": by_mode,
-            "by_neighbour": by_neighbour,
+    empty = dict.fromkeys(STATUS_ORDER, 0)
+    by_status = dict(empty)
+    by_mode = {m: dict(empty) for m in modes}
+    by_neighbour: dict[str, dict[str, int]] = {}
+    total = 0
+    for counted, mode, st, entered in zip(table.counted, table["mode"], table.status, table.neighbours_entered,
+                                          strict=True):
+        if not counted or mode not in by_mode:
+            continue
+        total += 1
+        if st not in empty:
+            continue
+        by_status[st] += 1
+        by_mode[mode][st] += 1
+        for n in entered:
+            by_neighbour.setdefault(n, dict(empty))[st] += 1
+    return {"target": target, "total": total, "by_status": by_status, "by_mode": by_mode,
+            "by_neighbour": dict(sorted(by_neighbour.items())),
             "completed_share": by_status["completed"] / target if target else None}
 
 

@@ -180,5 +180,10 @@ def status(s: str | None, lang: str) -> str:
 
 def name(row: object, lang: str) -> str:
     """A project's name, Chinese first in Chinese and English first in English, both shown."""
-    zh, en = row.name_zh, row.name_en
+    return name_of({"name_zh": row.name_zh, "name_en": row.name_en}, lang)
+
+
+def name_of(row, lang: str) -> str:
+    """The same for a mapping (a record or a Series)."""
+    zh, en = row["name_zh"], row["name_en"]
     return f"{zh} · {en}" if lang == "zh" else f"{en} · {zh}"

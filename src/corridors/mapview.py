@@ -217,7 +217,7 @@ def base_map(display: gpd.GeoDataFrame, lang: str, cls: type[folium.Map] = foliu
 
 def tooltip_text(row: pd.Series, section_name: str, status: str | None, lang: str) -> str:
     """Plain text shown on hover; also the key that maps a click back to its project."""
-    head = i18n.name(row, lang)
+    head = i18n.name_of(row, lang)
     part = f" · {section_name}" if section_name else ""
     return f"{head}{part} · {i18n.mode(row['mode'], lang)} · {i18n.status(status, lang)}"
 
@@ -242,7 +242,16 @@ def _km(value: float | None) -> str:
     return "" if value is None or pd.isna(value) else f"{value:.0f}"
 
 
-def project_layers(table: pd.DataFrame, sections: gpd.GeoDataFrame, section_status: dict[tuple[str, str], str | None],
+def section_paths(sections: gpd.GeoDataFrame) -> dict[str, list[tuple[str, list[list[float]]]]]:
+    """project → [(section, [[lat, lon], …]), …]: the drawable coordinates, prepared once per dataset."""
+    paths: dict[str, list] = {}
+    for pid, section, geom in zip(sections.project_id, sections.section, sections.geometry, strict=True):
+        if geom is not None:
+            paths.setdefault(pid, []).append((section, [[round(y, 5), round(x, 5)] for x, y in geom.coords]))
+    return paths
+
+
+def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: dict[tuple[str, str], str | None],
                    section_names: dict[tuple[str, str], str], lang: str, selected: str | None = None,
                    ) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
     """One feature group per mode (lines) and one for border crossings; and tooltip text → project id.
@@ -254,22 +263,18 @@ def project_layers(table: pd.DataFrame, sections: gpd.GeoDataFrame, section_stat
     lookup: dict[str, str] = {}
     crossing_items: list[dict] = []
     drawn = table[(table.same_as == "") & table.route_known]
-    by_project = {pid: g for pid, g in sections.groupby("project_id")}
-    for _, row in drawn.iterrows():
-        mode = row["mode"]
+    for row in drawn.to_dict("records"):
+        pid, mode = row["id"], row["mode"]
         bucket = items.setdefault(mode, [])
         popup = popup_html(row, lang)
-        secs = by_project.get(row["id"])
-        for sec in ([] if secs is None else secs.itertuples()):
-            if sec.geometry is None:
-                continue
-            status = section_status.get((row["id"], sec.section), row["status"])
-            name = section_names.get((row["id"], sec.section), "") if len(secs) > 1 else ""
+        secs = paths.get(pid, [])
+        for section, coords in secs:
+            status = section_status.get((pid, section), row["status"])
+            name = section_names.get((pid, section), "") if len(secs) > 1 else ""
             tip = tooltip_text(row, name, status, lang)
-            lookup[tip] = row["id"]
+            lookup[tip] = pid
             style = STATUS_STYLES.get(status, STATUS_STYLES[None])
-            coords = [[round(y, 5), round(x, 5)] for x, y in sec.geometry.coords]
-            if row["id"] == selected:
+            if pid == selected:
                 bucket.append({"k": "line", "c": coords, "s": {"color": "#ffd400", "weight": style["weight"] + 8,
                                                                 "opacity": 0.8, "interactive": False}})
             bucket.append({"k": "line", "c": coords, "t": html.escape(tip), "p": popup,
@@ -279,7 +284,7 @@ def project_layers(table: pd.DataFrame, sections: gpd.GeoDataFrame, section_stat
             side = PROVINCES[c["province"]]
             who = side.name_zh if lang == "zh" else side.name_en
             verb = i18n.t("crossing_into" if c["direction"] == "out" else "crossing_from", lang)
-            text = f"{verb} {who} · {i18n.name(row, lang)}"
+            text = f"{verb} {who} · {i18n.name_of(row, lang)}"
             crossing_items.append({"k": "circle", "c": [c["lat"], c["lon"]], "p": html.escape(text),
                                    "s": {"radius": 5, "color": "#000", "weight": 2, "fill": True,
                                          "fillColor": "#fff", "fillOpacity": 1}})
@@ -302,7 +307,7 @@ def standalone_map(display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd
                    section_status: dict, section_names: dict, lang: str) -> folium.Map:
     """The same map as one self-contained page (Leaflet inlined), for snapshots."""
     m = base_map(display, lang, InlineLeafletMap)
-    groups, _ = project_layers(table, sections, section_status, section_names, lang)
+    groups, _ = project_layers(table, section_paths(sections), section_status, section_names, lang)
     for g in groups:
         g.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)

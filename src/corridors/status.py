@@ -143,7 +143,7 @@ def sections_on(section_timeline_: pd.DataFrame, as_of: date) -> dict[tuple[str,
 def status_on(timeline_: pd.DataFrame, project_ids: list[str], as_of: date) -> pd.DataFrame:
     """Per project: its status on a date (None before its first event)."""
     t = timeline_[timeline_["from"] <= as_of]
-    latest = t.groupby("project_id").tail(1).set_index("project_id")
+    latest = t.drop_duplicates("project_id", keep="last").set_index("project_id")  # rows are in date order
     out = pd.DataFrame({"project_id": project_ids})
     for c in ("status", "partly_open", "sections_open"):
         out[c] = out.project_id.map(latest[c]) if len(latest) else None

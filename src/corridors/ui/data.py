@@ -61,6 +61,11 @@ def display_boundaries() -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def section_paths() -> dict:
+    return mapview.section_paths(base().sections)
+
+
+@st.cache_resource(show_spinner=False)
 def boundaries_geojson() -> str:
     return mapview.boundaries_geojson(display_boundaries())
 

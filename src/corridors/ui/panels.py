@@ -45,7 +45,7 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, as_of: date, lang: str, leaflet:
     """Draw the map; return the project id of a line the user has just clicked, if any."""
     cls = mapview.map_class(*leaflet)
     m = mapview.base_map(data.display_boundaries(), lang, cls, geojson_text=data.boundaries_geojson())
-    groups, lookup = mapview.project_layers(shown, ds.sections, ds.section_statuses(as_of),
+    groups, lookup = mapview.project_layers(shown, data.section_paths(), ds.section_statuses(as_of),
                                             ds.section_names(lang), lang, selected)
     out = st_folium(m, key="map", height=640, use_container_width=True,
                     returned_objects=["last_object_clicked_tooltip"], feature_group_to_add=groups,
