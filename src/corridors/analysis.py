@@ -166,7 +166,7 @@ def project_table(projects: pd.DataFrame, lines: gpd.GeoDataFrame, traces: dict[
             "counted": verdicts[scope] and not p.same_as,
             "same_as": p.same_as, "route_known": p.route_known == "yes",
             "length_km": g.length_km if g.geometry is not None else None,
-            "precision": g.precision, "places": g.places,
+            "precision": g.precision, "places": g.places, "places_en": g.places_en,
             "lead_department": p.lead_department, "participating_departments": p.participating_departments,
             "plan_clause": p.plan_clause, "plan_name": p.plan_name, "name_note": p.name_note,
             "route_note": p.route_note, "source_ids": p.source_ids,

@@ -91,7 +91,7 @@ def project_lines(projects, resolved):
         pts = by_project.get(p.id)
         if pts is None or len(pts) < 2:
             rows.append({"project_id": p.id, "geometry": None, "precision": "none", "length_km": None,
-                         "places": ""})
+                         "places": "", "places_en": ""})
             continue
         line = line_from_points(list(zip(pts.lon, pts.lat)), name=p.id)
         prev = None
@@ -103,7 +103,8 @@ def project_lines(projects, resolved):
                                  "length_km": length_km(seg)})
         precision = line_precision(list(pts.kind), list(pts.approx))
         rows.append({"project_id": p.id, "geometry": line, "precision": precision,
-                     "length_km": round(length_km(line), 1), "places": " → ".join(pts.resolved_zh)})
+                     "length_km": round(length_km(line), 1), "places": " → ".join(pts.resolved_zh),
+                     "places_en": " → ".join(pts.resolved_en)})
     lines = gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs="EPSG:4326")
     sections = gpd.GeoDataFrame(pd.DataFrame(section_rows, columns=["project_id", "section", "geometry", "length_km"]),
                                 geometry="geometry", crs="EPSG:4326")

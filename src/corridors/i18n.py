@@ -119,9 +119,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "event_cancelled": {"zh": "取消", "en": "Cancelled"},
     "event_resumed": {"zh": "恢复", "en": "Resumed"},
     "event_correction": {"zh": "更正", "en": "Correction"},
+    "event_identification": {"zh": "线路认定", "en": "Which line is meant"},
     "section_all": {"zh": "全线", "en": "Whole project"},
-    "direction_out": {"zh": "出湘", "en": "leaves Hunan"},
-    "direction_in": {"zh": "入湘", "en": "enters Hunan"},
+    "direction_out": {"zh": "出湘进入", "en": "leaves Hunan into"},
+    "direction_in": {"zh": "入湘，来自", "en": "enters Hunan from"},
     "export": {"zh": "导出进展快照", "en": "Export a progress snapshot"},
     "export_hint": {"zh": "按当前筛选导出截至 {date} 的快照（ZIP）：项目表 CSV/XLSX、GeoJSON、GeoPackage、离线地图 HTML、地图 PNG、"
                           "一页 PDF 报告（含自 {compare} 以来的变化）和清单 manifest。",

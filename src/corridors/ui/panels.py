@@ -198,7 +198,8 @@ def details(ds: Dataset, table: pd.DataFrame, shown: pd.DataFrame, lang: str) ->
     zh = lang == "zh"
     st.markdown(f"### {md_text(r.name_zh)}\n*{md_text(r.name_en)}*")
     if r.precision != "surveyed":
-        st.warning(f"{t('precision_' + r.precision, lang)}。{t('schematic_warning', lang)}" if r.route_known
+        stop = "。" if zh else ". "
+        st.warning(f"{t('precision_' + r.precision, lang)}{stop}{t('schematic_warning', lang)}" if r.route_known
                    else t("precision_none", lang))
     last = status.last_evidence(ds.events[ds.events.project_id.isin([pid, r.same_as])], date.today())
     facts = {
@@ -211,7 +212,7 @@ def details(ds: Dataset, table: pd.DataFrame, shown: pd.DataFrame, lang: str) ->
             f"{c['province_zh'] if zh else PROVINCES[c['province']].name_en} ({c['lat']:.3f}°N, {c['lon']:.3f}°E)"
             for c in r.crossings) or "—",
         t("col_length", lang): f"{r.length_km:.0f} {t('km', lang)}" if pd.notna(r.length_km) else "—",
-        t("col_places", lang): r.places or "—",
+        t("col_places", lang): (r.places if zh else r.places_en) or "—",
         t("col_lead", lang): r.lead_department,
         t("col_participating", lang): r.participating_departments.replace("；", "、") or "—",
         t("col_clause", lang): f"{r.plan_clause}：{r.plan_name}",
@@ -222,7 +223,8 @@ def details(ds: Dataset, table: pd.DataFrame, shown: pd.DataFrame, lang: str) ->
         facts[t("col_same_as", lang)] = i18n.name(by_id.loc[r.same_as], lang)
     if len(last):
         facts[t("last_evidence", lang)] = str(last.max())
-    st.markdown("\n".join(f"- **{md_text(k)}**：{md_text(v)}" for k, v in facts.items()))
+    colon = "：" if zh else ": "
+    st.markdown("\n".join(f"- **{md_text(k)}**{colon}{md_text(v)}" for k, v in facts.items()))
     with st.expander(t("col_name_note", lang) + " · " + t("col_route_note", lang)):
         st.markdown(md_text(r.name_note) + "\n\n" + md_text(r.route_note))
     history(ds, pid, r.same_as, lang)
@@ -230,7 +232,7 @@ def details(ds: Dataset, table: pd.DataFrame, shown: pd.DataFrame, lang: str) ->
     if len(gaps):
         st.markdown(f"**{t('gaps', lang)}**\n" + "\n".join(
             f"- {md_text(t('event_' + g.milestone, lang) if 'event_' + g.milestone in i18n.STRINGS else g.milestone)}"
-            f"：{md_text(g.note)}" for g in gaps.itertuples()))
+            f"{colon}{md_text(g.note)}" for g in gaps.itertuples()))
     sources = ds.catalog.sources.set_index("id")
     ids = [s for s in r.source_ids.split(";") if s in sources.index]
     with st.expander(f"{t('col_sources', lang)} ({len(ids)})"):
