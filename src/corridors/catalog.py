@@ -6,6 +6,7 @@ nothing is half-loaded.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -75,9 +76,7 @@ def parse_date(value: str, precision: str) -> tuple[date, date]:
         return d, d
     if precision == "month":
         y, m = map(int, value.split("-"))
-        first = date(y, m, 1)
-        last = (date(y + (m == 12), m % 12 + 1, 1) - pd.Timedelta(days=1))
-        return first, last
+        return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
     y = int(value)
     return date(y, 1, 1), date(y, 12, 31)
 

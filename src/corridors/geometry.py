@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import geopandas as gpd
+import numpy as np
+import pandas as pd
 import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString
@@ -45,13 +48,7 @@ def line_from_points(points: Sequence[tuple[float, float]], *, name: str = "") -
 
 def to_metric(geom: BaseGeometry) -> BaseGeometry:
     """Project a WGS-84 geometry into the metric CRS used for lengths and distances."""
-    return shapely.transform(geom, lambda xy: _stack(*_TO_METRIC.transform(xy[:, 0], xy[:, 1])))
-
-
-def _stack(x, y):
-    import numpy as np
-
-    return np.column_stack([x, y])
+    return shapely.transform(geom, lambda xy: np.column_stack(_TO_METRIC.transform(xy[:, 0], xy[:, 1])))
 
 
 def length_km(geom: BaseGeometry | None) -> float | None:
@@ -77,14 +74,11 @@ def line_precision(place_kinds: Sequence[str], approx: Sequence[str] = (), *, su
     return "towns"
 
 
-def project_lines(projects, resolved):
+def project_lines(projects: pd.DataFrame, resolved: pd.DataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """One row per project: its whole line, its section lines, precision and length (None without a route).
 
     A section's line starts where the previous section ended, so the sections join up into the whole line.
     """
-    import geopandas as gpd
-    import pandas as pd
-
     rows, section_rows = [], []
     by_project = {pid: g.sort_values("seq") for pid, g in resolved.groupby("project_id")}
     for p in projects.itertuples():
