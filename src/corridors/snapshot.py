@@ -58,10 +58,15 @@ def features(ds: Dataset, as_of: date, scope: str = "pan-prd") -> list[dict]:
     return out
 
 
-def geojson_text(ds: Dataset, as_of: date, scope: str = "pan-prd") -> str:
+def collection_text(feats: list[dict]) -> str:
     """RFC 7946 FeatureCollection text (WGS-84 lon/lat, no crs member), one feature per line."""
-    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features(ds, as_of, scope)]
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in feats]
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def geojson_text(ds: Dataset, as_of: date, scope: str = "pan-prd") -> str:
+    """The export of `corridors export`: one feature per project with list-valued properties."""
+    return collection_text(features(ds, as_of, scope))
 
 
 # --- the snapshot bundle --------------------------------------------------------------------------
@@ -248,8 +253,7 @@ def _geodata(flat: pd.DataFrame, ds: Dataset, req: Request) -> tuple[bytes, byte
     for rec, g in zip(flat.to_dict("records"), frame.geometry):
         feats.append({"type": "Feature", "properties": rec,
                       "geometry": round_coordinates(mapping(g), COORD_DECIMALS) if g is not None else None})
-    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(
-        json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in feats) + "\n]}\n"
+    text = collection_text(feats)
     # GIS readers take ISO dates in GeoJSON as dates; store the same type in the GeoPackage.
     frame["status_since"] = pd.to_datetime(frame.status_since.replace("", None))
     stamp = f"{req.as_of.isoformat()}T00:00:00.000Z"

@@ -42,7 +42,7 @@ def main(app_dir: Path | None = None) -> None:
     st.title(t("title", lang))
     st.caption(t("subtitle", lang))
     panels.definition(ds, f.scope, modes, f.as_of, lang)
-    counts = panels.counts_for(shown, ds.target.count, modes)
+    counts = analysis.corridor_counts(shown, ds.target.count, tuple(modes))
     panels.kpis(counts, int((~shown.route_known & (shown.same_as == "")).sum()), lang)
 
     left, right = st.columns([3, 2], gap="medium")

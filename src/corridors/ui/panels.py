@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import analysis, i18n, mapview, status
+from .. import i18n, mapview, status
 from ..boundaries import PROVINCES
 from ..dataset import Dataset
 from ..i18n import t
@@ -263,6 +263,3 @@ def history(ds: Dataset, pid: str, same_as: str, lang: str) -> None:
     st.dataframe(rows, hide_index=True, width="stretch",
                  column_config={t("col_source", lang): st.column_config.LinkColumn()})
 
-
-def counts_for(shown: pd.DataFrame, target: int, modes: list[str]) -> dict:
-    return analysis.corridor_counts(shown, target, tuple(modes))
