@@ -36,6 +36,15 @@ def test_without_editors_there_is_no_editing_and_no_store(monkeypatch, tmp_path)
     assert not (tmp_path / "p.sqlite").exists()  # viewing creates nothing
 
 
+def _signed_in() -> AppTest:
+    """The app on 靖黎's details with the editor signed in."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["project"] = "jingli"
+    _run(at)
+    at.text_input(key="credential").input("correct-horse-battery")
+    return _run(at)
+
+
 def test_wrong_credential_shows_no_form(editor_env):
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["project"] = "jingli"
@@ -50,12 +59,8 @@ def test_editor_records_an_opening_and_the_count_follows(editor_env, ds):
     shown = analysis.filter_projects(ds.table(today), modes=["rail", "highway", "waterway"])
     before = analysis.corridor_counts(shown, ds.target.count)["by_status"]["completed"]
 
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params["project"] = "jingli"
-    _run(at)
+    at = _signed_in()
     assert list(kpi(at).values())[0] == f"{before} / {ds.target.count}"
-    at.text_input(key="credential").input("correct-horse-battery")
-    _run(at)
     assert any("王工" in c.value for c in at.caption)
     form = at.get("form")[0]
     form.selectbox[0].set_value("hunan")
@@ -72,11 +77,7 @@ def test_editor_records_an_opening_and_the_count_follows(editor_env, ds):
 
 
 def test_refused_event_shows_why_and_saves_nothing(editor_env):
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params["project"] = "jingli"
-    _run(at)
-    at.text_input(key="credential").input("correct-horse-battery")
-    _run(at)
+    at = _signed_in()
     form = at.get("form")[0]
     form.selectbox[0].set_value("hunan")
     form.date_input[0].set_value(date(2019, 1, 1))  # before 靖黎 Hunan started (2020-07-10)

@@ -34,16 +34,11 @@ def build_geodata(geodata: Path) -> list[Path]:
 
 def _dataset(args: argparse.Namespace):
     """Shipped data plus the progress store's events (when the store exists)."""
-    from pathlib import Path as P
-
-    from . import dataset
-    from .store import Store, store_url
+    from . import dataset, store
 
     ds = dataset.load(args.geodata)
-    url = store_url(args.store)
-    if url.startswith("sqlite:///") and not P(url.removeprefix("sqlite:///")).exists():
-        return ds
-    return ds.with_events(Store(url, read_only=True).events())
+    progress = store.existing(args.store)
+    return ds.with_events(progress.events()) if progress else ds
 
 
 def _cmd_build(args: argparse.Namespace) -> int:

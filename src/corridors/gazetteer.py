@@ -16,7 +16,7 @@ import pandas as pd
 
 from .boundaries import PROVINCE_BY_NAME, PROVINCES
 from .datum import gcj02_to_wgs84_xy
-from .errors import AmbiguousPlace, DataError, PlaceNotFound
+from .errors import AmbiguousPlace, DataError, DataErrors, PlaceError, PlaceNotFound
 from .names import english_name, english_stem_key, pinyin_key, stem
 
 SEAT_COLUMNS = ["adcode", "name_zh", "name_en", "aliases", "kind", "county_zh", "prefecture_zh", "province_zh",
@@ -244,8 +244,6 @@ def resolve_waypoints(waypoints: pd.DataFrame, gazetteer: Gazetteer, *, file: st
 
     Raises DataErrors naming the file, row, field and place for each waypoint that is unknown or ambiguous.
     """
-    from .errors import DataErrors, PlaceError
-
     errors: list[DataError] = []
     rows = []
     for r in waypoints.to_dict("records"):

@@ -91,6 +91,17 @@ def store_url(setting: str | None = None) -> str:
     return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
 
 
+def not_created(url: str) -> bool:
+    """A SQLite store whose file does not exist yet: reading it must not create it."""
+    return url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists()
+
+
+def existing(url: str | None = None) -> Store | None:
+    """The store at url (read-only) if there is one to read."""
+    url = store_url(url)
+    return None if not_created(url) else Store(url, read_only=True)
+
+
 def validate(ev: NewEvent, projects: pd.DataFrame, sections: pd.DataFrame, history: pd.DataFrame,
              today: date | None = None) -> list[str]:
     """Every reason to refuse an event, as sentences naming the field; empty when it may be recorded.

@@ -5,14 +5,13 @@ dashboard instance on the same database) shows on the next rerun."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from .. import auth, dataset, mapview
-from ..store import Store, store_url
+from ..store import Store, not_created, store_url
 
 
 @st.cache_resource(show_spinner="载入数据 Loading data…")
@@ -32,7 +31,7 @@ def store(writable: bool) -> Store | None:
     """The progress store at $CORRIDORS_STORE_URL (default: a SQLite file in the working directory);
     None when that file does not exist yet and nobody may create it (no editors configured)."""
     url = store_url()
-    if not writable and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+    if not writable and not_created(url):
         return None
     return _open_store(url, writable)
 
