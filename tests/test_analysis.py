@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point
 from shapely.ops import nearest_points
 
-from corridors.analysis import Trace, Tracer, corridor_counts, is_corridor
+from corridors.analysis import Trace, Tracer, is_corridor
 from corridors.boundaries import HUNAN, load_boundaries, provinces
 
 from .conftest import GEODATA
@@ -81,33 +80,13 @@ def test_missing_geometry_gives_an_empty_trace(tracer):
     assert tracer.trace(None) == Trace((), ())
 
 
-def _row(pid, mode, status, counted=True, neighbours=("广西壮族自治区",)):
-    return {"id": pid, "mode": mode, "status": status, "counted": counted, "neighbours_entered": list(neighbours)}
-
-
-def test_counts_by_status_mode_and_neighbour():
-    table = pd.DataFrame([
-        _row("a", "rail", "completed"),
-        _row("b", "highway", "completed", neighbours=("广东省", "广西壮族自治区")),
-        _row("c", "rail", "planned"),
-        _row("d", "rail", "completed", counted=False),  # not a corridor, or the same line as another
-        _row("e", "pipeline", "completed"),
-    ])
-    c = corridor_counts(table, target=20)
-    assert c["by_status"]["completed"] == 2 and c["by_status"]["planned"] == 1 and c["total"] == 3
-    assert c["by_mode"]["rail"]["completed"] == 1
-    assert c["by_neighbour"]["广西壮族自治区"]["completed"] == 2
-    assert c["by_neighbour"]["广东省"]["completed"] == 1
-    with_pipelines = corridor_counts(table, target=20, modes=("rail", "highway", "pipeline"))
-    assert with_pipelines["by_status"]["completed"] == 3
-
-
-def test_the_same_line_named_twice_counts_once(ds):
-    t = ds.table(ds.plan_date)
-    coal = t.set_index("id").loc["menghua_coal"]
-    rail = t.set_index("id").loc["menghua_yueji"]
-    assert coal.same_as == "menghua_yueji" and coal.provinces == rail.provinces
-    assert rail.counted and not coal.counted
+def test_a_line_that_is_part_of_another_counts_once(ds):
+    t = ds.table(ds.plan_date).set_index("id")
+    coal, yueji = t.loc["menghua_coal"], t.loc["menghua_yueji"]
+    assert yueji.same_as == "menghua_coal" and coal.same_as == ""
+    # the whole line enters from Hubei and leaves for Jiangxi; the plan's 岳吉段 is drawn as its own stretch
+    assert coal.neighbours_entered == ["湖北省", "江西省"] and yueji.neighbours_entered == ["江西省"]
+    assert not yueji.corridor and yueji.units == 0
 
 
 def test_projects_without_route_are_listed_but_never_counted(ds):

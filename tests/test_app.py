@@ -10,12 +10,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from corridors import analysis, mapview
-from corridors.boundaries import PROVINCES
+from corridors.counting import Definition
 
 from .browser import ROOT
 
 APP = str(ROOT / "app.py")
-DEFAULT_MODES = ["rail", "highway", "waterway"]
 
 
 def run(**query) -> AppTest:
@@ -46,9 +45,13 @@ def map_args(at: AppTest) -> dict:
     return json.loads(component.proto.json_args)
 
 
-def expected(ds, as_of: date, scope="pan-prd", modes=DEFAULT_MODES, **filters) -> dict:
-    shown = analysis.filter_projects(ds.table(as_of, scope), modes=modes, **filters)
-    return analysis.corridor_counts(shown, ds.target.count, tuple(modes))
+def expected(ds, as_of: date, **switches) -> dict:
+    """The count the headline must show, computed with the counting module."""
+    return ds.count(as_of, Definition(**switches))
+
+
+def headline(at: AppTest) -> str:
+    return list(kpi(at).values())[0]
 
 
 @pytest.fixture(scope="module")
@@ -56,46 +59,74 @@ def home() -> AppTest:
     return run()
 
 
-def test_default_view_counts_what_the_analysis_counts(home, ds):
+def test_default_view_shows_the_count_and_its_milestones(home, ds):
     c = expected(ds, date.today())
     values = list(kpi(home).values())
-    assert values[0] == f"{c['by_status']['completed']} / {ds.target.count}"
-    assert values[1] == str(c["by_status"]["under_construction"])
-    assert values[2] == str(c["by_status"]["planned"])
+    assert values[0] == f"{c['completed']} / {ds.target.count}"
+    assert values[1] == str(expected(ds, ds.plan_date)["completed"])
+    assert values[2] == str(expected(ds, date(ds.target.year, 12, 31))["completed"])
+    assert values[3] == str(c["completed"])
+    assert any("湖南段修到省界即计入" in m.value and "高速公路" in m.value for m in home.markdown)
 
 
-def test_only_waterways_leaves_only_waterways_everywhere(ds):
+def test_display_filters_never_change_the_headline(ds):
+    at = run()
+    before = headline(at)
+    at.sidebar.multiselect(key="modes").set_value(["waterway"])
+    at.sidebar.multiselect(key="statuses").set_value(["under_construction"])
+    at.sidebar.multiselect(key="neighbours").set_value(["450000"])
+    at.sidebar.text_input(key="query").set_value("沅水")
+    rerun(at)
+    assert headline(at) == before
+    groups = map_args(at)["feature_group"]
+    assert mapview.MODE_COLOURS["highway"] not in groups
+    assert set(projects(at)["方式"]) <= {"水运"}
+
+
+def test_only_waterways_shows_only_waterways(ds):
     at = run()
     at.sidebar.multiselect(key="modes").set_value(["waterway"])
     rerun(at)
-    table = projects(at)
-    assert set(table["方式"]) == {"水运"}
+    assert set(projects(at)["方式"]) == {"水运"}
     groups = map_args(at)["feature_group"]
     assert mapview.MODE_COLOURS["waterway"] in groups
     assert mapview.MODE_COLOURS["rail"] not in groups and mapview.MODE_COLOURS["highway"] not in groups
-    c = expected(ds, date.today(), modes=["waterway"])
-    assert list(kpi(at).values())[0] == f"{c['by_status']['completed']} / {ds.target.count}"
-    assert list(kpi(at).values())[1] == str(c["by_status"]["under_construction"])
 
 
 def test_moving_the_date_changes_the_count(ds):
-    early, late = date(2017, 1, 1), date.today()
+    early, late = date(2010, 1, 1), date.today()
     c_early, c_late = expected(ds, early), expected(ds, late)
-    assert c_early["by_status"]["completed"] != c_late["by_status"]["completed"]  # the data must allow the test
+    assert c_early["completed"] != c_late["completed"]  # the data must allow the test
     at = run()
     at.sidebar.date_input(key="as_of").set_value(early)
     rerun(at)
-    assert list(kpi(at).values())[0] == f"{c_early['by_status']['completed']} / {ds.target.count}"
-    assert at.query_params["date"] == "2017-01-01"
+    assert headline(at) == f"{c_early['completed']} / {ds.target.count}"
+    assert at.query_params["date"] == "2010-01-01"
 
 
-def test_scope_switch_counts_hubei_and_chongqing_links(ds):
-    c_member, c_all = expected(ds, date.today()), expected(ds, date.today(), scope="neighbours")
+@pytest.mark.parametrize("key,value,switch", [
+    ("def_provinces", "neighbours", {"provinces": "neighbours"}),
+    ("def_opened", "both", {"opened": "both"}),
+    ("def_include", "plan", {"include": "plan"}),
+    ("def_unit", "route", {"unit": "route"}),
+])
+def test_each_definition_switch_drives_the_headline(ds, key, value, switch):
     at = run()
-    at.sidebar.radio(key="scope").set_value("neighbours")
+    at.sidebar.radio(key=key).set_value(value)
     rerun(at)
-    assert list(kpi(at).values())[0] == f"{c_all['by_status']['completed']} / {ds.target.count}"
-    assert c_all["total"] >= c_member["total"]
+    assert headline(at) == f"{expected(ds, date.today(), **switch)['completed']} / {ds.target.count}"
+
+
+def test_counted_modes_are_a_definition_switch(ds):
+    at = run()
+    at.sidebar.multiselect(key="def_modes").set_value(["rail", "highway", "waterway"])
+    rerun(at)
+    want = expected(ds, date.today(), modes=("rail", "highway", "waterway"))["completed"]
+    assert headline(at) == f"{want} / {ds.target.count}"
+    assert at.query_params["count_modes"] == "rail,highway,waterway"
+    at.sidebar.multiselect(key="def_modes").set_value([])
+    rerun(at)  # an emptied box keeps the last valid choice instead of silently counting every mode
+    assert headline(at) == f"{want} / {ds.target.count}"
 
 
 def test_english_switch_changes_labels(home):
@@ -103,28 +134,32 @@ def test_english_switch_changes_labels(home):
     at.sidebar.radio(key="lang").set_value("en")
     rerun(at)
     assert at.title[0].value == "Hunan's Pan-PRD corridors"
-    assert list(kpi(at))[0] == "Corridors completed / target"
+    assert list(kpi(at))[0] == f"Corridors open on {date.today()} / target"
     assert "Mode" in projects(at).columns and "方式" not in projects(at).columns
     assert "Expressway" in map_args(at)["script"]  # legend follows the language
 
 
-def test_query_string_restores_the_filters(ds):
-    at = run(lang="en", date="2020-12-31", scope="neighbours", modes="rail", statuses="completed")
+def test_query_string_restores_the_view(ds):
+    at = run(lang="en", date="2020-12-31", provinces="neighbours", modes="rail", statuses="completed",
+             opened="both")
     assert at.sidebar.radio(key="lang").value == "en"
     assert at.sidebar.date_input(key="as_of").value == date(2020, 12, 31)
-    assert at.sidebar.radio(key="scope").value == "neighbours"
+    assert at.sidebar.radio(key="def_provinces").value == "neighbours"
+    assert at.sidebar.radio(key="def_opened").value == "both"
     assert at.sidebar.multiselect(key="modes").value == ["rail"]
     assert at.sidebar.multiselect(key="statuses").value == ["completed"]
-    want = analysis.filter_projects(ds.table(date(2020, 12, 31), "neighbours"), modes=["rail"],
-                                    statuses=["completed"])
+    d = Definition(provinces="neighbours", opened="both")
+    want = analysis.filter_projects(ds.table(date(2020, 12, 31), d), modes=["rail"], statuses=["completed"])
     assert sorted(projects(at)["Id"]) == sorted(want.id)
+    assert headline(at) == f"{ds.count(date(2020, 12, 31), d)['completed']} / {ds.target.count}"
 
 
 def test_bad_query_values_fall_back_to_defaults():
-    at = run(date="not-a-date", modes="teleport,rail", scope="moon")
+    at = run(date="not-a-date", modes="teleport,rail", provinces="moon", unit="furlong")
     assert at.sidebar.date_input(key="as_of").value == date.today()
     assert at.sidebar.multiselect(key="modes").value == ["rail"]
-    assert at.sidebar.radio(key="scope").value == "pan-prd"
+    assert at.sidebar.radio(key="def_provinces").value == "pan-prd"
+    assert at.sidebar.radio(key="def_unit").value == "crossing"
 
 
 def test_neighbour_filter(ds):
@@ -172,11 +207,11 @@ def test_url_opens_a_project():
     assert at.selectbox(key="project").value == "longping"
 
 
-def test_every_filter_combination_keeps_kpis_in_step_with_the_table(ds):
-    at = run(modes="highway", statuses="completed")
-    table = projects(at)
-    assert set(table["状态"]) <= {"建成"}
-    c = expected(ds, date.today(), modes=["highway"], statuses=["completed"])
-    assert list(kpi(at).values())[0] == f"{c['by_status']['completed']} / {ds.target.count}"
-    assert int(list(kpi(at).values())[1]) == 0
-    assert PROVINCES["430000"].name_zh in "".join(table["途经省份"])
+def test_existing_corridors_can_be_hidden_from_the_map_and_table(ds):
+    at = run()
+    assert not projects(at)["编号"].isin(ds.catalog.projects.id[ds.catalog.projects.plan_name != ""]).all()
+    before = headline(at)
+    at.sidebar.toggle(key="show_existing").set_value(False)
+    rerun(at)
+    assert set(projects(at)["编号"]) <= set(ds.catalog.projects.id[ds.catalog.projects.plan_name != ""])
+    assert headline(at) == before

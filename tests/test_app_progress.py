@@ -7,8 +7,6 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from corridors import analysis
-
 from .test_app import APP, kpi
 
 
@@ -36,10 +34,11 @@ def test_without_editors_there_is_no_editing_and_no_store(monkeypatch, tmp_path)
     assert not (tmp_path / "p.sqlite").exists()  # viewing creates nothing
 
 
-def _signed_in() -> AppTest:
-    """The app on 靖黎's details with the editor signed in."""
+def _signed_in(**query) -> AppTest:
+    """The app on a project's details (default G59 炉慈, still under construction) with the editor signed in."""
     at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params["project"] = "jingli"
+    for k, v in {"project": "hw_g59_hubei", **query}.items():
+        at.query_params[k] = v
     _run(at)
     at.text_input(key="credential").input("correct-horse-battery")
     return _run(at)
@@ -47,7 +46,7 @@ def _signed_in() -> AppTest:
 
 def test_wrong_credential_shows_no_form(editor_env):
     at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params["project"] = "jingli"
+    at.query_params["project"] = "hw_g59_hubei"
     _run(at)
     at.text_input(key="credential").input("guess")
     _run(at)
@@ -55,20 +54,20 @@ def test_wrong_credential_shows_no_form(editor_env):
 
 
 def test_editor_records_an_opening_and_the_count_follows(editor_env, ds):
-    today = date.today()
-    shown = analysis.filter_projects(ds.table(today), modes=["rail", "highway", "waterway"])
-    before = analysis.corridor_counts(shown, ds.target.count)["by_status"]["completed"]
+    """Counting every neighbour (湘鄂界 included), recording G59 炉慈's opening adds one corridor."""
+    from corridors.counting import Definition
 
-    at = _signed_in()
+    before = ds.count(date.today(), Definition(provinces="neighbours"))["completed"]
+    at = _signed_in(project="hw_g59_hubei", provinces="neighbours")
     assert list(kpi(at).values())[0] == f"{before} / {ds.target.count}"
     assert any("王工" in c.value for c in at.caption)
     form = at.get("form")[0]
     form.selectbox[0].set_value("hunan")
     form.selectbox[1].set_value("opened")
     form.selectbox[2].set_value("completed")
-    form.date_input[0].set_value(date(2023, 6, 30))
-    form.text_input[0].input("靖黎高速公路建成通车（示例来源）")
-    form.text_input[1].input("https://example.org/jingli")
+    form.date_input[0].set_value(date(2025, 9, 29))
+    form.text_input[0].input("炉慈高速公路建成通车（示例来源）")
+    form.text_input[1].input("https://example.org/g59")
     form.button[0].click()
     _run(at)
     assert list(kpi(at).values())[0] == f"{before + 1} / {ds.target.count}"
@@ -80,7 +79,7 @@ def test_refused_event_shows_why_and_saves_nothing(editor_env):
     at = _signed_in()
     form = at.get("form")[0]
     form.selectbox[0].set_value("hunan")
-    form.date_input[0].set_value(date(2019, 1, 1))  # before 靖黎 Hunan started (2020-07-10)
+    form.date_input[0].set_value(date(2019, 6, 1))  # before 炉慈 started (2020, xa-27)
     form.text_input[0].input("a source")
     form.button[0].click()
     _run(at)

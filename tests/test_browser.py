@@ -68,16 +68,23 @@ def test_map_draws_offline_with_no_external_requests(page, ds):
     pg.screenshot(path=str(ARTIFACTS / "01-dashboard.png"))
 
 
-def test_mode_filter_changes_map_and_kpis_together(page):
+def _pick(pg, label: str, option: str) -> None:
+    """Choose an option in a sidebar multiselect, as a person would: open it, type, press Enter."""
+    box = pg.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)
+    pg.keyboard.press("Enter")
+    pg.keyboard.press("Escape")
+
+
+def test_mode_filter_changes_the_map_but_never_the_headline(page):
     pg, errors, _ = page
     lines_before, kpis_before = _lines(pg), _kpis(pg)
-    for tag in ("铁路", "高速公路"):
-        pg.get_by_role("button", name=f"Remove {tag}").click()
-        pg.wait_for_timeout(300)
-    kpis_after = _settle(pg, kpis_before, lambda: _kpis(pg))
+    _pick(pg, "运输方式", "水运")
     lines_after = _settle(pg, lines_before, lambda: _lines(pg))
     assert lines_after < lines_before
-    assert kpis_after != kpis_before
+    pg.wait_for_timeout(500)
+    assert _kpis(pg) == kpis_before  # a display filter never changes the count
     assert "modes=waterway" in pg.url  # the view is a shareable link
     assert not errors, errors
     pg.screenshot(path=str(ARTIFACTS / "02-waterways-only.png"))
@@ -124,4 +131,35 @@ def test_snapshot_download_for_the_target_date_matches_the_page(server, tmp_path
     c = manifest["counts"]
     assert shown == f"{c['by_status']['completed']} / {c['target']}"  # the same number as the page
     pg.screenshot(path=str(ARTIFACTS / "04-target-date.png"))
+    pg.close()
+
+
+def test_which_definitions_reach_20_agrees_with_the_cli(server, capsys):
+    """The page's table of definitions against `corridors count` for the same switches, on the three dates."""
+    import json
+
+    from corridors.cli import main
+    from corridors.counting import DEFAULT, variants
+
+    url, browser = server
+    pg = browser.new_page(viewport={"width": 1600, "height": 2400})
+    pg.goto(url)
+    pg.locator(MAP).wait_for(state="visible", timeout=90_000)
+    pg.get_by_text(re.compile("哪些口径在")).click()
+    table = pg.locator('[data-testid="stTable"] table').first
+    table.wait_for(timeout=30_000)
+    rows = [r.locator("th, td").all_inner_texts() for r in table.locator("tbody tr").all()]
+    assert len(rows) == len(variants(DEFAULT))
+    for (_, d), cells in zip(variants(DEFAULT), rows, strict=True):
+        got = [int(c) for c in cells[1:4]]
+        want = []
+        for day in ("2016-10-24", "2020-12-31", None):
+            argv = ["count", "--json", "--scope", d.provinces, "--include", d.include, "--unit", d.unit,
+                    "--opened", d.opened, *sum((["--mode", m] for m in d.modes), [])]
+            capsys.readouterr()
+            assert main(argv + (["--as-of", day] if day else [])) == 0
+            want.append(json.loads(capsys.readouterr().out)["completed"])
+        assert got == want, cells
+        assert cells[4] == ("是" if want[1] >= 20 else "否")
+    pg.screenshot(path=str(ARTIFACTS / "05-which-definitions.png"))
     pg.close()

@@ -37,12 +37,28 @@ def test_export_geojson(tmp_path, ds, capsys):
 def test_count_json_matches_the_table(ds, capsys):
     from datetime import date
 
+    from corridors.counting import DEFAULT
+
     assert main(["count", "--as-of", "2020-12-31", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     t = ds.table(date(2020, 12, 31))
-    t = t[t.counted & t["mode"].isin(["rail", "highway", "waterway"])]
-    assert out["by_status"]["completed"] == int((t.status == "completed").sum())
-    assert out["target"] == 20 and out["scope"] == "pan-prd"
+    assert out["by_status"]["completed"] == int(t.units[t.counted].sum())
+    assert out["baseline"] == ds.count(ds.plan_date)["completed"] and out["baseline_date"] == "2016-10-24"
+    assert out["target"] == 20 and out["definition"] == DEFAULT.as_dict()
+
+
+def test_count_switches_reach_the_definition(ds, capsys):
+    from datetime import date
+
+    from corridors.counting import Definition
+
+    argv = ["count", "--as-of", "2025-12-31", "--scope", "neighbours", "--mode", "highway", "--include", "all",
+            "--unit", "crossing", "--opened", "both", "--json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    d = Definition(provinces="neighbours", opened="both")
+    assert out["completed"] == ds.count(date(2025, 12, 31), d)["completed"]
+    assert out["definition"]["opened"] == "both"
 
 
 def test_bad_date_is_refused(capsys):

@@ -41,13 +41,25 @@ def test_line_needs_two_distinct_points():
 
 @pytest.mark.parametrize("kinds,approx,label", [
     (["county_seat", "prefecture_seat", "county_seat"], [], "county_seats"),
-    (["county_seat", "town", "county_seat"], [], "towns"),
+    (["county_seat", "town", "county_seat"], [], "county_seats"),  # one town among seats is not "towns"
+    (["town", "station", "town"], [], "towns"),
     (["county_seat", "county_seat"], [], "endpoints"),
     (["county_seat", "prefecture_seat", "county_seat"], ["", "prefecture", ""], "prefectures"),
     ([], [], "none"),
 ])
 def test_precision_label_is_the_coarsest_ingredient(kinds, approx, label):
     assert line_precision(kinds, approx) == label
+
+
+def test_a_name_matched_point_makes_the_line_approximate():
+    assert line_precision(["town", "town", "town"], [], ["town", "approximate", "town"]) == "approximate"
+    assert line_precision(["town", "county_seat", "town"], ["", "county", ""]) == "approximate"
+
+
+def test_each_section_carries_its_own_precision(ds):
+    s = ds.sections.set_index(["project_id", "section"]).precision
+    assert s[("zhitong", "hunan")] in ("towns", "county_seats", "approximate", "endpoints", "prefectures")
+    assert set(ds.sections.precision) <= {"towns", "county_seats", "approximate", "prefectures", "endpoints"}
 
 
 def test_sections_join_into_the_whole_line(ds):

@@ -32,9 +32,10 @@ def bundle(ds, tmp_path_factory):
     return out, files
 
 
-def expected_counts(ds, as_of=AS_OF, modes=analysis.TRANSPORT_MODES):
-    rows = analysis.filter_projects(ds.table(as_of, "pan-prd"), modes=list(modes))
-    return analysis.corridor_counts(rows, ds.target.count, modes), rows
+def expected_counts(ds, as_of=AS_OF, modes=()):
+    """The headline under the default definition (display filters never change it) and the listed rows."""
+    rows = analysis.filter_projects(ds.table(as_of), modes=list(modes))
+    return ds.count(as_of), rows
 
 
 def test_file_names_carry_the_date(bundle):
@@ -67,7 +68,7 @@ def test_xlsx_has_data_dictionary_and_sources_in_chinese(bundle, ds):
     assert wb.sheetnames == ["数据", "数据字典", "资料来源"]
     data = wb["数据"]
     header = [c.value for c in data[1]]
-    assert header[:3] == ["编号", "名称", "英文名称"]
+    assert header[:3] == ["编号", "中文名称", "英文名称"]
     _, rows = expected_counts(ds)
     assert data.max_row - 1 == len(rows)
     urls = [r[2] for r in wb["资料来源"].iter_rows(min_row=2, values_only=True)]
@@ -79,7 +80,7 @@ def test_csv_opens_as_utf8_with_bom(bundle):
     raw = (out / f"projects-{D}.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(out / f"projects-{D}.csv", encoding="utf-8-sig")
-    assert "名称" in frame.columns
+    assert "中文名称" in frame.columns
 
 
 def test_report_is_one_page_with_the_count(bundle, ds):
@@ -133,8 +134,8 @@ def test_map_html_draws_offline(bundle):
 
 @pytest.mark.parametrize("argv,message", [
     (["--as-of", "2020-13-45"], "not an ISO date"),
-    (["--as-of", "2015-01-01"], "must lie between"),
-    (["--as-of", D, "--mode", "teleport"], "unknown mode"),
+    (["--as-of", "1899-01-01"], "must lie between"),
+    (["--as-of", D, "--show", "teleport"], "invalid choice"),
 ])
 def test_bad_requests_are_refused_and_leave_nothing(tmp_path, argv, message):
     out = tmp_path / "bundle"
@@ -162,4 +163,24 @@ def test_unwritable_output_leaves_no_partial_bundle(tmp_path, ds):
 def test_english_bundle(ds):
     files = snapshot.build(ds, snapshot.Request(as_of=AS_OF, lang="en", modes=("rail",)))
     frame = pd.read_csv(__import__("io").BytesIO(files[f"projects-{D}.csv"]), encoding="utf-8-sig")
-    assert frame.columns[1] == "Name (Chinese)" and set(frame["Mode"]) == {"Railway"}
+    assert frame.columns[1] == "Name in Chinese" and set(frame["Transport mode"]) == {"Railway"}
+    manifest = json.loads(files[f"manifest-{D}.json"])
+    assert manifest["counts"]["completed"] == ds.count(AS_OF)["completed"]  # display filter, same headline
+
+
+def test_exported_counted_agrees_with_the_cli_count(ds, tmp_path, capsys):
+    from corridors.cli import main
+    from corridors.counting import Definition
+
+    out = tmp_path / "x.geojson"
+    argv = ["--as-of", D, "--scope", "neighbours", "--mode", "pipeline", "--mode", "power"]
+    assert main(["export", "--output", str(out), *argv]) == 0
+    feats = json.loads(out.read_text(encoding="utf-8"))["features"]
+    counted = sum(f["properties"]["units"] for f in feats if f["properties"]["counted"])
+    capsys.readouterr()
+    assert main(["count", "--json", *argv]) == 0
+    assert counted == json.loads(capsys.readouterr().out)["completed"]
+    assert counted == ds.count(AS_OF, Definition(provinces="neighbours", modes=("pipeline", "power")))["completed"]
+    props = {f["properties"]["id"]: f["properties"] for f in feats}
+    assert props["jiaoliu_huailiu"]["upgrade_of"] == "rl_jiaoliu_guangxi" and props["jiaoliu_huailiu"]["in_plan"]
+    assert props["rl_jiaoliu_guangxi"]["opened"] and not props["rl_jiaoliu_guangxi"]["in_plan"]

@@ -1,12 +1,16 @@
-"""Status on a date, derived from dated events: sections, precision of dates, the plan, same lines."""
+"""Status on a date, derived only from dated evidence: sections, precision of dates, the plan's own
+statement and forecasts (which set nothing), forward-only steps, same lines; property tests over random
+histories and a table test over every shipped project at every event date."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from corridors.status import history_problems, status_on, timeline
+from corridors.status import RANK, history_problems, status_on, timeline
 
 PROJECTS = pd.DataFrame([
     {"id": "link", "same_as": ""},
@@ -14,38 +18,54 @@ PROJECTS = pd.DataFrame([
     {"id": "solo", "same_as": ""},
 ])
 SECTIONS = pd.DataFrame([
-    {"project_id": "link", "section": "hunan", "role": "line"},
-    {"project_id": "link", "section": "guangdong", "role": "line"},
-    {"project_id": "link", "section": "works", "role": "component"},
+    {"project_id": "link", "section": "hunan", "role": "line", "province_zh": "湖南省"},
+    {"project_id": "link", "section": "guangdong", "role": "line", "province_zh": "广东省"},
+    {"project_id": "link", "section": "works", "role": "component", "province_zh": "湖南省"},
 ])
 
 
-def ev(pid, section, status, d, precision="day", event="opened", note=""):
+def ev(pid, section, status, d, precision="day", event="opened", note="", source="s"):
     return {"project_id": pid, "section": section, "event": event, "status": status, "date": d,
-            "date_precision": precision, "source_id": "s", "note": note}
+            "date_precision": precision, "source_id": source, "note": note}
 
 
 EVENTS = pd.DataFrame([
-    ev("link", "all", "planned", "2016-10-24", event="plan"),
+    ev("link", "all", "", "2016-10-24", event="plan", source="plan"),
     ev("link", "hunan", "under_construction", "2017-03", "month", "construction_start"),
     ev("link", "guangdong", "under_construction", "2018", "year", "construction_start"),
     ev("link", "works", "completed", "2019-01-01"),
     ev("link", "hunan", "completed", "2020-06-30"),
+    ev("link", "guangdong", "", "2020-12-31", event="forecast", note="expected to open at the end of 2020"),
     ev("link", "guangdong", "completed", "2021-12-31"),
-    ev("link", "all", "under_construction", "2022-05-01", event="plan", note="a later plan restates it"),
-    ev("solo", "all", "under_construction", "2016-10-24", event="plan"),
+    ev("link", "all", "planned", "2022-05-01", event="approved", note="a late approval of the whole link"),
+    ev("solo", "all", "", "2016-10-24", event="plan", source="plan"),
 ])
 
 
-def _status(events, on):
-    tl = timeline(PROJECTS, SECTIONS, events)
-    return status_on(tl, list(PROJECTS.id), on).set_index("project_id")
+def _status(events, on, projects=PROJECTS, sections=SECTIONS):
+    tl = timeline(projects, sections, events)
+    return status_on(tl, list(projects.id), on).set_index("project_id")
 
 
-def test_link_is_open_only_when_both_halves_are():
-    assert _status(EVENTS, date(2020, 12, 31)).loc["link", "status"] == "under_construction"
-    assert _status(EVENTS, date(2020, 12, 31)).loc["link", "partly_open"]
+def test_the_plan_alone_sets_no_status():
+    assert _status(EVENTS, date(2020, 1, 1)).loc["solo", "status"] is None
+
+
+def test_a_forecast_is_not_an_opening():
+    s = _status(EVENTS, date(2021, 6, 1)).loc["link"]
+    assert s.status == "under_construction" and s.partly_open
+
+
+def test_link_is_open_only_when_both_halves_are_and_hunan_half_is_tracked_apart():
+    s = _status(EVENTS, date(2020, 12, 31)).loc["link"]
+    assert s.status == "under_construction" and s.hunan_status == "completed"
     assert _status(EVENTS, date(2021, 12, 31)).loc["link", "status"] == "completed"
+
+
+def test_a_section_without_events_blocks_completion():
+    only_hunan = EVENTS[EVENTS.section != "guangdong"]
+    s = _status(only_hunan, date(2024, 1, 1)).loc["link"]
+    assert s.status == "under_construction" and s.partly_open and s.hunan_status == "completed"
 
 
 def test_a_component_does_not_set_the_status():
@@ -53,16 +73,23 @@ def test_a_component_does_not_set_the_status():
 
 
 def test_imprecise_dates_count_from_their_last_day():
-    assert _status(EVENTS, date(2017, 3, 30)).loc["link", "status"] == "planned"
+    assert _status(EVENTS, date(2017, 3, 30)).loc["link", "status"] is None
     assert _status(EVENTS, date(2017, 3, 31)).loc["link", "status"] == "under_construction"
 
 
-def test_whole_project_event_does_not_reopen_open_sections():
+def test_a_late_approval_never_steps_a_status_backwards():
     assert _status(EVENTS, date(2023, 1, 1)).loc["link", "status"] == "completed"
+    started = pd.DataFrame([ev("solo", "all", "under_construction", "2017-12-26", event="construction_start"),
+                            ev("solo", "all", "planned", "2018-03-01", event="approved")])
+    assert _status(started, date(2018, 6, 1)).loc["solo", "status"] == "under_construction"
 
 
-def test_before_any_event_there_is_no_status():
-    assert _status(EVENTS, date(2015, 1, 1)).loc["solo", "status"] is None
+def test_suspension_and_resumption_are_explicit():
+    h = pd.DataFrame([ev("solo", "all", "under_construction", "2017-01-01", event="construction_start"),
+                      ev("solo", "all", "suspended", "2018-01-01", event="suspended"),
+                      ev("solo", "all", "under_construction", "2019-01-01", event="resumed")])
+    assert _status(h, date(2018, 6, 1)).loc["solo", "status"] == "suspended"
+    assert _status(h, date(2019, 6, 1)).loc["solo", "status"] == "under_construction"
 
 
 def test_the_same_line_shares_its_history():
@@ -70,16 +97,100 @@ def test_the_same_line_shares_its_history():
     assert s.loc["twin", "status"] == s.loc["link", "status"] == "completed"
 
 
-def test_completion_before_start_is_reported_unless_explained():
+def test_history_problems_name_openings_before_starts_or_approvals():
     bad = pd.DataFrame([ev("solo", "all", "under_construction", "2020-01-01", event="construction_start"),
                         ev("solo", "all", "completed", "2019-01-01")])
     assert len(history_problems(bad)) == 1
     explained = bad.assign(note=["", "opened before the formal start ceremony (source says so)"])
     assert history_problems(explained) == []
+    one_section = pd.DataFrame([ev("link", "all", "under_construction", "2020-01-01", event="construction_start"),
+                                ev("link", "hunan", "completed", "2019-06-01")])
+    assert any("link/hunan" in p for p in history_problems(one_section, SECTIONS))
+    approved_late = pd.DataFrame([ev("solo", "all", "planned", "2021-01-01", event="approved"),
+                                  ev("solo", "all", "completed", "2019-01-01")])
+    assert any("approved" in p for p in history_problems(approved_late))
+
+
+# --- property tests over random histories ---------------------------------------------------------
+
+FORWARD = [("study", "planned"), ("approved", "planned"), ("construction_start", "under_construction"),
+           ("opened", "completed"), ("forecast", ""), ("plan", "")]
+
+
+@st.composite
+def histories(draw, explicit: bool):
+    kinds = FORWARD + ([("suspended", "suspended"), ("resumed", "under_construction")] if explicit else [])
+    n = draw(st.integers(1, 12))
+    rows = []
+    for _ in range(n):
+        kind, status = draw(st.sampled_from(kinds))
+        section = draw(st.sampled_from(["hunan", "guangdong", "all", "works"]))
+        d = date(2000, 1, 1).toordinal() + draw(st.integers(0, 9000))
+        rows.append(ev("link", section, status, date.fromordinal(d).isoformat(), event=kind,
+                       source="plan" if kind == "plan" else "s"))
+    return pd.DataFrame(rows)
+
+
+def _walk(events):
+    days = sorted({date.fromisoformat(d) for d in events.date})
+    return [(d, _status(events, d, PROJECTS.iloc[[0]]).loc["link"]) for d in days]
+
+
+@settings(max_examples=60, deadline=None)
+@given(histories(explicit=False))
+def test_without_explicit_events_a_status_never_steps_back(events):
+    ranks = [RANK.get(s.status, -1) for _, s in _walk(events)]
+    assert ranks == sorted(ranks)
+
+
+@settings(max_examples=60, deadline=None)
+@given(histories(explicit=True))
+def test_a_link_is_complete_exactly_when_every_line_section_has_an_opening(events):
+    opened = events[events.event == "opened"]
+    for d, s in _walk(events):
+        upto = opened[opened.date.map(date.fromisoformat) <= d]
+        later = events[(events.date.map(date.fromisoformat) <= d) & events.event.isin(["suspended"])]
+        every = "all" in set(upto.section) or {"hunan", "guangdong"} <= set(upto.section)
+        if s.status == "completed":
+            assert every
+        elif every and later.empty:
+            assert s.status == "completed"
+
+
+@settings(max_examples=60, deadline=None)
+@given(histories(explicit=True))
+def test_only_sourced_evidence_sets_a_status(events):
+    evidence = events[~events.event.isin(["plan", "forecast"])]
+    for d, s in _walk(events):
+        if s.status is not None:
+            assert (evidence.date.map(date.fromisoformat) <= d).any()
+
+
+# --- the shipped data, every project at every event date --------------------------------------------
+
+def test_every_shipped_status_rests_on_dated_non_plan_evidence(ds):
+    ev_all = ds.events.assign(last=[__import__("corridors.catalog", fromlist=["parse_date"]).parse_date(d, p)[1]
+                                    for d, p in zip(ds.events.date, ds.events.date_precision)])
+    evidence = ev_all[~ev_all.event.isin(["plan", "forecast"]) & ev_all.source_id.ne("plan")]
+    opened = evidence[evidence.event.isin(["opened", "completed"])]
+    line = ds.catalog.sections[ds.catalog.sections.role == "line"]
+    for pid, same_as in zip(ds.catalog.projects.id, ds.catalog.projects.same_as):
+        source = same_as or pid
+        mine = evidence[evidence.project_id.isin([pid, source])]
+        sections = set(line[line.project_id == source].section) or {"all"}
+        for day in sorted(set(ev_all[ev_all.project_id.isin([pid, source])]["last"])):
+            s = ds.table(day).set_index("id").loc[pid]
+            if s.status in ("planned", "under_construction", "completed", "suspended", "cancelled"):
+                assert (mine["last"] <= day).any(), (pid, day, s.status)
+            else:
+                assert s.status in ("plan_stated", "no_record") and not (mine["last"] <= day).any(), (pid, day)
+            if s.status == "completed":
+                done = opened[opened.project_id.isin([pid, source]) & (opened["last"] <= day)]
+                assert "all" in set(done.section) or sections <= set(done.section), (pid, day)
 
 
 def test_shipped_histories_are_consistent(ds):
-    assert history_problems(ds.events) == []
+    assert history_problems(ds.events, ds.catalog.sections) == []
     assert ds.events.source_id.ne("").all()
 
 
@@ -90,3 +201,10 @@ def test_count_on_the_target_date_comes_from_the_history(ds):
     assert t.loc["jiaoliu_huailiu", "status"] == "completed"
     assert t.loc["changyichang", "status"] == "under_construction"
     assert ds.table(date(2022, 12, 31)).set_index("id").loc["changyichang", "status"] == "completed"
+
+
+def test_plan_named_projects_without_evidence_say_so(ds):
+    t = ds.table(date.today()).set_index("id")
+    plan_only = t[t.status == "plan_stated"]
+    assert len(plan_only) >= 1 and plan_only.in_plan.all() and plan_only.stale.all()
+    assert t.loc["huangmang", "status"] != "under_construction"

@@ -146,16 +146,20 @@ def project_table(projects: pd.DataFrame, lines: gpd.GeoDataFrame, traces: dict[
     st = statuses.set_index("project_id").to_dict("index")
     rows = []
     for p in projects.itertuples():
-        drawn_as = p.same_as or p.id
+        # A project that is part of another line (same_as) is drawn as its own stretch when it has one.
+        drawn_as = p.id if geo[p.id].geometry is not None or not p.same_as else p.same_as
         tr = traces.get(drawn_as, Trace((), ()))
         crosses = bool(tr.crossings)
         verdicts = {s: is_corridor(tr, s) for s in SCOPES}
         g, now = geo[drawn_as], st[p.id]
         rows.append({
             "id": p.id, "name_zh": p.name_zh, "name_en": p.name_en, "mode": p.mode,
-            "status": now["status"], "status_since": now["status_since"],
+            "route_number": p.route_number, "in_plan": bool(p.plan_name), "upgrade_of": p.upgrade_of,
+            "identification": p.identification,
+            "status": now["status"], "status_since": now["status_since"], "hunan_status": now["hunan_status"],
             "partly_open": bool(now["partly_open"]), "sections_open": now["sections_open"],
             "plan_status": p.plan_status,
+            "province_codes": tr.provinces,
             "provinces": _names(tr.provinces), "provinces_en": _names(tr.provinces, "en"),
             "neighbours_entered": _names(tr.neighbours_entered),
             "neighbours_entered_en": _names(tr.neighbours_entered, "en"),
@@ -164,7 +168,7 @@ def project_table(projects: pd.DataFrame, lines: gpd.GeoDataFrame, traces: dict[
             "pan_prd_corridor": verdicts["pan-prd"], "neighbour_corridor": verdicts["neighbours"],
             "corridor": verdicts[scope],
             "counted": verdicts[scope] and not p.same_as,
-            "same_as": p.same_as, "route_known": p.route_known == "yes",
+            "same_as": p.same_as, "drawn_as": drawn_as, "route_known": p.route_known == "yes",
             "length_km": g.length_km if g.geometry is not None else None,
             "precision": g.precision, "places": g.places, "places_en": g.places_en,
             "lead_department": p.lead_department, "participating_departments": p.participating_departments,
@@ -172,33 +176,6 @@ def project_table(projects: pd.DataFrame, lines: gpd.GeoDataFrame, traces: dict[
             "route_note": p.route_note, "source_ids": p.source_ids,
         })
     return pd.DataFrame(rows)
-
-
-def corridor_counts(table: pd.DataFrame, target: int, modes: tuple[str, ...] = TRANSPORT_MODES) -> dict:
-    """Counted corridors by status, by mode and by neighbour entered, against the target.
-
-    A line entering two neighbours counts once in the total and once under each neighbour.
-    (Plain loops: the table has a few dozen rows, and this runs on every dashboard rerun.)
-    """
-    empty = dict.fromkeys(STATUS_ORDER, 0)
-    by_status = dict(empty)
-    by_mode = {m: dict(empty) for m in modes}
-    by_neighbour: dict[str, dict[str, int]] = {}
-    total = 0
-    for counted, mode, st, entered in zip(table.counted, table["mode"], table.status, table.neighbours_entered,
-                                          strict=True):
-        if not counted or mode not in by_mode:
-            continue
-        total += 1
-        if st not in empty:
-            continue
-        by_status[st] += 1
-        by_mode[mode][st] += 1
-        for n in entered:
-            by_neighbour.setdefault(n, dict(empty))[st] += 1
-    return {"target": target, "total": total, "by_status": by_status, "by_mode": by_mode,
-            "by_neighbour": dict(sorted(by_neighbour.items())),
-            "completed_share": by_status["completed"] / target if target else None}
 
 
 def filter_projects(table: pd.DataFrame, *, modes: list[str] | None = None, statuses: list[str] | None = None,

@@ -1,60 +1,68 @@
 """The project catalog, its waypoints, sources and dated events, loaded from geodata/ and validated.
 
-A load either returns every table complete or raises DataErrors listing each bad file, row and field;
-nothing is half-loaded.
+Types, enums, required fields and primary/foreign keys are declared once in geodata/datapackage.json (a
+Frictionless Data Package) and checked with the frictionless library; this module keeps only the rules a
+schema cannot state (cross-file references, chronology, evidence). A load either returns every table
+complete or raises DataErrors listing each bad file, row and field; nothing is half-loaded.
 """
 
 from __future__ import annotations
 
 import calendar
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import DataError, DataErrors
 
-MODES = ("rail", "highway", "waterway", "pipeline", "power")
-STATUSES = ("planned", "under_construction", "completed", "suspended", "cancelled")
-EVENT_KINDS = ("plan", "study", "preliminary", "approved", "construction_start", "opened", "completed",
-               "suspended", "cancelled", "resumed", "correction")
-DATE_PRECISIONS = ("day", "month", "year")
+PACKAGE = "datapackage.json"
+# One date rule for every command, view and record: history before the plan is valid (the plan's target is a
+# running total), nothing before the first railway that crosses Hunan's border, nothing in the future.
+EARLIEST = date(1900, 1, 1)
 WHOLE_PROJECT = "all"
-SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
-
-PROJECT_COLUMNS = ["id", "name_zh", "name_en", "mode", "plan_name", "plan_clause", "lead_department",
-                   "participating_departments", "plan_status", "same_as", "route_known", "name_note",
-                   "route_note", "source_ids"]
-WAYPOINT_COLUMNS = ["project_id", "seq", "section", "place_zh", "county_zh", "province_zh", "approx", "note"]
-# A waypoint may stand for a wider area than the place itself: the line passes somewhere in that county
-# or prefecture (a source names the area, not the place).
-APPROX = ("", "county", "prefecture")
-SOURCE_COLUMNS = ["id", "title", "url", "publisher", "published", "note"]
-EVENT_COLUMNS = ["project_id", "section", "event", "status", "date", "date_precision", "source_id", "note"]
-GAP_COLUMNS = ["project_id", "section", "milestone", "note"]
+DATE_PRECISIONS = ("day", "month", "year")
 # The status an event puts its section in; a recorded event must agree (a correction may set any status).
-EVENT_STATUS = {"plan": None, "study": "planned", "preliminary": "planned", "approved": "planned",
+# The plan's own statement and a forecast set none.
+EVENT_STATUS = {"plan": None, "forecast": None, "study": "planned", "preliminary": "planned", "approved": "planned",
                 "construction_start": "under_construction", "opened": "completed", "completed": "completed",
                 "suspended": "suspended", "cancelled": "cancelled", "resumed": "under_construction",
                 "correction": None}
-SECTION_COLUMNS = ["project_id", "section", "name_zh", "name_en", "province_zh", "role"]
-SECTION_ROLES = ("line", "component")
-REQUIRED = {
-    "projects.csv": ["id", "name_zh", "name_en", "mode", "plan_name", "plan_clause", "lead_department",
-                     "plan_status", "route_known", "source_ids"],
-    "waypoints.csv": ["project_id", "seq", "section", "place_zh", "province_zh"],
-    "sources.csv": ["id", "title", "url"],
-    "events.csv": ["project_id", "section", "event", "status", "date", "date_precision", "source_id"],
-    "sections.csv": ["project_id", "section", "name_zh", "name_en", "role"],
-    "gaps.csv": ["project_id", "section", "milestone", "note"],
-}
+EVENT_KINDS = tuple(EVENT_STATUS)
+# Tables that may not be empty: an empty one would silently change every count.
+NON_EMPTY = ("projects", "waypoints", "sections", "sources", "events", "seats")
+
+
+@cache
+def schema(geodata: Path | None = None) -> dict:
+    """The Data Package descriptor (geodata/datapackage.json): the one place every table's fields live."""
+    from .config import geodata_dir
+
+    return json.loads(((geodata or geodata_dir()) / PACKAGE).read_text(encoding="utf-8"))
+
+
+def fields(resource: str, geodata: Path | None = None) -> list[dict]:
+    """The declared fields of one table, in file order."""
+    return next(r for r in schema(geodata)["resources"] if r["name"] == resource)["schema"]["fields"]
+
+
+def enum(resource: str, field: str) -> tuple[str, ...]:
+    """The allowed values of a field, as the Data Package declares them (empty value excluded)."""
+    f = next(f for f in fields(resource) if f["name"] == field)
+    return tuple(v for v in f.get("constraints", {}).get("enum", []) if v)
+
+
+MODES = enum("projects", "mode")
+STATUSES = enum("events", "status")
 
 
 @dataclass(frozen=True)
 class Catalog:
-    """Validated tables; one row per project, waypoint, section, source and event."""
+    """Validated tables; one row per project, waypoint, section, source, event, gap and reported total."""
 
     projects: pd.DataFrame
     waypoints: pd.DataFrame
@@ -62,6 +70,7 @@ class Catalog:
     sources: pd.DataFrame
     events: pd.DataFrame
     gaps: pd.DataFrame
+    totals: pd.DataFrame
 
 
 def parse_date(value: str, precision: str) -> tuple[date, date]:
@@ -81,95 +90,118 @@ def parse_date(value: str, precision: str) -> tuple[date, date]:
     return date(y, 1, 1), date(y, 12, 31)
 
 
-def _read(path: Path, columns: list[str], errors: list[DataError]) -> pd.DataFrame:
-    file = path.name
-    if not path.exists():
-        errors.append(DataError("file is missing", file=str(path)))
-        return pd.DataFrame(columns=columns)
+def schema_errors(geodata: Path) -> list[DataError]:
+    """Every violation of the Data Package (types, enums, required, keys), as DataErrors naming file, row, field."""
+    import frictionless
+
+    errors: list[DataError] = []
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        errors.append(DataError(f"cannot be read as UTF-8 CSV: {exc}", file=file))
-        return pd.DataFrame(columns=columns)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        errors.append(DataError(f"missing column(s) {', '.join(missing)}", file=file))
-        return pd.DataFrame(columns=columns)
-    frame = frame[columns].apply(lambda s: s.str.strip())
-    for i, r in enumerate(frame.to_dict("records"), start=2):
-        for field in REQUIRED.get(file, []):
-            if not r[field]:
-                errors.append(DataError("empty value", file=file, row=i, field=field))
+        package = frictionless.Package(str(geodata / PACKAGE))
+    except frictionless.FrictionlessException as exc:
+        return [DataError(f"is not a valid Data Package: {exc.error.note}", file=PACKAGE)]
+    for res in package.resources:
+        if not (geodata / res.path).exists():
+            errors.append(DataError("file is missing", file=res.path))
+    for res in [r for r in package.resources if not (geodata / r.path).exists()]:
+        package.remove_resource(res.name)
+    for res in list(package.resources):
+        path = geodata / res.path
+        if not path.exists():
+            continue
+        try:
+            header = pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8").columns.tolist()
+        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            errors.append(DataError(f"cannot be read as UTF-8 CSV: {exc}", file=res.path))
+            package.remove_resource(res.name)
+            continue
+        declared = [f.name for f in res.schema.fields]
+        missing = [c for c in declared if c not in header]
+        extra = [c for c in header if c not in declared]
+        if missing or extra:
+            errors.append(DataError("columns differ from datapackage.json: "
+                                    + "; ".join(x for x in (missing and f"missing {', '.join(missing)}",
+                                                            extra and f"undeclared {', '.join(extra)}") if x),
+                                    file=res.path))
+            package.remove_resource(res.name)
+    gone = {r["name"] for r in schema(geodata)["resources"]} - {r.name for r in package.resources}
+    for r in package.resources:
+        r.schema.foreign_keys = [k for k in r.schema.foreign_keys if k["reference"]["resource"] not in gone]
+    report = package.validate(limit_errors=1000)
+    for task in report.tasks:
+        for e in task.errors:
+            field = getattr(e, "field_name", None) or ",".join(getattr(e, "field_names", None) or []) or None
+            row = getattr(e, "row_number", None)
+            value = getattr(e, "cell", None)
+            message = f"{e.title.lower()}: {e.note}"
+            if e.type == "foreign-key":
+                value = ",".join(getattr(e, "field_cells", None) or [])
+                message = f"unknown reference: {e.note}"
+            if e.type == "primary-key":
+                res = next(r for r in package.resources if r.path == task.place)
+                field = ",".join(res.schema.primary_key)
+                message = f"duplicated {field}: {e.note}"
+            errors.append(DataError(message, file=task.place, row=row, field=field,
+                                    value=value if value not in (None, "") else None))
+    return errors
+
+
+def _read(geodata: Path, resource: str) -> pd.DataFrame:
+    path = geodata / next(r for r in schema(geodata)["resources"] if r["name"] == resource)["path"]
+    columns = [f["name"] for f in fields(resource, geodata)]
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")[columns]
+    frame = frame.apply(lambda s: s.str.strip())
     frame.insert(0, "row", range(2, len(frame) + 2))
     return frame
 
 
-def _duplicates(frame: pd.DataFrame, keys: list[str], file: str, errors: list[DataError]) -> None:
-    dup = frame[frame.duplicated(keys, keep="first")]
-    for _, r in dup.iterrows():
-        errors.append(DataError("duplicated " + "/".join(keys), file=file, row=int(r.row), field=keys[-1],
-                                value="/".join(str(r[k]) for k in keys)))
+def _ids(value: str) -> list[str]:
+    return [s.strip() for s in value.split(";") if s.strip()]
 
 
 def load_catalog(geodata: Path, *, today: date | None = None) -> Catalog:
-    """Load and cross-check projects, waypoints, sections, sources and events; raise DataErrors on any fault."""
+    """Load and cross-check every table; raise DataErrors on any fault."""
     today = today or date.today()
-    errors: list[DataError] = []
-    sources = _read(geodata / "sources.csv", SOURCE_COLUMNS, errors)
-    projects = _read(geodata / "projects.csv", PROJECT_COLUMNS, errors)
-    waypoints = _read(geodata / "waypoints.csv", WAYPOINT_COLUMNS, errors)
-    sections = _read(geodata / "sections.csv", SECTION_COLUMNS, errors)
-    events = _read(geodata / "events.csv", EVENT_COLUMNS, errors)
-    gaps = _read(geodata / "gaps.csv", GAP_COLUMNS, errors)
-
-    _duplicates(sources, ["id"], "sources.csv", errors)
+    schema.cache_clear()
+    errors = schema_errors(geodata)
+    if errors:
+        raise DataErrors(errors)
+    t = {name: _read(geodata, name) for name in ("projects", "waypoints", "sections", "sources", "events", "gaps",
+                                                 "reported_totals")}
+    for name in NON_EMPTY[:-1]:
+        if t[name].empty:
+            errors.append(DataError("has no rows: every count depends on it", file=f"{name}.csv"))
+    projects, waypoints, sections, sources, events = (t[k] for k in ("projects", "waypoints", "sections", "sources",
+                                                                     "events"))
     source_ids = set(sources.id)
-    for r in sources.itertuples():
-        if r.url and not re.match(r"^(https?://|file:|geodata/)", r.url):
-            errors.append(DataError("url must start with http(s)://, file: or geodata/", file="sources.csv",
-                                    row=r.row, field="url", value=r.url))
-
-    _duplicates(projects, ["id"], "projects.csv", errors)
     ids = set(projects.id)
+
     for r in projects.itertuples():
         f = "projects.csv"
-        if r.id and not SLUG.match(r.id):
-            errors.append(DataError("id must be a lower-case ASCII slug", file=f, row=r.row, field="id", value=r.id))
-        if r.mode and r.mode not in MODES:
-            errors.append(DataError(f"invalid mode; expected one of {', '.join(MODES)}", file=f, row=r.row,
-                                    field="mode", value=r.mode))
-        if r.plan_status and r.plan_status not in STATUSES:
-            errors.append(DataError(f"invalid status; expected one of {', '.join(STATUSES)}", file=f, row=r.row,
-                                    field="plan_status", value=r.plan_status))
-        if r.route_known and r.route_known not in ("yes", "no"):
-            errors.append(DataError("expected yes or no", file=f, row=r.row, field="route_known", value=r.route_known))
-        if r.same_as and (r.same_as not in ids or r.same_as == r.id):
-            errors.append(DataError("same_as must name another project id", file=f, row=r.row, field="same_as",
-                                    value=r.same_as))
-        for s in filter(None, r.source_ids.split(";")):
-            if s.strip() not in source_ids:
-                errors.append(DataError("unknown source id", file=f, row=r.row, field="source_ids", value=s.strip()))
+        for field in ("same_as", "upgrade_of"):
+            v = getattr(r, field)
+            if v and (v not in ids or v == r.id):
+                errors.append(DataError(f"{field} must name another project id", file=f, row=r.row, field=field,
+                                        value=v))
+        for s in _ids(r.source_ids):
+            if s not in source_ids:
+                errors.append(DataError("unknown source id", file=f, row=r.row, field="source_ids", value=s))
+        for field in ("plan_clause", "lead_department", "plan_status"):
+            if r.plan_name and not getattr(r, field):
+                errors.append(DataError("empty value: a project the plan names needs it", file=f, row=r.row,
+                                        field=field, value=r.id))
+        if not r.plan_name and r.plan_status:
+            errors.append(DataError("plan_status is what the plan says: empty for a corridor the plan does not name",
+                                    file=f, row=r.row, field="plan_status", value=r.plan_status))
+        if r.mode == "highway" and not r.plan_name and not (
+                r.route_number == "unnumbered" or re.fullmatch(r"[GS]\d{1,4}[A-Z]?\d{0,2}", r.route_number)):
+            errors.append(DataError("unknown route: an expressway needs a route number such as G4, G0421 or S71, "
+                                    "or 'unnumbered' where no source gives one", file=f, row=r.row,
+                                    field="route_number", value=r.route_number))
 
-    for r in waypoints.itertuples():
-        f = "waypoints.csv"
-        if r.project_id and r.project_id not in ids:
-            errors.append(DataError("unknown project id", file=f, row=r.row, field="project_id", value=r.project_id))
-        if r.seq and not r.seq.isdigit():
-            errors.append(DataError("seq must be a positive integer", file=f, row=r.row, field="seq", value=r.seq))
-        if r.approx not in APPROX:
-            errors.append(DataError(f"approx must be empty or one of {', '.join(APPROX[1:])}", file=f, row=r.row,
-                                    field="approx", value=r.approx))
-        if r.section and not SLUG.match(r.section):
-            errors.append(DataError("section must be a lower-case ASCII slug", file=f, row=r.row, field="section",
-                                    value=r.section))
-    _duplicates(waypoints, ["project_id", "seq"], "waypoints.csv", errors)
     counts = waypoints.groupby("project_id").size() if len(waypoints) else pd.Series(dtype=int)
     for r in projects.itertuples():
         n = int(counts.get(r.id, 0))
-        if r.same_as and n:
-            errors.append(DataError("a project that is the same line as another has no waypoints of its own",
-                                    file="waypoints.csv", field="project_id", value=r.id))
-        elif r.route_known == "yes" and not r.same_as and n < 2:
+        if r.route_known == "yes" and not r.same_as and n < 2:
             errors.append(DataError(f"route_known is yes but {n} waypoint(s) are listed (need 2 or more)",
                                     file="projects.csv", row=r.row, field="route_known", value=r.id))
         elif r.route_known == "no" and n:
@@ -177,22 +209,15 @@ def load_catalog(geodata: Path, *, today: date | None = None) -> Catalog:
                                     field="route_known", value=r.id))
 
     geo_sections = set(zip(waypoints.project_id, waypoints.section))
-    _duplicates(sections, ["project_id", "section"], "sections.csv", errors)
     named = set(zip(sections.project_id, sections.section))
     for r in sections.itertuples():
-        if r.project_id not in ids:
-            errors.append(DataError("unknown project id", file="sections.csv", row=r.row, field="project_id",
-                                    value=r.project_id))
-        if r.role and r.role not in SECTION_ROLES:
-            errors.append(DataError(f"invalid role; expected one of {', '.join(SECTION_ROLES)}", file="sections.csv",
-                                    row=r.row, field="role", value=r.role))
         if r.role == "component" and (r.project_id, r.section) in geo_sections:
             errors.append(DataError("a section with waypoints must have role 'line'", file="sections.csv",
                                     row=r.row, field="role", value=r.section))
     for key in sorted(geo_sections - named):
         errors.append(DataError("section used in waypoints.csv has no row in sections.csv", file="sections.csv",
                                 field="section", value="/".join(key)))
-    for pid, g in waypoints[waypoints.seq.str.isdigit()].groupby("project_id"):
+    for pid, g in waypoints.groupby("project_id"):
         order = list(g.assign(n=g.seq.astype(int)).sort_values("n").section)
         runs = [s for i, s in enumerate(order) if i == 0 or s != order[i - 1]]
         if len(runs) != len(set(runs)):
@@ -201,42 +226,40 @@ def load_catalog(geodata: Path, *, today: date | None = None) -> Catalog:
 
     for r in events.itertuples():
         f = "events.csv"
-        if r.project_id and r.project_id not in ids:
-            errors.append(DataError("unknown project id", file=f, row=r.row, field="project_id", value=r.project_id))
-        if r.section and r.section != WHOLE_PROJECT and (r.project_id, r.section) not in named:
+        if r.section != WHOLE_PROJECT and (r.project_id, r.section) not in named:
             errors.append(DataError(f"unknown section (use '{WHOLE_PROJECT}' or a section of sections.csv)",
                                     file=f, row=r.row, field="section", value=r.section))
-        if r.event and r.event not in EVENT_KINDS:
-            errors.append(DataError(f"invalid event; expected one of {', '.join(EVENT_KINDS)}", file=f, row=r.row,
-                                    field="event", value=r.event))
-        if r.status and r.status not in STATUSES:
-            errors.append(DataError(f"invalid status; expected one of {', '.join(STATUSES)}", file=f, row=r.row,
-                                    field="status", value=r.status))
-        if r.source_id and r.source_id not in source_ids:
-            errors.append(DataError("unknown source id", file=f, row=r.row, field="source_id", value=r.source_id))
-        if r.date and r.date_precision:
-            try:
-                first, _ = parse_date(r.date, r.date_precision)
-                if first > today:
-                    errors.append(DataError("date is in the future", file=f, row=r.row, field="date", value=r.date))
-            except ValueError as exc:
-                errors.append(DataError(str(exc), file=f, row=r.row, field="date", value=r.date))
-
+        if r.source_id == "plan" and r.event != "plan":
+            errors.append(DataError("the plan is not evidence of progress: cite a source other than the plan",
+                                    file=f, row=r.row, field="source_id", value=r.source_id))
+        for s in _ids(r.confirmed_by):
+            if s not in source_ids:
+                errors.append(DataError("unknown source id", file=f, row=r.row, field="confirmed_by", value=s))
+        try:
+            first, _ = parse_date(r.date, r.date_precision)
+            if not EARLIEST <= first <= today and not (r.event == "forecast" and first > today):
+                errors.append(DataError(f"date must lie between {EARLIEST} and today", file=f, row=r.row,
+                                        field="date", value=r.date))
+        except ValueError as exc:
+            errors.append(DataError(str(exc), file=f, row=r.row, field="date", value=r.date))
         expected = EVENT_STATUS.get(r.event)
-        if expected and r.status and r.status != expected:
-            errors.append(DataError(f"event '{r.event}' puts a section in status '{expected}'", file=f, row=r.row,
-                                    field="status", value=r.status))
+        if r.event in EVENT_STATUS and r.event != "correction" and (r.status or None) != expected:
+            errors.append(DataError(f"event '{r.event}' puts a section in status '{expected or '(none)'}'", file=f,
+                                    row=r.row, field="status", value=r.status))
 
-    for r in gaps.itertuples():
-        if r.project_id not in ids:
-            errors.append(DataError("unknown project id", file="gaps.csv", row=r.row, field="project_id",
-                                    value=r.project_id))
-        elif r.section != WHOLE_PROJECT and (r.project_id, r.section) not in named:
+    for r in t["gaps"].itertuples():
+        if r.section != WHOLE_PROJECT and (r.project_id, r.section) not in named:
             errors.append(DataError("unknown section", file="gaps.csv", row=r.row, field="section", value=r.section))
+    for r in t["reported_totals"].itertuples():
+        try:
+            parse_date(r.as_of, r.as_of_precision)
+        except ValueError as exc:
+            errors.append(DataError(str(exc), file="reported_totals.csv", row=r.row, field="as_of", value=r.as_of))
 
     if errors:
         raise DataErrors(errors)
     waypoints = waypoints.assign(seq=waypoints.seq.astype(int)).sort_values(["project_id", "seq"])
+    totals = t["reported_totals"].assign(figure=t["reported_totals"].figure.astype(int))
     return Catalog(projects.reset_index(drop=True), waypoints.reset_index(drop=True),
                    sections.reset_index(drop=True), sources.reset_index(drop=True), events.reset_index(drop=True),
-                   gaps.reset_index(drop=True))
+                   t["gaps"].reset_index(drop=True), totals.reset_index(drop=True))

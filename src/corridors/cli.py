@@ -12,10 +12,16 @@ from .errors import CorridorsError
 
 
 def _date(value: str) -> date:
+    """An ISO date within the one date rule every command shares (catalog.EARLIEST to today)."""
+    from .catalog import EARLIEST
+
     try:
-        return date.fromisoformat(value)
+        d = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' is not an ISO date (YYYY-MM-DD)") from None
+    if not EARLIEST <= d <= date.today():
+        raise argparse.ArgumentTypeError(f"{value} must lie between {EARLIEST} and today ({date.today()})")
+    return d
 
 
 def build_geodata(geodata: Path) -> list[Path]:
@@ -54,8 +60,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     problems = plan.coverage_problems(ds.plan_items, ds.catalog.projects)
     problems += status.history_problems(ds.events)
     as_of = args.as_of or date.today()
-    t = ds.table(as_of, args.scope)
-    print(f"{len(t)} projects; status as of {as_of}; corridor scope: {args.scope}")
+    t = ds.table(as_of, _definition(args))
+    print(f"{len(t)} projects; status as of {as_of}; provinces: {args.scope}")
     print(f"{'id':24} {'mode':9} {'status':19} {'precision':12} {'verdict':9} provinces (crossings)")
     for r in t.itertuples():
         crossings = ", ".join(f"{c['province_zh']}@{c['lon']:.3f},{c['lat']:.3f}" for c in r.crossings)
@@ -78,28 +84,40 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     ds = _dataset(args)
     as_of = args.as_of or date.today()
-    write_atomic(args.output, snapshot.geojson_text(ds, as_of, args.scope))
+    write_atomic(args.output, snapshot.geojson_text(ds, as_of, _definition(args)))
     print(f"wrote {args.output} ({len(ds.catalog.projects)} features, as of {as_of})")
     return 0
 
 
-def _cmd_count(args: argparse.Namespace) -> int:
-    from . import analysis
+def _definition(args: argparse.Namespace):
+    """The counting definition from the command line (defaults: counting.DEFAULT)."""
+    from . import counting
 
+    d = counting.DEFAULT
+    return counting.Definition(include=getattr(args, "include", d.include), unit=getattr(args, "unit", d.unit),
+                               modes=tuple(args.mode) if getattr(args, "mode", None) else d.modes,
+                               provinces=args.scope, opened=getattr(args, "opened", d.opened),
+                               candidates=getattr(args, "candidates", "yes") == "yes")
+
+
+def _cmd_count(args: argparse.Namespace) -> int:
     ds = _dataset(args)
     as_of = args.as_of or date.today()
-    modes = tuple(args.mode) if args.mode else analysis.TRANSPORT_MODES
-    counts = analysis.corridor_counts(ds.table(as_of, args.scope), ds.target.count, modes)
-    counts = {"as_of": as_of.isoformat(), "scope": args.scope, "scope_rule": analysis.SCOPES[args.scope],
-              "modes": list(modes), "target_year": ds.target.year, **counts}
+    d = _definition(args)
+    counts = ds.count(as_of, d)
+    baseline = ds.count(ds.plan_date, d)["completed"]
+    counts = {"as_of": as_of.isoformat(), "definition": d.as_dict(), "target_year": ds.target.year,
+              "baseline": baseline, "baseline_date": ds.plan_date.isoformat(), **counts}
     if args.json:
         print(json.dumps(counts, ensure_ascii=False, indent=2))
         return 0
     s = counts["by_status"]
-    print(f"As of {as_of}: {s['completed']} of the target {counts['target']} cross-provincial corridors completed "
-          f"({', '.join(modes)}; scope: {analysis.SCOPES[args.scope]})")
-    print(f"  under construction {s['under_construction']}, planned {s['planned']}, "
-          f"suspended {s['suspended']}, cancelled {s['cancelled']}")
+    print(f"As of {as_of}: {s['completed']} of the target {counts['target']} out-of-province corridors open "
+          f"(baseline {baseline} on the plan's date {ds.plan_date}; {counts['candidates']} of the open ones are "
+          f"unconfirmed identifications)")
+    print("  definition: " + ", ".join(f"{k}={v}" for k, v in d.as_dict().items()))
+    print(f"  under construction {s['under_construction']}, planned {s['planned']}, suspended {s['suspended']}, "
+          f"cancelled {s['cancelled']}, no evidence {s['no_evidence']}")
     for m, c in counts["by_mode"].items():
         print(f"  {m:9} " + ", ".join(f"{k} {v}" for k, v in c.items() if v))
     for n, c in counts["by_neighbour"].items():
@@ -108,11 +126,11 @@ def _cmd_count(args: argparse.Namespace) -> int:
 
 
 def _cmd_snapshot(args: argparse.Namespace) -> int:
-    from . import analysis, snapshot
+    from . import snapshot
 
     ds = _dataset(args)
-    req = snapshot.Request(as_of=args.as_of, lang=args.lang, scope=args.scope,
-                           modes=tuple(args.mode) if args.mode else analysis.TRANSPORT_MODES, compare=args.compare)
+    req = snapshot.Request(as_of=args.as_of, lang=args.lang, definition=_definition(args),
+                           modes=tuple(args.show) if args.show else (), compare=args.compare)
     snapshot.check(req, ds)
     written = snapshot.write(snapshot.build(ds, req), args.out)
     for p in written:
@@ -120,8 +138,28 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _definition_options(sp: argparse.ArgumentParser) -> None:
+    """The switches of the counting definition (counting.Definition), the same on every command."""
+    from .catalog import MODES
+    from .counting import DEFAULT, INCLUDE, OPENED_RULES, PROVINCE_RULES, UNITS
+
+    sp.add_argument("--scope", choices=PROVINCE_RULES, default=DEFAULT.provinces,
+                    help="provinces that count: a Pan-PRD member across the border (default), also a member "
+                         "reached beyond a non-member, or any neighbour")
+    sp.add_argument("--mode", action="append", choices=MODES,
+                    help=f"modes that count (repeatable; default {', '.join(DEFAULT.modes)})")
+    sp.add_argument("--include", choices=INCLUDE, default=DEFAULT.include,
+                    help="every corridor open on the date (default) or only the plan's own projects")
+    sp.add_argument("--unit", choices=UNITS, default=DEFAULT.unit,
+                    help="each physical border crossing (default) or each named route per neighbour")
+    sp.add_argument("--opened", choices=OPENED_RULES, default=DEFAULT.opened,
+                    help="a crossing opens when both halves are open (default) or when Hunan's half reaches "
+                         "the border")
+    sp.add_argument("--candidates", choices=["yes", "no"], default="yes",
+                    help="whether unconfirmed identifications of plan names count (default yes)")
+
+
 def parser() -> argparse.ArgumentParser:
-    from .analysis import SCOPES
     from .catalog import MODES
     from .config import geodata_dir
 
@@ -136,25 +174,24 @@ def parser() -> argparse.ArgumentParser:
                                  ("count", _cmd_count, "corridor counts against the plan's target")):
         sp = sub.add_parser(name, help=helptext)
         sp.add_argument("--as-of", type=_date, help="date (YYYY-MM-DD), default today")
-        sp.add_argument("--scope", choices=sorted(SCOPES), default="pan-prd")
         sp.set_defaults(func=func)
+        _definition_options(sp)
         if name == "count":
             sp.add_argument("--json", action="store_true")
-            sp.add_argument("--mode", action="append", choices=MODES,
-                            help="modes that count (repeatable; default rail, highway, waterway)")
     ex = sub.add_parser("export", help="write the projects as RFC 7946 GeoJSON")
     ex.add_argument("--format", choices=["geojson"], default="geojson")
     ex.add_argument("--output", type=Path, required=True)
     ex.add_argument("--as-of", type=_date)
-    ex.add_argument("--scope", choices=sorted(SCOPES), default="pan-prd")
+    _definition_options(ex)
     ex.set_defaults(func=_cmd_export)
     sn = sub.add_parser("snapshot", help="write a dated progress snapshot bundle (CSV, XLSX, GeoJSON, GPKG, "
                                          "HTML and PNG maps, PDF report, manifest)")
     sn.add_argument("--as-of", type=_date, required=True)
     sn.add_argument("--out", type=Path, required=True, help="folder to write the bundle into")
     sn.add_argument("--lang", default="zh", help="zh (default) or en")
-    sn.add_argument("--mode", action="append", help="modes to include (repeatable; default rail, highway, waterway)")
-    sn.add_argument("--scope", default="pan-prd", help="pan-prd (default) or neighbours")
+    _definition_options(sn)
+    sn.add_argument("--show", action="append", choices=MODES,
+                    help="modes to list and draw (repeatable; default all); never changes the count")
     sn.add_argument("--compare", type=_date, help="list projects whose status changed since this date")
     sn.set_defaults(func=_cmd_snapshot)
     return p

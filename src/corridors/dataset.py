@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import analysis, boundaries, catalog, gazetteer, geometry, plan, status
+from . import analysis, boundaries, catalog, counting, gazetteer, geometry, plan, status
 from .config import geodata_dir
 
 
@@ -33,10 +33,60 @@ class Dataset:
     section_timeline: pd.DataFrame
     fingerprint: str  # hash of every input: the geodata files and any recorded events
 
-    def table(self, as_of: date, scope: str = "pan-prd") -> pd.DataFrame:
-        """The project table on a date, with corridor verdicts for a scope."""
+    def table(self, as_of: date, definition: counting.Definition = counting.DEFAULT) -> pd.DataFrame:
+        """The project table on a date, with its evidence and the definition's verdicts.
+
+        status is the evidence status; where there is none, 'plan_stated' (the plan names it, nothing since)
+        or 'no_record'. latest_evidence is the newest dated non-plan event; stale flags a status that is not
+        completed and has had no new evidence for status.STALE_DAYS.
+        """
         st = status.status_on(self.timeline, list(self.catalog.projects.id), as_of)
-        return analysis.project_table(self.catalog.projects, self.lines, self.traces, st, scope)
+        scope = "neighbours" if definition.provinces == "neighbours" else "pan-prd"
+        t = analysis.project_table(self.catalog.projects, self.lines, self.traces, st, scope)
+        latest = status.last_evidence(self.events, as_of)
+        last_day = [latest["last"].get(s or p) for p, s in zip(t.id, t.same_as)]
+        t["latest_evidence"] = [latest["date"].get(s or p) for p, s in zip(t.id, t.same_as)]
+        plan_on = as_of >= self.plan_date
+        t["status"] = [s if isinstance(s, str) else ("plan_stated" if plan and plan_on else "no_record")
+                       for s, plan in zip(t.status, t.in_plan)]
+        # Dates shown to people keep their precision: '2014' stays '2014'.
+        t["since"] = list(st.since)
+        t["opened"] = [since if s == "completed" else None for s, since in zip(t.status, t.since)]
+        t["stale"] = [s not in ("completed", "no_record") and (last is None or (as_of - last).days > status.STALE_DAYS)
+                      for s, last in zip(t.status, last_day)]
+        return counting.mark(t, definition)
+
+    def count(self, as_of: date, definition: counting.Definition = counting.DEFAULT) -> dict:
+        """The count against the target on a date under a definition."""
+        return counting.count(self.table(as_of, definition), definition, self.target.count)
+
+    def count_series(self, definition: counting.Definition, end: date) -> pd.DataFrame:
+        """Open corridors over time under a definition, from before the first opening to `end`, split into
+        those open on the plan's date (the baseline) and those opened since."""
+        t = self.table(end, definition)
+        first = [d for d, c in zip(t.opened, t.corridor) if c and isinstance(d, date)]
+        start = date(min([*(d.year for d in first), self.plan_date.year - 10]) - 1, 1, 1)
+        s = counting.series(self.timeline, t, definition, start, end)
+        base = counting.count(self.table(self.plan_date, definition), definition, 0)["completed"]
+        after = [d >= self.plan_date for d in s.date]
+        s["existing"] = [min(n, base) if a else n for n, a in zip(s.completed, after)]
+        s["new"] = s.completed - s.existing
+        return s
+
+    def reconcile(self) -> pd.DataFrame:
+        """Each reported total the product is compared with: the matching definition, the product's figure on
+        that date, the difference and whether it is within the stated tolerance."""
+        rows = []
+        for r in self.catalog.totals[self.catalog.totals.reconcile == "yes"].itertuples():
+            d = reported_definition(r)
+            _, last = catalog.parse_date(r.as_of, r.as_of_precision)
+            ours = self.count(last, d)["completed"]
+            rows.append({"id": r.id, "as_of": r.as_of, "reported": int(r.figure), "computed": ours,
+                         "difference": ours - int(r.figure), "tolerance": int(r.tolerance or 0),
+                         "agrees": abs(ours - int(r.figure)) <= int(r.tolerance or 0),
+                         "definition": d.as_dict(), "source_id": r.source_id, "quote": r.quote, "note": r.note})
+        return pd.DataFrame(rows, columns=["id", "as_of", "reported", "computed", "difference", "tolerance", "agrees",
+                                           "definition", "source_id", "quote", "note"])
 
     def with_events(self, extra: pd.DataFrame) -> Dataset:
         """The same dataset with more events (e.g. recorded in the progress store) folded into the history."""
@@ -60,6 +110,14 @@ class Dataset:
 
 EVENT_FRAME = ["event_id", "project_id", "section", "event", "status", "date", "date_precision", "source_id",
                "source_title", "source_url", "note", "supersedes", "recorded_by", "recorded_at", "origin"]
+
+
+def reported_definition(row) -> counting.Definition:
+    """The counting definition that matches what a reported total counts (reported_totals.csv)."""
+    modes = {"highway": ("highway",), "rail": ("rail",), "all": ("rail", "highway", "waterway")}[row.mode]
+    return counting.Definition(include="all", unit="route" if row.unit == "route" else "crossing", modes=modes,
+                               provinces="neighbours" if row.provinces in ("neighbours", "unknown") else "pan-prd",
+                               opened="hunan" if row.stub_rule == "hunan" else "both")
 
 
 def shipped_events(cat: catalog.Catalog, plan_date: date) -> pd.DataFrame:

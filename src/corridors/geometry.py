@@ -58,20 +58,34 @@ def length_km(geom: BaseGeometry | None) -> float | None:
     return to_metric(geom).length / 1000.0
 
 
-def line_precision(place_kinds: Sequence[str], approx: Sequence[str] = (), *, surveyed: bool = False) -> str:
-    """Label a line by its coarsest ingredient: a survey; towns/stations (with seats); county seats only;
-    points standing for whole prefectures; or only its two ends."""
+# Precision labels from finest to coarsest; a line takes its coarsest ingredient's.
+PRECISIONS = ("surveyed", "towns", "county_seats", "approximate", "prefectures", "endpoints", "none")
+
+
+def point_precision(kind: str, approx: str = "", precision: str = "") -> str:
+    """How well one waypoint places the line: a town/station/port/border point; a county seat; an approximate
+    point (matched by name only, or standing for somewhere in a county); a point standing for a prefecture."""
+    if approx == "prefecture":
+        return "prefectures"
+    if approx == "county" or precision == "approximate":
+        return "approximate"
+    return "county_seats" if kind in SEAT_KINDS else "towns"
+
+
+def line_precision(place_kinds: Sequence[str], approx: Sequence[str] = (), precisions: Sequence[str] = (), *,
+                   surveyed: bool = False) -> str:
+    """Label a line by its coarsest ingredient: one approximate point makes the line approximate, one county
+    seat among towns makes it 'through county seats'; a line of two points is 'two ends only'."""
     if surveyed:
         return "surveyed"
     if not place_kinds:
         return "none"
     if len(place_kinds) == 2:
         return "endpoints"
-    if "prefecture" in approx:
-        return "prefectures"
-    if "county" in approx or all(k in SEAT_KINDS for k in place_kinds):
-        return "county_seats"
-    return "towns"
+    approx = list(approx) or [""] * len(place_kinds)
+    precisions = list(precisions) or [""] * len(place_kinds)
+    ranks = [PRECISIONS.index(point_precision(k, a, p)) for k, a, p in zip(place_kinds, approx, precisions)]
+    return PRECISIONS[max(ranks)]
 
 
 def project_lines(projects: pd.DataFrame, resolved: pd.DataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -94,12 +108,16 @@ def project_lines(projects: pd.DataFrame, resolved: pd.DataFrame) -> tuple[gpd.G
             prev = coords[-1]
             seg = line_from_points(coords, name=f"{p.id}/{section}") if len(coords) >= 2 else None
             section_rows.append({"project_id": p.id, "section": section, "geometry": seg,
-                                 "length_km": length_km(seg)})
-        precision = line_precision(list(pts.kind), list(pts.approx))
+                                 "length_km": length_km(seg),
+                                 "precision": line_precision(list(g.kind), list(g.approx), list(g.precision))
+                                 if len(g) > 1 else point_precision(g.kind.iloc[0], g.approx.iloc[0],
+                                                                    g.precision.iloc[0])})
+        precision = line_precision(list(pts.kind), list(pts.approx), list(pts.precision))
         rows.append({"project_id": p.id, "geometry": line, "precision": precision,
                      "length_km": round(length_km(line), 1), "places": " → ".join(pts.resolved_zh),
                      "places_en": " → ".join(pts.resolved_en)})
     lines = gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs="EPSG:4326")
-    sections = gpd.GeoDataFrame(pd.DataFrame(section_rows, columns=["project_id", "section", "geometry", "length_km"]),
+    sections = gpd.GeoDataFrame(pd.DataFrame(section_rows, columns=["project_id", "section", "geometry", "length_km",
+                                                                       "precision"]),
                                 geometry="geometry", crs="EPSG:4326")
     return lines, sections

@@ -33,27 +33,104 @@ STRINGS: dict[str, dict[str, str]] = {
     "status_None": {"zh": "无记录", "en": "No record"},
     "partly_open": {"zh": "部分建成", "en": "partly open"},
     "precision_surveyed": {"zh": "实测线位", "en": "Surveyed alignment"},
-    "precision_towns": {"zh": "示意线：经沿线城镇、车站与县城", "en": "Schematic: through towns, stations and county seats"},
-    "precision_county_seats": {"zh": "示意线：仅经县城", "en": "Schematic: through county seats only"},
+    "precision_towns": {"zh": "示意线：经沿线城镇、车站", "en": "Schematic: through towns and stations"},
+    "precision_county_seats": {"zh": "示意线：经县城（部分或全部为县城）", "en": "Schematic: through county seats (some or all points)"},
+    "precision_approximate": {"zh": "示意线：含近似点（仅按名称匹配或代表整个县）", "en": "Schematic: includes approximate points (matched by name only, or standing for a whole county)"},
     "precision_prefectures": {"zh": "示意线：部分点代表整个地级市", "en": "Schematic: some points stand for whole prefectures"},
     "precision_endpoints": {"zh": "示意线：仅起终点", "en": "Schematic: two ends only"},
     "precision_none": {"zh": "线位未知，未绘制", "en": "Route unknown, not drawn"},
-    "kpi_completed": {"zh": "已建成出省通道 / 目标", "en": "Corridors completed / target"},
+    "kpi_completed": {"zh": "截至 {date} 已开通出省通道 / 目标", "en": "Corridors open on {date} / target"},
+    "kpi_baseline": {"zh": "方案印发时（{date}）", "en": "When the plan was issued ({date})"},
+    "kpi_baseline_help": {"zh": "方案印发当日已开通的出省通道：目标“增加到20条”的起点。",
+                          "en": "Corridors open on the plan's date: the starting point of its running total."},
+    "kpi_target_date": {"zh": "目标年末（{date}）", "en": "End of the target year ({date})"},
+    "kpi_target_date_help": {"zh": "方案目标年的年末：是否达到20条看这里。", "en": "End of the plan's target year: whether 20 was reached."},
+    "kpi_today": {"zh": "今天（{date}）", "en": "Today ({date})"},
+    "kpi_today_help": {"zh": "今天已开通的出省通道。", "en": "Corridors open today."},
+    "kpi_rest": {"zh": "同一口径下另有：在建 {uc} 条、前期工作 {planned} 条、无进展证据 {none} 条；已开通的之中 {candidates} 条为未确认识别（候选）。",
+                 "en": "Under the same definition also: {uc} under construction, {planned} planned, {none} without evidence; "
+                       "{candidates} of the open ones are unconfirmed identifications (candidates)."},
+    "definition_changed": {"zh": "计数口径已由默认值改动（见左侧“计数口径”），标题数字随之变化。",
+                           "en": "The counting definition differs from the default (see “What counts” on the left); the headline follows it."},
+    "definition_hint": {"zh": "这些开关决定标题数字；下方“筛选”只改变地图和表格。",
+                        "en": "These switches decide the headline; the filters below change only the map and table."},
+    "def_include": {"zh": "计入哪些通道", "en": "What is counted"},
+    "def_unit": {"zh": "计数单位", "en": "Unit"},
+    "def_modes": {"zh": "计入的运输方式", "en": "Modes that count"},
+    "def_provinces": {"zh": "计入的省份", "en": "Provinces"},
+    "def_opened": {"zh": "何时算开通", "en": "Open when"},
+    "def_candidates": {"zh": "未确认识别（候选）计入", "en": "Unconfirmed identifications count"},
+    "filters_hint": {"zh": "只影响地图与表格，不改变标题数字。", "en": "Map and table only; the headline is unchanged."},
+    "show_existing": {"zh": "显示方案以外的既有通道", "en": "Show corridors the plan does not name"},
+    "display_filtered": {"zh": "地图与表格显示 {shown} / {total} 条（按筛选）；标题数字不受筛选影响。",
+                         "en": "Map and table show {shown} of {total} (filtered); the headline ignores the filters."},
+    "why_default": {"zh": "为什么默认这样计数（与官方报道核对）", "en": "Why this default (checked against official reporting)"},
+    "why_default_text": {
+        "zh": "方案没有定义“出省通道”。湖南自己的报道把高速公路跨省界的每个接口计为一个“出省通道”"
+              "（2012年“新打通了汝城、睦村、铁树坳、通城、南风坳、永安关、茶洞7个新出省通道，出省通道增至15个”；"
+              "2023年“芷铜高速是湖南第29个高速公路出省通道”；2025年底“高速省际通道达到31个”），"
+              "并且湖南段修到省界即计入（永安关2012年计入，广西一侧2015年底才通车）。方案的高速公路段落也写“打通出省通道”。"
+              "因此默认口径为：高速公路、每个跨界点、湖南段到界即计、截至该日已开通的全部通道（累计总数）；"
+              "省份取“涉及泛珠区域”，即跨入泛珠成员省区。按同样的计法但计入全部邻省，本系统的数字与下表官方数字核对（容差1，原因见说明）。"
+              "其他口径可在左侧“计数口径”中切换。",
+        "en": "The plan does not define its “出省通道”. Hunan's own reporting counts each expressway crossing of the "
+              "provincial border as one (2012: seven new crossings named by place bring the total to 15; 2023: 芷铜 is "
+              "“Hunan's 29th expressway exit”; end of 2025: 31), and counts one as soon as Hunan's half reaches the "
+              "border (永安关 was counted in 2012; Guangxi's side opened at the end of 2015). The plan's expressway "
+              "paragraph also speaks of “opening 出省通道”. So the default is: expressways, each physical crossing, "
+              "counted when Hunan's half reaches the border, every corridor open on the date (a running total); and, "
+              "because the target is “涉及泛珠区域”, crossings into a Pan-PRD member. Counted the same way over all "
+              "neighbours, the product's figures are checked against the official totals below (tolerance 1; the "
+              "notes say why). Switch any of this under “What counts” on the left.",
+    },
+    "which_reach": {"zh": "哪些口径在 {date} 前达到20条", "en": "Which definitions reach 20 by {date}"},
+    "col_definition": {"zh": "口径", "en": "Definition"},
+    "current": {"zh": "当前", "en": "current"},
+    "col_met": {"zh": "达到目标", "en": "Target met"},
+    "col_as_of": {"zh": "截至", "en": "As of"},
+    "col_reported": {"zh": "报道数字", "en": "Reported"},
+    "col_computed": {"zh": "本系统计算", "en": "Computed here"},
+    "col_difference": {"zh": "差", "en": "Difference"},
+    "col_quote": {"zh": "原文", "en": "Quote"},
+    "short_include_all": {"zh": "全部通道", "en": "all corridors"},
+    "short_include_plan": {"zh": "仅方案项目", "en": "plan's projects only"},
+    "short_unit_crossing": {"zh": "按跨界点", "en": "per crossing"},
+    "short_unit_route": {"zh": "按线路×邻省", "en": "per route and neighbour"},
+    "short_provinces_pan-prd": {"zh": "泛珠成员", "en": "Pan-PRD members"},
+    "short_provinces_pan-prd-beyond": {"zh": "泛珠成员（含经鄂渝到达）", "en": "members, also via Hubei/Chongqing"},
+    "short_provinces_neighbours": {"zh": "全部邻省", "en": "all neighbours"},
+    "short_opened_both": {"zh": "两侧通车", "en": "both halves open"},
+    "short_opened_hunan": {"zh": "湖南段到界即计", "en": "Hunan's half to the border"},
+    "short_candidates_no": {"zh": "候选不计", "en": "no candidates"},
     "kpi_under_construction": {"zh": "在建", "en": "Under construction"},
     "kpi_planned": {"zh": "前期工作", "en": "Planned"},
     "kpi_unmapped": {"zh": "线位未知（不计入）", "en": "Route unknown (not counted)"},
     "definition": {"zh": "计数口径", "en": "What counts"},
     "definition_text": {
-        "zh": "出省通道 = 线路离开湖南并到达{scope}（由线路几何计算）；计入方式：{modes}；"
-              "计入状态：截至 {date} 已建成；同一线路在方案中出现两次只计一次；线位未知的项目不计入。"
-              "目标：到{year}年达到 {target} 条（方案原文：“{sentence}”）。方案名录只列新建/改造项目，2016年前已有的通道不在其中。",
-        "en": "A corridor is a line that leaves Hunan and reaches {scope} (computed from the line's geometry); "
-              "modes counted: {modes}; status counted: completed on {date}; a line the plan names twice counts once; "
-              "projects without a known route cannot count. Target: {target} by {year} (the plan: “{sentence}”). "
-              "The catalog lists only the plan's new or upgraded projects, not corridors open before 2016.",
+        "zh": "计入：{include}；单位：{unit}；方式：{modes}；省份：{provinces}；建成：{opened}；{candidates}。"
+              "跨界点由线路几何计算；同一线路只计一次；既有线改造不新增通道；状态只来自方案以外、带日期和来源的记录。"
+              "截至 {date}。目标：到{year}年达到 {target} 条（方案原文：“{sentence}”，为累计总数）。",
+        "en": "Counted: {include}; unit: {unit}; modes: {modes}; provinces: {provinces}; open when: {opened}; "
+              "{candidates}. Crossings are computed from the lines' geometry; a line counts once; an upgrade of an "
+              "existing line adds no corridor; a status comes only from dated events with a source other than the "
+              "plan. As of {date}. Target: {target} by {year} (the plan: “{sentence}”, a running total).",
     },
+    "include_all": {"zh": "截至该日已开通的全部出省通道（含2016年前已有的）", "en": "every corridor open on the date (including those open before 2016)"},
+    "include_plan": {"zh": "仅方案列出的项目", "en": "only the projects the plan names"},
+    "unit_crossing": {"zh": "每个实际跨省界点计1条", "en": "each physical border crossing"},
+    "unit_route": {"zh": "每条线路（编号）对每个邻省计1条", "en": "each named route per neighbour"},
+    "provinces_pan-prd": {"zh": "跨入泛珠成员省区（赣、粤、桂、黔等）", "en": "crossing into a Pan-PRD member (Jiangxi, Guangdong, Guangxi, Guizhou…)"},
+    "provinces_pan-prd-beyond": {"zh": "跨入泛珠成员省区，或经非成员省（鄂、渝）再到达成员省区", "en": "crossing into a member, or into a non-member (Hubei, Chongqing) and on to a member"},
+    "provinces_neighbours": {"zh": "跨入任一相邻省份（含鄂、渝）", "en": "crossing into any neighbour (Hubei and Chongqing included)"},
+    "opened_both": {"zh": "省界两侧均已通车", "en": "both halves open"},
+    "opened_hunan": {"zh": "湖南段修到省界即计入", "en": "Hunan's half reaching the border"},
+    "candidates_yes": {"zh": "未确认的识别（候选）计入", "en": "unconfirmed identifications (candidates) count"},
+    "candidates_no": {"zh": "未确认的识别（候选）不计入", "en": "unconfirmed identifications (candidates) do not count"},
     "scope_rule_pan-prd": {"zh": "泛珠三角成员省区（闽、赣、粤、桂、琼、川、黔、滇）", "en": "a Pan-PRD member (Fujian, Jiangxi, Guangdong, Guangxi, Hainan, Sichuan, Guizhou, Yunnan)"},
     "scope_rule_neighbours": {"zh": "任一相邻省份（鄂、渝、黔、桂、粤、赣）", "en": "any neighbouring province (Hubei, Chongqing, Guizhou, Guangxi, Guangdong, Jiangxi)"},
+    "status_plan_stated": {"zh": "方案提出，未见进展证据", "en": "Plan-stated, unconfirmed"},
+    "status_no_record": {"zh": "无记录", "en": "No record"},
+    "status_no_evidence": {"zh": "无证据", "en": "No evidence"},
     "map": {"zh": "地图", "en": "Map"},
     "legend": {"zh": "图例", "en": "Legend"},
     "legend_hunan": {"zh": "湖南省（市州界）", "en": "Hunan (prefecture borders)"},
@@ -65,7 +142,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "layer_osm": {"zh": "在线底图：OpenStreetMap", "en": "Online tiles: OpenStreetMap"},
     "crossing_into": {"zh": "进入", "en": "into"},
     "crossing_from": {"zh": "来自", "en": "from"},
-    "chart_over_time": {"zh": "已建成出省通道数量变化", "en": "Corridors completed over time"},
+    "chart_over_time": {"zh": "已开通出省通道数量变化（按当前口径）", "en": "Corridors open over time (current definition)"},
+    "chart_existing": {"zh": "方案印发时已开通", "en": "Open when the plan was issued"},
+    "chart_new": {"zh": "方案印发后新开通", "en": "Opened since the plan"},
+    "chart_y": {"zh": "出省通道（条）", "en": "Corridors"},
+    "chart_plan": {"zh": "方案印发 2016-10-24", "en": "Plan issued 2016-10-24"},
     "chart_target": {"zh": "2020年目标", "en": "2020 target"},
     "by_mode": {"zh": "按运输方式", "en": "By mode"},
     "by_neighbour": {"zh": "按进入的相邻省份", "en": "By neighbour entered"},
@@ -108,6 +189,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "last_evidence": {"zh": "最近一条记录", "en": "Latest record"},
     "stale": {"zh": "已超过3年无新记录", "en": "no record for over 3 years"},
     "km": {"zh": "公里", "en": "km"},
+    "event_forecast": {"zh": "预计（预测，非开通）", "en": "Forecast (not an opening)"},
+    "modes_kept": {"zh": "至少要计入一种运输方式：已保留上一次的选择。", "en": "At least one mode must count: the last choice was kept."},
     "event_plan": {"zh": "方案表述", "en": "Plan statement"},
     "event_study": {"zh": "研究", "en": "Study"},
     "event_preliminary": {"zh": "前期工作", "en": "Preliminary work"},
@@ -171,11 +254,34 @@ def t(key: str, lang: str = "zh", **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+def definition_text(d, lang: str, *, as_of, target) -> str:
+    """A counting definition (counting.Definition) spelled out in full, for the page and the exports."""
+    sep = "、" if lang == "zh" else ", "
+    return t("definition_text", lang, include=t(f"include_{d.include}", lang), unit=t(f"unit_{d.unit}", lang),
+             modes=sep.join(mode(m, lang) for m in d.modes), provinces=t(f"provinces_{d.provinces}", lang),
+             opened=t(f"opened_{d.opened}", lang), candidates=t("candidates_" + ("yes" if d.candidates else "no"), lang),
+             date=as_of.isoformat(), year=target.year, target=target.count, sentence=target.text)
+
+
+def definition_short(d, lang: str) -> str:
+    """A definition in a few words, for table rows."""
+    sep = "、" if lang == "zh" else ", "
+    parts = [t(f"short_include_{d.include}", lang), sep.join(mode(m, lang) for m in d.modes),
+             t(f"short_provinces_{d.provinces}", lang), t(f"short_unit_{d.unit}", lang),
+             t(f"short_opened_{d.opened}", lang)]
+    if not d.candidates:
+        parts.append(t("short_candidates_no", lang))
+    return " · ".join(parts)
+
+
 def mode(m: str, lang: str) -> str:
     return t(f"mode_{m}", lang)
 
 
 def status(s: str | None, lang: str) -> str:
+    """A status label; an event that sets no status (the plan's own statement, a forecast) shows a dash."""
+    if s == "":
+        return "—"
     return t(f"status_{s}", lang)
 
 

@@ -134,6 +134,11 @@ class DataLayer(MacroElement):
                 else if (it.k === "label") {
                     layer = L.marker(it.c, {interactive: false, keyboard: false,
                         icon: L.divIcon({className: "", iconSize: null, html: it.h})});
+                } else if (it.t) {
+                    // thin dotted lines are hard to hit: the visible line is drawn, and a wide solid
+                    // transparent twin above it takes the hover and the click
+                    L.polyline(it.c, Object.assign({}, it.s, {interactive: false})).addTo(target);
+                    layer = L.polyline(it.c, {color: it.s.color, weight: 14, opacity: 0});
                 } else { layer = L.polyline(it.c, it.s); }
                 if (it.t) { layer.bindTooltip(it.t, {sticky: true}); }
                 if (it.p) { layer.bindPopup(it.p, {maxWidth: 340}); }

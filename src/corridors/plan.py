@@ -181,6 +181,7 @@ def plan_items(text: str) -> pd.DataFrame:
 def coverage_problems(items: pd.DataFrame, projects: pd.DataFrame) -> list[str]:
     """Every disagreement between the plan's named projects and the catalog, as readable sentences."""
     problems = []
+    projects = projects[projects.plan_name != ""]  # corridors the plan does not name are outside this check
     cat = projects.set_index("plan_name", drop=False)
     for r in items.itertuples():
         if r.plan_name not in cat.index:

@@ -19,8 +19,10 @@ from pathlib import Path
 import pandas as pd
 from shapely.geometry import mapping
 
+from .counting import DEFAULT, Definition
 from .dataset import Dataset
 from .geometry import round_coordinates
+from .status import DISPLAY_STATUSES
 
 COORD_DECIMALS = 6
 
@@ -30,27 +32,35 @@ def _sources(ids: str, sources: pd.DataFrame) -> list[dict]:
     return [{"id": i, "title": s.loc[i, "title"], "url": s.loc[i, "url"]} for i in ids.split(";") if i in s.index]
 
 
-def features(ds: Dataset, as_of: date, scope: str = "pan-prd") -> list[dict]:
-    """One GeoJSON feature per project, ordered by id; null geometry where no route is known."""
-    table = ds.table(as_of, scope).sort_values("id")
+def features(ds: Dataset, as_of: date, definition: Definition = DEFAULT) -> list[dict]:
+    """One GeoJSON feature per project, ordered by id; null geometry where no route is known.
+
+    counted agrees with `corridors count` under the same definition.
+    """
+    table = ds.table(as_of, definition).sort_values("id")
     geo = ds.lines.set_index("project_id").geometry
     out = []
     for r in table.itertuples():
-        g = geo.get(r.same_as or r.id)
+        g = geo.get(r.drawn_as)
         props = {
             "id": r.id, "name_zh": r.name_zh, "name_en": r.name_en, "mode": r.mode,
-            "status": r.status, "status_since": r.status_since.isoformat() if r.status_since else None,
-            "as_of": as_of.isoformat(), "plan_status": r.plan_status,
+            "route_number": r.route_number or None, "in_plan": bool(r.in_plan), "upgrade_of": r.upgrade_of or None,
+            "identification": r.identification,
+            "status": r.status, "status_since": r.since,
+            "hunan_status": r.hunan_status if isinstance(r.hunan_status, str) else None,
+            "opened": r.opened, "latest_evidence": r.latest_evidence, "stale": bool(r.stale),
+            "as_of": as_of.isoformat(), "plan_status": r.plan_status or None,
             "provinces": r.provinces, "neighbours_entered": r.neighbours_entered,
             "crossings": [{"lon": c["lon"], "lat": c["lat"], "province": c["province_zh"], "direction": c["direction"]}
                           for c in r.crossings],
             "pan_prd_corridor": bool(r.pan_prd_corridor), "neighbour_corridor": bool(r.neighbour_corridor),
-            "counted": bool(r.counted), "same_as": r.same_as or None,
+            "corridor": bool(r.corridor), "units": int(r.units), "counted": bool(r.counted),
+            "same_as": r.same_as or None,
             "length_km": None if pd.isna(r.length_km) else round(float(r.length_km), 1),
             "precision": r.precision, "route_known": bool(r.route_known), "places": r.places or None,
-            "lead_department": r.lead_department,
+            "lead_department": r.lead_department or None,
             "participating_departments": [d for d in r.participating_departments.split("；") if d],
-            "plan_clause": r.plan_clause, "plan_name": r.plan_name,
+            "plan_clause": r.plan_clause or None, "plan_name": r.plan_name or None,
             "sources": _sources(r.source_ids, ds.catalog.sources),
         }
         out.append({"type": "Feature", "properties": props,
@@ -64,51 +74,77 @@ def collection_text(feats: list[dict]) -> str:
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
-def geojson_text(ds: Dataset, as_of: date, scope: str = "pan-prd") -> str:
+def geojson_text(ds: Dataset, as_of: date, definition: Definition = DEFAULT) -> str:
     """The export of `corridors export`: one feature per project with list-valued properties."""
-    return collection_text(features(ds, as_of, scope))
+    return collection_text(features(ds, as_of, definition))
 
 
 # --- the snapshot bundle --------------------------------------------------------------------------
 
-# (key, Chinese header, English header, Chinese meaning, English meaning)
-COLUMNS = [
-    ("id", "编号", "Id", "项目编号（ASCII）", "Project id (ASCII slug)"),
-    ("name_zh", "名称", "Name (Chinese)", "项目中文名称", "Chinese name"),
-    ("name_en", "英文名称", "Name (English)", "项目英文名称", "English name"),
-    ("mode", "运输方式", "Mode", "铁路/高速公路/水运/油气管道/电力通道", "Railway, expressway, waterway, pipeline or power"),
-    ("status", "状态", "Status", "截至快照日期的状态（由带来源的进展记录推出）",
-     "Status on the snapshot date, derived from dated, sourced events"),
-    ("status_since", "状态起始日期", "Status since", "该状态开始的日期", "Date the status began"),
-    ("partly_open", "部分建成", "Partly open", "有区段已建成、全线未建成", "Some sections open, not all"),
-    ("provinces", "途经省份", "Provinces crossed", "按线路顺序，由几何计算", "In order along the line, computed from geometry"),
-    ("neighbours_entered", "进入的相邻省份", "Neighbours entered", "从湖南直接进入的省份", "Provinces entered directly from Hunan"),
-    ("crossings", "出入湘省界点", "Border crossings", "经度,纬度（WGS-84）及对侧省份", "lon,lat (WGS-84) and the province across"),
-    ("pan_prd_corridor", "泛珠出省通道", "Pan-PRD corridor", "离开湖南并到达泛珠成员省区", "Leaves Hunan and reaches a Pan-PRD member"),
-    ("neighbour_corridor", "邻省出省通道", "Neighbour corridor", "离开湖南并到达任一相邻省份", "Leaves Hunan and reaches any neighbour"),
-    ("counted", "计入目标", "Counted", "按所选口径计入（同一线路只计一次）", "Counted in the chosen scope (a line named twice counts once)"),
-    ("length_km", "长度（公里）", "Length (km)", "示意线长度，等距圆锥投影", "Length of the schematic line, equidistant conic projection"),
-    ("precision", "线位精度", "Geometry precision", "线位由何而来", "What the line was built from"),
-    ("lead_department", "牵头部门", "Lead department", "方案原文", "As the plan states"),
-    ("participating_departments", "参与部门", "Participating departments", "方案原文", "As the plan states"),
-    ("plan_clause", "方案条款", "Plan clause", "湘政发〔2016〕21号中的条款", "Clause of 湘政发〔2016〕21号"),
-    ("plan_name", "方案原文名称", "Name in the plan", "方案中的原文写法", "The plan's own wording"),
-    ("plan_status", "方案表述的状态", "Status the plan states", "由方案动词读出（2016-10-24）", "Read from the plan's verbs (2016-10-24)"),
-    ("same_as", "同一线路", "Same line as", "方案重复列出的同一条线路", "The physical line this entry repeats"),
-    ("sources", "资料来源", "Sources", "见“资料来源”表", "See the sources sheet"),
-]
+# Columns derived by the product (not stored in geodata/): (key, Chinese header, English header, Chinese meaning,
+# English meaning). Stored columns take their header and meaning from geodata/datapackage.json.
+DERIVED = {
+    "status": ("状态", "Status", "截至快照日期的状态，只由带来源（方案以外）的进展记录推出；plan_stated = 方案提出、此后未见进展证据",
+               "Status on the snapshot date, only from dated events with a source other than the plan; "
+               "plan_stated = named by the plan, no evidence since"),
+    "status_since": ("状态起始日期", "Status since", "该状态开始的日期（按来源精度：年、月或日）",
+                     "Date the status began, at the precision its source gives (year, month or day)"),
+    "hunan_status": ("湖南段状态", "Hunan half's status", "仅湖南境内区段的状态（“湖南段到省界即计入”口径用）",
+                     "Status of the sections in Hunan only (for the rule that counts Hunan's half reaching the border)"),
+    "opened": ("建成日期", "Opened", "全线（两侧）建成的日期", "Date every section was open"),
+    "latest_evidence": ("最新证据日期", "Latest evidence", "最近一条带来源记录的日期", "Date of the newest sourced event"),
+    "stale": ("久无进展", "Stale", "未建成且三年以上无新证据", "Not completed and no new evidence for over three years"),
+    "partly_open": ("部分建成", "Partly open", "有区段已建成、全线未建成", "Some sections open, not all"),
+    "in_plan": ("方案列出", "Named by the plan", "湘政发〔2016〕21号列出的项目", "A project the plan names"),
+    "provinces": ("途经省份", "Provinces crossed", "按线路顺序，由几何计算", "In order along the line, computed from geometry"),
+    "neighbours_entered": ("进入的相邻省份", "Neighbours entered", "从湖南直接进入的省份", "Provinces entered directly from Hunan"),
+    "crossings": ("出入湘省界点", "Border crossings", "经度,纬度（WGS-84）及对侧省份", "lon,lat (WGS-84) and the province across"),
+    "pan_prd_corridor": ("泛珠出省通道", "Pan-PRD corridor", "离开湖南并到达泛珠成员省区", "Leaves Hunan and reaches a Pan-PRD member"),
+    "neighbour_corridor": ("邻省出省通道", "Neighbour corridor", "离开湖南并到达任一相邻省份", "Leaves Hunan and reaches any neighbour"),
+    "corridor": ("可计入", "Can count", "按所选口径可计入（建成后）", "Can count under the chosen definition (once open)"),
+    "units": ("计数单位数", "Units", "按所选口径计入的跨界点或线路数", "Crossings or routes it contributes under the definition"),
+    "counted": ("计入目标", "Counted", "截至快照日期按所选口径计入（与“corridors count”一致）",
+                "Counted on the snapshot date under the chosen definition (agrees with `corridors count`)"),
+    "length_km": ("长度（公里）", "Length (km)", "示意线长度，等距圆锥投影", "Length of the schematic line, equidistant conic projection"),
+    "precision": ("线位精度", "Geometry precision", "线位由何而来", "What the line was built from"),
+    "sources": ("资料来源", "Sources", "来源编号，见“资料来源”表", "Source ids; see the Sources sheet"),
+}
+ORDER = ["id", "name_zh", "name_en", "mode", "route_number", "in_plan", "upgrade_of", "identification", "status",
+         "status_since", "hunan_status", "opened", "latest_evidence", "stale", "partly_open", "provinces",
+         "neighbours_entered", "crossings", "pan_prd_corridor", "neighbour_corridor", "corridor", "units", "counted",
+         "length_km", "precision", "lead_department", "participating_departments", "plan_clause", "plan_name",
+         "plan_status", "same_as", "sources"]
+
+
+def columns() -> list[tuple[str, str, str, str, str]]:
+    """(key, Chinese header, English header, Chinese meaning, English meaning) of every exported column."""
+    from .catalog import fields
+
+    stored = {f["name"]: f for f in fields("projects")}
+    out = []
+    for key in ORDER:
+        if key in DERIVED:
+            out.append((key, *DERIVED[key]))
+        else:
+            f = stored[key]
+            en = f["description"] if len(f["description"]) <= 40 else key.replace("_", " ").capitalize()
+            out.append((key, f["title"], en, f["title"], f["description"]))
+    return out
+
+
 FILE_KINDS = ("projects.csv", "projects.xlsx", "corridors.geojson", "corridors.gpkg", "map.html", "map.png",
               "report.pdf", "manifest.json")
 
 
 @dataclass(frozen=True)
 class Request:
-    """What a snapshot covers: a date, a language, the corridor scope and the dashboard's filters."""
+    """What a snapshot covers: a date, a language, the counting definition and the dashboard's display
+    filters (which rows and lines are listed; they never change the count)."""
 
     as_of: date
     lang: str = "zh"
-    scope: str = "pan-prd"
-    modes: tuple[str, ...] = ("rail", "highway", "waterway")
+    definition: Definition = DEFAULT
+    modes: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     neighbours: tuple[str, ...] = ()
     departments: tuple[str, ...] = ()
@@ -118,31 +154,28 @@ class Request:
 
 def check(req: Request, ds: Dataset, today: date | None = None) -> None:
     """Refuse a request with a clear message before anything is built or written."""
-    from .analysis import SCOPES
-    from .catalog import MODES, STATUSES
+    from .catalog import EARLIEST, MODES
     from .errors import SnapshotError
 
     today = today or date.today()
     for label, d in (("--as-of", req.as_of), ("--compare", req.compare)):
-        if d is not None and not (ds.plan_date <= d <= today):
-            raise SnapshotError(f"{label} {d}: must lie between the plan's date {ds.plan_date} and today {today}")
-    bad = [m for m in req.modes if m not in MODES]
-    if bad or not req.modes:
-        raise SnapshotError(f"unknown mode(s) {', '.join(bad) or '(none)'}: choose from {', '.join(MODES)}")
-    bad = [s for s in req.statuses if s not in STATUSES]
+        if d is not None and not (EARLIEST <= d <= today):
+            raise SnapshotError(f"{label} {d}: must lie between {EARLIEST} and today {today}")
+    bad = [m for m in (*req.modes, *req.definition.modes) if m not in MODES]
     if bad:
-        raise SnapshotError(f"unknown status(es) {', '.join(bad)}: choose from {', '.join(STATUSES)}")
+        raise SnapshotError(f"unknown mode(s) {', '.join(bad)}: choose from {', '.join(MODES)}")
+    bad = [s for s in req.statuses if s not in DISPLAY_STATUSES]
+    if bad:
+        raise SnapshotError(f"unknown status(es) {', '.join(bad)}: choose from {', '.join(DISPLAY_STATUSES)}")
     if req.lang not in ("zh", "en"):
         raise SnapshotError(f"unknown language '{req.lang}': zh or en")
-    if req.scope not in SCOPES:
-        raise SnapshotError(f"unknown scope '{req.scope}': {', '.join(SCOPES)}")
 
 
 def _rows(req: Request, ds: Dataset) -> pd.DataFrame:
     from .analysis import filter_projects
     from .boundaries import PROVINCES
 
-    table = ds.table(req.as_of, req.scope)
+    table = ds.table(req.as_of, req.definition)
     return filter_projects(table, modes=list(req.modes), statuses=list(req.statuses),
                            neighbours=[PROVINCES[c].name_zh for c in req.neighbours],
                            departments=list(req.departments), query=req.query).sort_values("id")
@@ -156,8 +189,14 @@ def _flat(rows: pd.DataFrame, lang: str, *, labels: bool) -> pd.DataFrame:
     out = pd.DataFrame({
         "id": rows.id, "name_zh": rows.name_zh, "name_en": rows.name_en,
         "mode": rows["mode"].map(lambda m: i18n.mode(m, lang)) if labels else rows["mode"],
+        "route_number": rows.route_number, "in_plan": rows.in_plan.astype(bool), "upgrade_of": rows.upgrade_of,
+        "identification": rows.identification,
         "status": rows.status.map(lambda s: i18n.status(s, lang)) if labels else rows.status.fillna(""),
-        "status_since": rows.status_since.map(lambda d: d.isoformat() if d else ""),
+        "status_since": rows.since,
+        "hunan_status": rows.hunan_status.map(lambda s: i18n.status(s if isinstance(s, str) else None, lang))
+        if labels else rows.hunan_status.fillna(""),
+        "opened": rows.opened, "latest_evidence": rows.latest_evidence,
+        "stale": rows.stale.astype(bool),
         "partly_open": rows.partly_open.astype(bool),
         "provinces": (rows.provinces if zh or not labels else rows.provinces_en).map(" → ".join),
         "neighbours_entered": (rows.neighbours_entered if zh or not labels else rows.neighbours_entered_en).map("; ".join),
@@ -165,13 +204,15 @@ def _flat(rows: pd.DataFrame, lang: str, *, labels: bool) -> pd.DataFrame:
                                                               for c in cs)),
         "pan_prd_corridor": rows.pan_prd_corridor.astype(bool),
         "neighbour_corridor": rows.neighbour_corridor.astype(bool),
+        "corridor": rows.corridor.astype(bool), "units": rows.units.astype(int),
         "counted": rows.counted.astype(bool),
         "length_km": rows.length_km.map(lambda v: None if pd.isna(v) else round(float(v), 1)),
         "precision": rows.precision.map(lambda p: i18n.t(f"precision_{p}", lang)) if labels else rows.precision,
         "lead_department": rows.lead_department,
         "participating_departments": rows.participating_departments.str.replace("；", "; "),
         "plan_clause": rows.plan_clause, "plan_name": rows.plan_name,
-        "plan_status": rows.plan_status.map(lambda s: i18n.status(s, lang)) if labels else rows.plan_status,
+        "plan_status": rows.plan_status.map(lambda s: i18n.status(s or None, lang) if s else "") if labels
+        else rows.plan_status,
         "same_as": rows.same_as,
         "sources": rows.source_ids.str.replace(";", "; "),
     })
@@ -179,7 +220,7 @@ def _flat(rows: pd.DataFrame, lang: str, *, labels: bool) -> pd.DataFrame:
 
 
 def _headers(lang: str) -> dict[str, str]:
-    return {k: (zh if lang == "zh" else en) for k, zh, en, _, _ in COLUMNS}
+    return {k: (zh if lang == "zh" else en) for k, zh, en, _, _ in columns()}
 
 
 def _csv(flat: pd.DataFrame, lang: str) -> bytes:
@@ -201,7 +242,7 @@ def _xlsx(flat: pd.DataFrame, ds: Dataset, rows: pd.DataFrame, req: Request) -> 
         data.append([None if (isinstance(v, float) and pd.isna(v)) else v for v in rec])
     dictionary = wb.create_sheet("数据字典" if zh else "Data dictionary")
     dictionary.append(["列名", "字段", "含义"] if zh else ["Column", "Field", "Meaning"])
-    for key, hzh, hen, mzh, men in COLUMNS:
+    for key, hzh, hen, mzh, men in columns():
         dictionary.append([hzh if zh else hen, key, mzh if zh else men])
     dictionary.append([])
     dictionary.append(["截至日期" if zh else "As of", req.as_of.isoformat()])
@@ -247,15 +288,16 @@ def _geodata(flat: pd.DataFrame, ds: Dataset, req: Request) -> tuple[bytes, byte
     import pyogrio
 
     geo = ds.lines.set_index("project_id").geometry
-    same = flat.same_as.where(flat.same_as != "", flat.id)
-    frame = gpd.GeoDataFrame(flat.copy(), geometry=[geo.get(i) for i in same], crs="EPSG:4326")
+    own = {i: g for i, g in geo.items() if g is not None}
+    drawn = [own.get(i, geo.get(s) if s else None) for i, s in zip(flat.id, flat.same_as)]
+    frame = gpd.GeoDataFrame(flat.copy(), geometry=drawn, crs="EPSG:4326")
     feats = []
     for rec, g in zip(flat.to_dict("records"), frame.geometry):
+        rec = {k: None if isinstance(v, float) and pd.isna(v) else v for k, v in rec.items()}  # NaN is not JSON
         feats.append({"type": "Feature", "properties": rec,
                       "geometry": round_coordinates(mapping(g), COORD_DECIMALS) if g is not None else None})
     text = collection_text(feats)
-    # GIS readers take ISO dates in GeoJSON as dates; store the same type in the GeoPackage.
-    frame["status_since"] = pd.to_datetime(frame.status_since.replace("", None))
+    # Dates are text at their sourced precision ('2014', '2014-12', '2014-12-28'), the same in both formats.
     stamp = f"{req.as_of.isoformat()}T00:00:00.000Z"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corridors.gpkg"
@@ -284,22 +326,20 @@ def _stable_ids(html_text: str) -> str:
 def _definition(ds: Dataset, req: Request) -> str:
     from . import i18n
 
-    sep = "、" if req.lang == "zh" else ", "
-    return i18n.t("definition_text", req.lang, scope=i18n.t(f"scope_rule_{req.scope}", req.lang),
-                  modes=sep.join(i18n.mode(m, req.lang) for m in req.modes), date=req.as_of.isoformat(),
-                  year=ds.target.year, target=ds.target.count, sentence=ds.target.text)
+    return i18n.definition_text(req.definition, req.lang, as_of=req.as_of, target=ds.target)
 
 
 def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> dict[str, bytes]:
     """Every file of the bundle, named with the as-of date; identical inputs give identical bytes except
     the creation time inside the manifest."""
     from . import figures, i18n, mapview
-    from .analysis import corridor_counts, status_changes
+    from .analysis import status_changes
 
     check(req, ds)
     d = req.as_of.isoformat()
     rows = _rows(req, ds)
-    counts = corridor_counts(rows, ds.target.count, req.modes)
+    counts = ds.count(req.as_of, req.definition)
+    counts["baseline"] = ds.count(ds.plan_date, req.definition)["completed"]
     section_status = ds.section_statuses(req.as_of)
     display = mapview.display_boundaries(ds.boundaries)
     files: dict[str, bytes] = {}
@@ -324,7 +364,8 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
         "as_of": d,
         "created_at": (created_at or datetime.now(UTC)).isoformat(timespec="seconds"),
         "lang": req.lang,
-        "filters": {"scope": req.scope, "modes": list(req.modes), "statuses": list(req.statuses),
+        "counting_definition": req.definition.as_dict(),
+        "filters": {"modes": list(req.modes), "statuses": list(req.statuses),
                     "neighbours": list(req.neighbours), "departments": list(req.departments), "query": req.query},
         "definition": _definition(ds, req),
         "data_version": ds.fingerprint,

@@ -1,16 +1,20 @@
-"""A project's status on any date, derived from its dated events (shipped milestones plus recorded ones).
+"""A project's status on any date, derived from dated evidence (shipped milestones plus recorded ones).
 
 Rules, stated once:
+- only an event with a source other than the plan sets a status: the plan's own wording is kept in the
+  history as what the plan says, and a forecast ("expected to open…") is its own kind that never sets one;
 - an event counts from the last day its date can mean (an event dated '2019' counts from 2019-12-31), so a
   status is never claimed before the source allows it;
-- a section's status is that of its latest event on or before the date; an event for section 'all'
-  applies to every section, except that it never takes an open section back to planned or under
-  construction; a correction supersedes the event it names;
-- a project's status rolls up its line sections: completed when all are completed, under construction when
-  any is under construction or open, suspended/cancelled when all are; component sections (a part of the
-  works that is not a stretch of the line) are listed but do not set the project's status;
-- the plan itself is an event: on its publication day each project has the status its verbs state
-  (加快…建设 → under construction; 推进…前期工作 → planned), unless a later-dated event says otherwise.
+- a section's status only moves forward (planned → under construction → completed), whatever order the
+  evidence arrives in; only a suspension, cancellation, resumption or a correction can move it otherwise;
+  an event for section 'all' applies to every section under the same rule; a correction supersedes the
+  event it names;
+- a project's status rolls up every line section, including those without events: completed only when all
+  are completed; under construction when any section is under construction or open; planned when any has
+  planning evidence; none (no evidence) otherwise. Component sections (works that are not a stretch of the
+  line) are listed but do not set the project's status;
+- "Hunan's half": the same roll-up over the sections in Hunan only, for the counting rule that counts a
+  corridor as soon as Hunan's part reaches the border.
 """
 
 from __future__ import annotations
@@ -21,7 +25,17 @@ import pandas as pd
 
 from .catalog import WHOLE_PROJECT, parse_date
 
-ORDER = {"planned": 0, "under_construction": 1, "completed": 2}
+HUNAN_ZH = "湖南省"
+# What a project's status column can show: an evidence status, or none yet: 'plan_stated' (the plan names it
+# and nothing since says more) or 'no_record'.
+DISPLAY_STATUSES = ("completed", "under_construction", "planned", "suspended", "cancelled", "plan_stated",
+                    "no_record")
+RANK = {None: -1, "planned": 0, "under_construction": 1, "completed": 2}
+# Event kinds that may move a status other than forward.
+EXPLICIT = {"suspended", "cancelled", "resumed", "correction"}
+NO_STATUS = {"plan", "forecast"}
+# A status that is not completed and has no new evidence for this long is flagged as stale.
+STALE_DAYS = 3 * 365
 
 
 def dated(events: pd.DataFrame) -> pd.DataFrame:
@@ -42,94 +56,133 @@ def _active(events: pd.DataFrame) -> pd.DataFrame:
     return events[~events.event_id.astype(str).isin(gone)]
 
 
-def section_status(events: pd.DataFrame, project_id: str, section: str, as_of: date) -> str | None:
-    """The status of one section on a date, or None when no event says anything yet.
-
-    An event for the whole project does not reopen a section that is already open: the plan's
-    "加快…建设" of 2016 does not undo the opening of 炎陵—汝城 in 2013.
-    """
-    e = events[(events.project_id == project_id) & events.section.isin([section, WHOLE_PROJECT])
-               & (events["last"] <= as_of)]
-    state = None
-    for ev_section, status in zip(e.section, e.status):
-        if ev_section == WHOLE_PROJECT and state == "completed" and status in ("planned", "under_construction"):
-            continue
-        state = str(status)
-    return state
+def evidence(events: pd.DataFrame) -> pd.DataFrame:
+    """The events that can set a status: not the plan's own statement, not a forecast, with a status."""
+    keep = ~events.event.isin(NO_STATUS) & events.status.fillna("").astype(str).ne("")
+    if "source_id" in events.columns:
+        keep &= events.source_id.ne("plan")
+    return events[keep]
 
 
-def roll_up(statuses: list[str]) -> str:
-    """One project status from its line sections' statuses."""
-    if all(s == "completed" for s in statuses):
+def step(current: str | None, event: str, status: str) -> str | None:
+    """A section's status after one piece of evidence: forward only, unless the event says otherwise."""
+    if event == "resumed":  # a resumption only undoes a suspension or cancellation
+        return "under_construction" if current in (None, "suspended", "cancelled") else current
+    if event in EXPLICIT:
+        return status
+    if current in ("suspended", "cancelled"):
+        return status  # new work after a suspension is its resumption
+    return status if RANK.get(status, -1) > RANK.get(current, -1) else current
+
+
+def roll_up(statuses: list[str | None]) -> str | None:
+    """One project status from its line sections' statuses (None: a section with no evidence yet)."""
+    known = [s for s in statuses if s]
+    if not known:
+        return None
+    if len(known) == len(statuses) and all(s == "completed" for s in known):
         return "completed"
-    if all(s == "cancelled" for s in statuses):
+    if len(known) == len(statuses) and all(s == "cancelled" for s in known):
         return "cancelled"
-    if any(s in ("under_construction", "completed") for s in statuses):
+    if any(s == "under_construction" for s in known):
         return "under_construction"
-    if all(s in ("suspended", "cancelled") for s in statuses):
+    if any(s in ("suspended", "cancelled") for s in known) and not any(s == "completed" for s in known):
         return "suspended"
+    if any(s == "completed" for s in known):
+        return "under_construction"  # part of the line is open, the rest is not: partly open
     return "planned"
 
 
 def plan_events(projects: pd.DataFrame, plan_date: date) -> pd.DataFrame:
-    """The plan's own statement about each project, as an event dated the plan's publication day."""
+    """The plan's own statement about each project it names, as an event that sets no status."""
+    named = projects[projects.plan_name.fillna("") != ""]
     return pd.DataFrame({
-        "project_id": projects.id, "section": WHOLE_PROJECT, "event": "plan", "status": projects.plan_status,
+        "project_id": named.id, "section": WHOLE_PROJECT, "event": "plan", "status": "",
         "date": plan_date.isoformat(), "date_precision": "day", "source_id": "plan",
-        "note": "湘政发〔2016〕21号: " + projects.plan_name,
+        "note": "湘政发〔2016〕21号: " + named.plan_name + " (" + named.plan_status + ")",
     })
 
 
-def _project_status(ev: pd.DataFrame, pid: str, line_sections: list[str], as_of: date) -> dict:
-    per = {s: section_status(ev, pid, s, as_of) for s in line_sections}
-    known = [v for v in per.values() if v]
-    status = roll_up(known) if len(known) == len(per) else (roll_up(known) if known else None)
-    opened = [s for s, v in per.items() if v == "completed" and s != WHOLE_PROJECT]
-    return {"status": status, "partly_open": status == "under_construction" and bool(opened),
-            "sections_open": ";".join(opened)}
+def _line_sections(sections: pd.DataFrame) -> dict[str, tuple[list[str], list[str]]]:
+    """Per project: its line sections, and those of them in Hunan."""
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    lines = sections[sections.role == "line"]
+    prov = lines.province_zh if "province_zh" in lines.columns else pd.Series("", index=lines.index)
+    for pid, g in lines.assign(_prov=prov).groupby("project_id", sort=False):
+        out[pid] = (list(g.section), list(g.section[g._prov == HUNAN_ZH]))
+    return out
+
+
+PRECISION_ORDER = {"day": 0, "month": 1, "year": 2}
+
+
+def _sweep(ev: pd.DataFrame, line: list[str], hunan: list[str]):
+    """Walk one project's evidence in date order; yield (day, its date as sourced, section states) after each
+    day's events. The date as sourced keeps its precision ('2019' stays '2019', not 2019-12-31)."""
+    state: dict[str, str | None] = dict.fromkeys(line)
+    for day, g in ev.groupby("last", sort=True):
+        for sec, kind, st in zip(g.section, g.event, g.status):
+            targets = list(state) if sec == WHOLE_PROJECT else [sec]
+            for s in targets:
+                state[s] = step(state.get(s), kind, st)
+        label = min(zip(g.date_precision.map(PRECISION_ORDER), g.date))[1]
+        yield day, label, state
 
 
 def timeline(projects: pd.DataFrame, sections: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """Each project's status from each date on where it may change (the last day of each event's date).
+    """Each project's status, and Hunan's half's, from each date on where either may change.
 
     Statuses change only on event dates, so this table answers any as-of question by a look-up.
     """
-    ev = _active(dated(events))
+    ev = evidence(_active(dated(events)))
+    by_project = dict(tuple(ev.groupby("project_id", sort=False)))
+    secs = _line_sections(sections)
     rows = []
     for p in projects.itertuples():
         # A project that is the same physical line as another shares that line's sections and history.
         source = getattr(p, "same_as", "") or p.id
-        line_sections = list(sections[(sections.project_id == source) & (sections.role == "line")].section) or [
-            WHOLE_PROJECT]
-        mine = ev[ev.project_id.isin([source, p.id])].assign(project_id=source)
+        line, hunan = secs.get(source, ([WHOLE_PROJECT], []))
+        hunan = hunan or line
+        parts = [by_project[i] for i in dict.fromkeys([source, p.id]) if i in by_project]
+        if not parts:
+            continue
+        mine = dated(pd.concat(parts)) if len(parts) > 1 else parts[0]
         last = None
-        for day in sorted(set(mine["last"])):
-            state = _project_status(mine, source, line_sections, day)
-            if state != last:
-                rows.append({"project_id": p.id, "from": day, **state})
-                last = state
-    return pd.DataFrame(rows, columns=["project_id", "from", "status", "partly_open", "sections_open"])
+        for day, label, state in _sweep(mine, line, hunan):
+            opened = [s for s in line if state.get(s) == "completed" and s != WHOLE_PROJECT]
+            now = (roll_up([state.get(s) for s in line]), roll_up([state.get(s) for s in hunan]), ";".join(opened))
+            if now != last:
+                rows.append({"project_id": p.id, "from": day, "since": label, "status": now[0],
+                             "hunan_status": now[1],
+                             "partly_open": now[0] == "under_construction" and bool(opened),
+                             "sections_open": now[2]})
+                last = now
+    return pd.DataFrame(rows, columns=["project_id", "from", "since", "status", "hunan_status", "partly_open",
+                                       "sections_open"])
 
 
-def last_evidence(events: pd.DataFrame, as_of: date) -> pd.Series:
-    """Per project, the date of the latest event on or before the date: how fresh its status is."""
-    ev = dated(events)
+def last_evidence(events: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Per project, the latest evidence (not the plan, not a forecast) on or before the date: its last day
+    ('last') and its date as sourced, at its precision ('date')."""
+    ev = evidence(dated(events))
     ev = ev[ev["last"] <= as_of]
-    return ev.groupby("project_id")["last"].max()
+    return ev.drop_duplicates("project_id", keep="last").set_index("project_id")[["last", "date"]]
 
 
 def section_timeline(sections: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Each line section's status from each date on where it may change (for drawing sections)."""
-    ev = _active(dated(events))
+    ev = evidence(_active(dated(events)))
+    by_project = dict(tuple(ev.groupby("project_id", sort=False)))
     rows = []
-    for sec in sections[sections.role == "line"].itertuples():
-        mine = ev[(ev.project_id == sec.project_id) & ev.section.isin([sec.section, WHOLE_PROJECT])]
-        last = None
-        for day in sorted(set(mine["last"])):
-            state = section_status(mine, sec.project_id, sec.section, day)
-            if state != last:
-                rows.append({"project_id": sec.project_id, "section": sec.section, "from": day, "status": state})
-                last = state
+    for pid, (line, _) in _line_sections(sections).items():
+        if pid not in by_project:
+            continue
+        last: dict[str, str | None] = {}
+        for day, _, state in _sweep(by_project[pid], line, []):
+            for s in line:
+                if state.get(s) != last.get(s) and state.get(s) is not None:
+                    rows.append({"project_id": pid, "section": s, "from": day, "status": state[s]})
+                    last[s] = state[s]
     return pd.DataFrame(rows, columns=["project_id", "section", "from", "status"])
 
 
@@ -141,46 +194,70 @@ def sections_on(section_timeline_: pd.DataFrame, as_of: date) -> dict[tuple[str,
 
 
 def status_on(timeline_: pd.DataFrame, project_ids: list[str], as_of: date) -> pd.DataFrame:
-    """Per project: its status on a date (None before its first event)."""
+    """Per project: its status and Hunan's half's on a date (None before its first evidence)."""
     t = timeline_[timeline_["from"] <= as_of]
     latest = t.drop_duplicates("project_id", keep="last").set_index("project_id")  # rows are in date order
     out = pd.DataFrame({"project_id": project_ids})
-    for c in ("status", "partly_open", "sections_open"):
-        out[c] = out.project_id.map(latest[c]) if len(latest) else None
-    out["status_since"] = out.project_id.map(latest["from"]) if len(latest) else None
+    for c in ("status", "hunan_status", "partly_open", "sections_open", "since"):
+        out[c] = out.project_id.map(latest[c]).astype(object) if len(latest) else None
+    out["status_since"] = out.project_id.map(latest["from"]).astype(object) if len(latest) else None
+    for c in ("status", "hunan_status", "status_since", "since"):
+        out[c] = pd.Series([v if isinstance(v, (str, date)) else None for v in out[c]], index=out.index,
+                           dtype=object)
     out["partly_open"] = out.partly_open.fillna(False).astype(bool)
     out["sections_open"] = out.sections_open.fillna("")
     return out
 
 
-def history_problems(events: pd.DataFrame) -> list[str]:
-    """Contradictions in a history: a section completed before it started, or work after cancellation,
-    unless the later event's note says why."""
+def history_problems(events: pd.DataFrame, sections: pd.DataFrame | None = None) -> list[str]:
+    """Contradictions in a history, unless the later event's note says why:
+    a section (or the whole project) opened before construction started on it or on the whole project,
+    an opening dated before an approval of the same section, or work after a cancellation."""
     problems = []
-    ev = _active(dated(events))
-    for (pid, section), g in ev.groupby(["project_id", "section"]):
-        start = g[g.event == "construction_start"]
-        done = g[g.event.isin(["opened", "completed"])]
-        if len(start) and len(done):
-            first_start, first_done = start["first"].min(), done["last"].min()
-            if first_done < first_start:
-                row = done[done["last"] == first_done].iloc[0]
-                if not str(row.get("note", "")).strip():
-                    problems.append(f"{pid}/{section}: opened or completed on {row.date} before construction "
-                                    f"started ({start.date.iloc[0]}) and no note says why")
+    ev = evidence(_active(dated(events)))
+    for pid, g in ev.groupby("project_id"):
+        secs = set(g.section) - {WHOLE_PROJECT}
+        if sections is not None:
+            secs |= set(sections[(sections.project_id == pid) & (sections.role == "line")].section)
+        for sec in sorted(secs) or [WHOLE_PROJECT]:
+            mine = g[g.section.isin([sec, WHOLE_PROJECT])]
+            done = mine[mine.event.isin(["opened", "completed"])]
+            if done.empty:
+                continue
+            first_done = done.iloc[done["last"].map(lambda d: d.toordinal()).argmin()]
+            for kind, what in (("construction_start", "construction started"), ("approved", "it was approved")):
+                before = mine[mine.event == kind]
+                if len(before) and first_done["last"] < before["first"].min() and not str(
+                        first_done.get("note", "")).strip():
+                    problems.append(f"{pid}/{sec}: opened on {first_done.date} before {what} "
+                                    f"({before.date.iloc[0]}) and no note says why")
+        cancelled = g[g.event == "cancelled"]
+        if len(cancelled):
+            after = g[(g["first"] > cancelled["last"].min()) & ~g.event.isin(["resumed", "correction", "cancelled"])]
+            for r in after.itertuples():
+                if not str(getattr(r, "note", "")).strip():
+                    problems.append(f"{pid}/{r.section}: {r.event} on {r.date} after its cancellation and no note "
+                                    f"says why")
     return problems
 
 
-def completed_series(timeline_: pd.DataFrame, project_ids: list[str], start: date, end: date) -> pd.DataFrame:
-    """How many of the given projects are completed, from start to end: one row per date the number changes."""
-    t = timeline_[timeline_.project_id.isin(project_ids)].sort_values("from", kind="stable")
-    current: dict[str, str | None] = {}
-    counts: dict[date, int] = {}
-    for pid, day, st in zip(t.project_id, t["from"], t.status):
-        current[pid] = st
-        counts[max(day, start)] = sum(v == "completed" for v in current.values())
-    rows = sorted((d, n) for d, n in counts.items() if d <= end)
-    if not rows or rows[0][0] > start:
-        rows.insert(0, (start, 0))
+def count_series(timeline_: pd.DataFrame, weights: dict[str, int], column: str, start: date,
+                 end: date) -> pd.DataFrame:
+    """Sum of the weights of projects completed (in the given status column) from start to end.
+
+    One row per date the sum changes, swept once through the timeline (no per-date recomputation).
+    """
+    t = timeline_[timeline_.project_id.isin(list(weights))].sort_values("from", kind="stable")
+    done: dict[str, bool] = {}
+    total = 0
+    counts: dict[date, int] = {start: 0}
+    for pid, day, st in zip(t.project_id, t["from"], t[column]):
+        now = st == "completed"
+        if now != done.get(pid, False):
+            total += weights[pid] if now else -weights[pid]
+            done[pid] = now
+        if day <= end:
+            counts[max(day, start)] = total
+    rows = sorted(counts.items())
     rows.append((end, rows[-1][1]))
     return pd.DataFrame(rows, columns=["date", "completed"]).drop_duplicates("date", keep="last")

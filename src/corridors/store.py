@@ -17,11 +17,10 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from .catalog import DATE_PRECISIONS, EVENT_KINDS, EVENT_STATUS, STATUSES, WHOLE_PROJECT, parse_date
+from .catalog import DATE_PRECISIONS, EARLIEST, EVENT_KINDS, EVENT_STATUS, STATUSES, WHOLE_PROJECT, parse_date
 from .errors import StoreError
 from .status import dated
 
-EARLIEST = date(2000, 1, 1)
 DEFAULT_PATH = "corridors-progress.sqlite"
 
 metadata = sa.MetaData()
@@ -118,7 +117,10 @@ def validate(ev: NewEvent, projects: pd.DataFrame, sections: pd.DataFrame, histo
                         f"(choose one of {', '.join(sorted(known_sections))})")
     if ev.event not in EVENT_KINDS or ev.event == "plan":
         problems.append(f"event '{ev.event}' is unknown")
-    if ev.status not in STATUSES:
+    if ev.event == "forecast":
+        if ev.status:
+            problems.append("a forecast sets no status: leave status empty (it is not an opening)")
+    elif ev.status not in STATUSES:
         problems.append(f"status '{ev.status}' is unknown (one of {', '.join(STATUSES)})")
     elif EVENT_STATUS.get(ev.event) and ev.status != EVENT_STATUS[ev.event]:
         problems.append(f"event '{ev.event}' puts a section in status '{EVENT_STATUS[ev.event]}', not '{ev.status}'")

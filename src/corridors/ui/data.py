@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from .. import auth, dataset, mapview
+from .. import auth, counting, dataset, mapview
 from ..store import Store, not_created, store_url
 
 
@@ -69,7 +69,23 @@ def boundaries_geojson() -> str:
     return mapview.boundaries_geojson(display_boundaries())
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def table(as_of: date, scope: str, version: tuple[str, int, int] = ("", 0, 0)) -> pd.DataFrame:
-    return load(version).table(as_of, scope)
+@st.cache_data(show_spinner=False, max_entries=256)
+def table(as_of: date, definition: counting.Definition = counting.DEFAULT,
+          version: tuple[str, int, int] = ("", 0, 0)) -> pd.DataFrame:
+    return load(version).table(as_of, definition)
 
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def count(as_of: date, definition: counting.Definition = counting.DEFAULT,
+          version: tuple[str, int, int] = ("", 0, 0)) -> dict:
+    return load(version).count(as_of, definition)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def series(definition: counting.Definition, end: date, version: tuple[str, int, int] = ("", 0, 0)) -> pd.DataFrame:
+    return load(version).count_series(definition, end)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def reconciliation(version: tuple[str, int, int] = ("", 0, 0)) -> pd.DataFrame:
+    return load(version).reconcile()

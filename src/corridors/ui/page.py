@@ -1,4 +1,5 @@
-"""The dashboard page: sidebar filters; counting rule; KPIs; map with details; charts; table."""
+"""The dashboard page: sidebar (definition and display filters); headline count; map with details; charts;
+table. The headline depends only on the date and the counting definition, never on display filters."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import streamlit as st
 
 from .. import analysis
 from ..boundaries import PROVINCES
-from ..catalog import MODES
 from ..i18n import t
 from . import assets, data, panels, progress, sidebar, state
 
@@ -21,29 +21,30 @@ def main(app_dir: Path | None = None) -> None:
     version = data.store_version(store)
     ds = data.load(version)
     today = date.today()
-    departments = sorted(ds.catalog.projects.lead_department.unique())
-    state.init(ds.plan_date, today, departments)
+    departments = sorted(d for d in ds.catalog.projects.lead_department.unique() if d)
+    state.init(today, departments)
 
     picked = panels.table_selection()
     if picked:
         st.session_state["project"] = picked
 
-    sidebar.render(ds.plan_date, today, departments)
+    sidebar.render(today, departments)
     f = state.current()
     lang = f.lang
     editor = progress.sign_in(editors, lang)
-    modes = f.modes or list(MODES)
-    table = data.table(f.as_of, f.scope, version)
+    table = data.table(f.as_of, f.definition, version)
     neighbours = [PROVINCES[c].name_zh for c in f.neighbours]
-    base = analysis.filter_projects(table, modes=modes, neighbours=neighbours, departments=f.departments,
+    base = analysis.filter_projects(table, modes=f.modes, neighbours=neighbours, departments=f.departments,
                                     query=f.query)
+    if not f.show_existing:
+        base = base[base.in_plan]
     shown = analysis.filter_projects(base, statuses=f.statuses)
 
     st.title(t("title", lang))
     st.caption(t("subtitle", lang))
-    panels.definition(ds, f.scope, modes, f.as_of, lang)
-    counts = analysis.corridor_counts(shown, ds.target.count, tuple(modes))
-    panels.kpis(counts, int((~shown.route_known & (shown.same_as == "")).sum()), lang)
+    counts = panels.headline(ds, f.definition, f.as_of, version, lang)
+    if len(shown) != len(table):
+        st.caption(t("display_filtered", lang, shown=len(shown), total=len(table)))
 
     left, right = st.columns([3, 2], gap="medium")
     leaflet = assets.leaflet_urls(str(app_dir or Path.cwd()))
@@ -58,11 +59,10 @@ def main(app_dir: Path | None = None) -> None:
             if editor and store is not None:
                 progress.record_form(ds, store, pid, editor, lang)
 
-    counted_ids = list(base[base.counted].id)
-    panels.over_time(ds, counted_ids, f.as_of, lang)
+    panels.over_time(ds, f.definition, f.as_of, version, lang)
     panels.breakdown(counts, lang)
-    progress.changes(ds, f.scope, f.as_of, set(shown.id), version, lang)
-    progress.export(ds, {"as_of": f.as_of, "lang": lang, "scope": f.scope, "modes": tuple(modes),
+    progress.changes(ds, f.definition, f.as_of, set(shown.id), version, lang)
+    progress.export(ds, {"as_of": f.as_of, "lang": lang, "definition": f.definition, "modes": tuple(f.modes),
                          "statuses": tuple(f.statuses), "neighbours": tuple(f.neighbours),
                          "departments": tuple(f.departments), "query": f.query,
                          "compare": st.session_state.get("compare")}, lang)

@@ -10,34 +10,84 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import i18n, mapview, status
+from .. import counting, i18n, mapview, status
 from ..boundaries import PROVINCES
+from ..counting import Definition
 from ..dataset import Dataset
 from ..i18n import t
 from . import data
 
 STATUS_COLOURS = {"completed": "#1a9850", "under_construction": "#fdae61", "planned": "#abd9e9",
-                  "suspended": "#bdbdbd", "cancelled": "#636363"}
+                  "suspended": "#bdbdbd", "cancelled": "#636363", "no_evidence": "#e0e0e0"}
 
 
-def definition(ds: Dataset, scope: str, modes: list[str], as_of: date, lang: str) -> None:
-    """The counting rule, spelled out from the current filters."""
-    text = t("definition_text", lang, scope=t(f"scope_rule_{scope}", lang),
-             modes="、".join(i18n.mode(m, lang) for m in modes) if lang == "zh" else ", ".join(
-                 i18n.mode(m, lang) for m in modes),
-             date=as_of.isoformat(), year=ds.target.year, target=ds.target.count, sentence=ds.target.text)
-    st.caption(f"**{t('definition', lang)}**：{text}" if lang == "zh" else f"**{t('definition', lang)}**: {text}")
-
-
-def kpis(counts: dict, unmapped: int, lang: str) -> None:
+def headline(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str) -> dict:
+    """The count against the target under the definition, with the baseline, 2020-12-31 and today beside
+    it, the definition spelled out and why it is the default. Display filters never reach this."""
+    today = date.today()
+    now = data.count(as_of, d, version)
+    marks = {"baseline": ds.plan_date, "target_date": date(ds.target.year, 12, 31), "today": today}
+    at = {k: data.count(v, d, version) for k, v in marks.items()}
+    done, target = now["completed"], ds.target.count
     c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
-    done, target = counts["by_status"]["completed"], counts["target"]
     with c1:
-        st.metric(t("kpi_completed", lang), f"{done} / {target}")
+        st.metric(t("kpi_completed", lang, date=as_of.isoformat()), f"{done} / {target}")
         st.progress(min(done / target, 1.0) if target else 0.0)
-    c2.metric(t("kpi_under_construction", lang), counts["by_status"]["under_construction"])
-    c3.metric(t("kpi_planned", lang), counts["by_status"]["planned"])
-    c4.metric(t("kpi_unmapped", lang), unmapped)
+    for col, key in ((c2, "baseline"), (c3, "target_date"), (c4, "today")):
+        col.metric(t(f"kpi_{key}", lang, date=marks[key].isoformat()), at[key]["completed"],
+                   help=t(f"kpi_{key}_help", lang))
+    extra = t("kpi_rest", lang, uc=now["by_status"]["under_construction"], planned=now["by_status"]["planned"],
+              none=now["by_status"]["no_evidence"], candidates=now["candidates"])
+    st.caption(extra)
+    st.markdown(f"**{t('definition', lang)}**{'：' if lang == 'zh' else ': '}"
+                + md_text(i18n.definition_text(d, lang, as_of=as_of, target=ds.target)))
+    if d != counting.DEFAULT:
+        st.info(t("definition_changed", lang))
+    with st.expander(t("why_default", lang)):
+        st.markdown(t("why_default_text", lang))
+        reconciliation(ds, version, lang)
+    with st.expander(t("which_reach", lang, date=marks["target_date"].isoformat()), expanded=False):
+        st.table(which_reach(ds, d, marks, version, lang).set_index(t("col_definition", lang)))
+    return now
+
+
+def which_reach(ds: Dataset, d: Definition, marks: dict, version: tuple, lang: str) -> pd.DataFrame:
+    """Definition → baseline, 2020-12-31, today, whether it meets the target by 2020-12-31."""
+    rows = []
+    seen = []
+    for label, v in [("default", counting.DEFAULT), *counting.variants(d)]:
+        if v in seen:
+            continue
+        seen.append(v)
+        n = {k: data.count(day, v, version)["completed"] for k, day in marks.items()}
+        rows.append({
+            t("col_definition", lang): i18n.definition_short(v, lang)
+            + (f" ({t('current', lang)})" if v == d else ""),
+            t("kpi_baseline", lang, date=marks["baseline"].isoformat()): n["baseline"],
+            t("kpi_target_date", lang, date=marks["target_date"].isoformat()): n["target_date"],
+            t("kpi_today", lang, date=marks["today"].isoformat()): n["today"],
+            t("col_met", lang): t("yes" if n["target_date"] >= ds.target.count else "no", lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def reconciliation(ds: Dataset, version: tuple, lang: str) -> None:
+    """Reported running totals beside the product's count under the matching definition."""
+    rec = data.reconciliation(version)
+    if rec.empty:
+        return
+    sources = ds.catalog.sources.set_index("id")
+    st.dataframe(pd.DataFrame({
+        t("col_as_of", lang): rec.as_of,
+        t("col_reported", lang): rec.reported,
+        t("col_computed", lang): rec.computed,
+        t("col_difference", lang): rec.difference,
+        t("col_definition", lang): [i18n.definition_short(Definition(**{**x, "modes": tuple(x["modes"])}), lang)
+                                    for x in rec.definition],
+        t("col_quote", lang): rec.quote,
+        t("col_source", lang): [sources.url.get(s, "") for s in rec.source_id],
+        t("col_note", lang): rec.note,
+    }), hide_index=True, width="stretch", column_config={t("col_source", lang): st.column_config.LinkColumn()})
 
 
 def map_panel(ds: Dataset, shown: pd.DataFrame, as_of: date, lang: str, leaflet: tuple[str, str],
@@ -57,27 +107,36 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, as_of: date, lang: str, leaflet:
     return None
 
 
-def over_time(ds: Dataset, ids: list[str], as_of: date, lang: str) -> None:
-    """Completed corridors over time, the target marked at the end of its year, the chosen date as a rule.
+def over_time(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str) -> None:
+    """Open corridors over time under the definition: those open on the plan's date (the baseline) and those
+    opened since, stacked; the target at the end of its year; the chosen date as a rule.
 
     Plain Vega-Lite specs (no Altair objects): a rerun stays cheap.
     """
-    today = date.today()
-    series = status.completed_series(ds.timeline, ids, ds.plan_date, today)
-    values = [{"date": d.isoformat(), "n": int(n)} for d, n in zip(series.date, series.completed)]
-    top = max(ds.target.count, max(v["n"] for v in values)) + 1
+    s = data.series(d, date.today(), version)
+    values = []
+    for day, existing, new in zip(s.date, s.existing, s.new):
+        values.append({"date": day.isoformat(), "n": int(existing), "part": t("chart_existing", lang)})
+        values.append({"date": day.isoformat(), "n": int(new), "part": t("chart_new", lang)})
+    top = max(ds.target.count, int(s.completed.max())) + 2
     target = {"date": f"{ds.target.year}-12-31", "n": ds.target.count, "label": t("chart_target", lang)}
-    y_title = t("kpi_completed", lang).split("/")[0].strip()
+    fmt = "%Y" if lang == "zh" else "%Y"
     spec = {
         "height": 260,
         "layer": [
-            {"data": {"values": values}, "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 3},
-             "encoding": {"x": {"field": "date", "type": "temporal", "title": None},
-                          "y": {"field": "n", "type": "quantitative", "title": y_title,
+            {"data": {"values": values}, "mark": {"type": "area", "interpolate": "step-after", "opacity": 0.85},
+             "encoding": {"x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": fmt}},
+                          "y": {"field": "n", "type": "quantitative", "title": t("chart_y", lang), "stack": "zero",
                                 "scale": {"domain": [0, top]}, "axis": {"tickMinStep": 1}},
-                          "tooltip": [{"field": "date", "type": "temporal"}, {"field": "n", "type": "quantitative"}]}},
-            {"data": {"values": [target]}, "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#d7301f"},
-             "encoding": {"x": {"field": "date", "type": "temporal"}}},
+                          "color": {"field": "part", "type": "nominal", "title": None,
+                                    "sort": [t("chart_existing", lang), t("chart_new", lang)],
+                                    "scale": {"range": ["#9ecae1", "#2171b5"]}, "legend": {"orient": "bottom"}},
+                          "order": {"field": "part", "sort": "descending"},
+                          "tooltip": [{"field": "date", "type": "temporal", "format": "%Y-%m-%d"},
+                                      {"field": "part"}, {"field": "n", "type": "quantitative"}]}},
+            {"data": {"values": [{"y": ds.target.count}]}, "mark": {"type": "rule", "strokeDash": [4, 4],
+                                                                     "color": "#d7301f"},
+             "encoding": {"y": {"field": "y", "type": "quantitative"}}},
             {"data": {"values": [target]}, "mark": {"type": "point", "shape": "diamond", "size": 160,
                                                      "filled": True, "color": "#d7301f"},
              "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "n", "type": "quantitative"},
@@ -85,6 +144,9 @@ def over_time(ds: Dataset, ids: list[str], as_of: date, lang: str) -> None:
             {"data": {"values": [target]}, "mark": {"type": "text", "dy": -14, "color": "#d7301f"},
              "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "n", "type": "quantitative"},
                           "text": {"field": "label"}}},
+            {"data": {"values": [{"date": ds.plan_date.isoformat(), "label": t("chart_plan", lang)}]},
+             "mark": {"type": "rule", "color": "#888", "strokeDash": [2, 2]},
+             "encoding": {"x": {"field": "date", "type": "temporal"}, "tooltip": [{"field": "label"}]}},
             {"data": {"values": [{"date": as_of.isoformat()}]}, "mark": {"type": "rule", "color": "#555"},
              "encoding": {"x": {"field": "date", "type": "temporal"}}},
         ],

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import analysis, auth, i18n
-from ..catalog import DATE_PRECISIONS, EVENT_KINDS, STATUSES, WHOLE_PROJECT
+from ..catalog import DATE_PRECISIONS, EARLIEST, EVENT_KINDS, STATUSES, WHOLE_PROJECT
 from ..dataset import Dataset
 from ..errors import StoreError
 from ..i18n import t
@@ -112,13 +112,13 @@ def timeline_chart(ds: Dataset, pid: str, same_as: str, lang: str) -> None:
         width="stretch")
 
 
-def changes(ds: Dataset, scope: str, as_of: date, shown_ids: set[str], version: tuple, lang: str) -> None:
+def changes(ds: Dataset, definition, as_of: date, shown_ids: set[str], version: tuple, lang: str) -> None:
     """Which of the shown projects changed status between a compare date and the as-of date."""
     st.subheader(t("changes", lang))
-    default = max(ds.plan_date, as_of - timedelta(days=365))
-    start = st.date_input(t("compare_from", lang), value=default, min_value=ds.plan_date, max_value=as_of,
+    default = max(ds.plan_date, as_of - timedelta(days=365)) if as_of >= ds.plan_date else as_of
+    start = st.date_input(t("compare_from", lang), value=default, min_value=EARLIEST, max_value=as_of,
                           key="compare")
-    diff = analysis.status_changes(data.table(start, scope, version), data.table(as_of, scope, version))
+    diff = analysis.status_changes(data.table(start, definition, version), data.table(as_of, definition, version))
     diff = diff[diff.id.isin(shown_ids)]
     if diff.empty:
         st.caption(t("no_changes", lang))
