@@ -24,8 +24,8 @@ LEAFLET_JS = folium.Map.default_js[0][1]
 LEAFLET_CSS = folium.Map.default_css[0][1]
 CENTER = (27.3, 111.9)
 ZOOM = 6
-DISPLAY_TOLERANCE = 0.02
-DISPLAY_DECIMALS = 4
+DISPLAY_TOLERANCE = 0.03
+DISPLAY_DECIMALS = 3  # about 100 m: finer than a pixel at the zooms the map opens at
 
 MODE_COLOURS = {"rail": "#b2182b", "highway": "#2166ac", "waterway": "#01857a", "pipeline": "#762a83",
                 "power": "#d6604d"}
@@ -127,12 +127,13 @@ class DataLayer(MacroElement):
     """Many lines, circle markers or labels drawn by one loop over JSON data (one template, one dump).
 
     Each item: k (kind: line|circle|label), c (coordinates, lat/lon), s (Leaflet style options),
-    t (tooltip text, already HTML-escaped), p (popup HTML, already escaped), h (label HTML, escaped).
+    t (tooltip text, already HTML-escaped), p (popup HTML, already escaped, or a key of `popups`, so that the
+    sections of one line share one copy), h (label HTML, escaped).
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function (items, target) {
+        (function (items, popups, target) {
             items.forEach(function (it) {
                 var layer;
                 if (it.k === "circle") { layer = L.circleMarker(it.c, it.s); }
@@ -146,17 +147,18 @@ class DataLayer(MacroElement):
                     layer = L.polyline(it.c, {color: it.s.color, weight: 14, opacity: 0});
                 } else { layer = L.polyline(it.c, it.s); }
                 if (it.t) { layer.bindTooltip(it.t, {sticky: true}); }
-                if (it.p) { layer.bindPopup(it.p, {maxWidth: 340}); }
+                if (it.p) { layer.bindPopup(popups[it.p] || it.p, {maxWidth: 340}); }
                 layer.addTo(target);
             });
-        })({{ this.items }}, {{ this._parent.get_name() }});
+        })({{ this.items }}, {{ this.popups }}, {{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, items: list[dict]) -> None:
+    def __init__(self, items: list[dict], popups: dict[str, str] | None = None) -> None:
         super().__init__()
         self._name = "DataLayer"
         self.items = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+        self.popups = json.dumps(popups or {}, ensure_ascii=False, separators=(",", ":"))
 
 
 class Legend(MacroElement):
@@ -261,7 +263,7 @@ def section_paths(sections: gpd.GeoDataFrame) -> dict[str, list[tuple[str, list[
     paths: dict[str, list] = {}
     for pid, section, geom in zip(sections.project_id, sections.section, sections.geometry, strict=True):
         if geom is not None:
-            paths.setdefault(pid, []).append((section, [[round(y, 5), round(x, 5)] for x, y in geom.coords]))
+            paths.setdefault(pid, []).append((section, [[round(y, 4), round(x, 4)] for x, y in geom.coords]))
     return paths
 
 
@@ -274,13 +276,14 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
     open and whose neighbour half is being built shows both.
     """
     items: dict[str, list[dict]] = {}
+    popups: dict[str, dict[str, str]] = {}
     lookup: dict[str, str] = {}
     crossing_items: list[dict] = []
     drawn = table[(table.same_as == "") & table.route_known]
     for row in drawn.to_dict("records"):
         pid, mode = row["id"], row["mode"]
         bucket = items.setdefault(mode, [])
-        popup = popup_html(row, lang)
+        popups.setdefault(mode, {})[pid] = popup_html(row, lang)
         secs = paths.get(pid, [])
         for section, coords in secs:
             status = section_status.get((pid, section), row["status"])
@@ -296,7 +299,7 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
             if pid == selected:
                 bucket.append({"k": "line", "c": coords, "s": {"color": "#ffd400", "weight": style["weight"] + 8,
                                                                 "opacity": 0.8, "interactive": False}})
-            bucket.append({"k": "line", "c": coords, "t": html.escape(tip), "p": popup,
+            bucket.append({"k": "line", "c": coords, "t": html.escape(tip), "p": pid,
                            "s": {"color": MODE_COLOURS[mode], "weight": style["weight"], "opacity": style["opacity"],
                                  "dashArray": style["dash_array"]}})
         for c in row["crossings"] if row["in_plan"] else []:  # label the plan's crossings; others stay quiet
@@ -315,7 +318,7 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
     for mode in MODE_COLOURS:
         if mode in items:
             fg = folium.FeatureGroup(name=i18n.mode(mode, lang))
-            DataLayer(items[mode]).add_to(fg)
+            DataLayer(items[mode], popups[mode]).add_to(fg)
             groups.append(fg)
     crossings = folium.FeatureGroup(name=i18n.t("layer_crossings", lang))
     DataLayer(crossing_items).add_to(crossings)
