@@ -98,14 +98,17 @@ def test_one_crossing_listed_twice_is_refused(geodata_copy):
             return pd.concat([f, twin], ignore_index=True)
         edit_csv(geodata_copy / f"{name}.csv", fn)
     hits = _hits(_check(geodata_copy), "projects.csv", "id", "duplicate crossing")
-    assert hits and "hw_g4_guangdong" in str(hits[0])
+    rows = len(pd.read_csv(geodata_copy / "projects.csv"))
+    assert hits and "hw_g4_guangdong" in str(hits[0]) and hits[0].row == rows + 1
 
 
 def test_an_opening_before_its_start_is_refused(geodata_copy):
     _append(geodata_copy / "events.csv", [
         {"project_id": "hw_g59_hubei", "section": "hunan", "event": "opened", "status": "completed",
          "date": "2019-06-01", "date_precision": "day", "source_id": "xa-01", "note": ""}])
-    assert _hits(_check(geodata_copy), "events.csv", None, "before construction started")
+    rows = len(pd.read_csv(geodata_copy / "events.csv"))
+    hits = _hits(_check(geodata_copy), "events.csv", "date", "before construction started")
+    assert [h.row for h in hits] == [rows + 1]
 
 
 def test_cli_check_exits_non_zero_naming_file_row_and_field(geodata_copy):

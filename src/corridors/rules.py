@@ -141,12 +141,13 @@ def outside_province(resolved: pd.DataFrame, provinces) -> list[DataError]:
     return out
 
 
-def duplicate_crossings(table: pd.DataFrame) -> list[DataError]:
+def duplicate_crossings(table: pd.DataFrame, projects: pd.DataFrame) -> list[DataError]:
     """The same route crossing into the same neighbour twice within DUPLICATE_KM: one crossing listed twice
     (it would count twice). Lines that are the same (same_as) or upgrades are exempt."""
     from pyproj import Geod
 
     geod = Geod(ellps="WGS84")
+    row_of = dict(zip(projects.id, projects.row))
     rows = table[(table.same_as == "") & (table.upgrade_of == "") & ~table.route_number.isin(["", "unnumbered"])]
     seen: dict[tuple, list[tuple[str, float, float]]] = {}
     out = []
@@ -157,16 +158,30 @@ def duplicate_crossings(table: pd.DataFrame) -> list[DataError]:
                 if other != r.id and geod.inv(lon, lat, c["lon"], c["lat"])[2] / 1000.0 < DUPLICATE_KM:
                     out.append(DataError(f"duplicate crossing: {r.id} and {other} both cross into "
                                          f"{c['province_zh']} on {r.route_number} within {DUPLICATE_KM:.0f} km",
-                                         file="projects.csv", row=None, field="id", value=r.id))
+                                         file="projects.csv", row=row_of.get(r.id), field="id", value=r.id))
             seen.setdefault(key, []).append((r.id, c["lon"], c["lat"]))
     return out
 
 
-def history(events: pd.DataFrame, sections: pd.DataFrame) -> list[DataError]:
-    """Openings before their start or approval (status.history_problems), as DataErrors on events.csv."""
-    from .status import history_problems
-
-    return [DataError(p, file="events.csv") for p in history_problems(events, sections)]
+def opened_before_start_or_approval(catalog) -> list[DataError]:
+    """An opening dated before construction started, or before the approval, of the same section or the whole
+    project, unless its note says why (e.g. a source reporting a later formal ceremony)."""
+    ev = catalog.events
+    if ev.empty:
+        return []
+    ev = ev.assign(first=[parse_date(d, p)[0] for d, p in zip(ev.date, ev.date_precision)],
+                   last=[parse_date(d, p)[1] for d, p in zip(ev.date, ev.date_precision)])
+    out = []
+    for r in ev[ev.event.isin(["opened", "completed"])].itertuples():
+        if r.note.strip():
+            continue
+        mine = ev[(ev.project_id == r.project_id) & ev.section.isin([r.section, WHOLE_PROJECT])]
+        for kind, what in (("construction_start", "construction started"), ("approved", "it was approved")):
+            before = mine[mine.event == kind]
+            if len(before) and r.last < before["first"].min():
+                out.append(DataError(f"opened before {what} ({before.date.iloc[0]}) and no note says why",
+                                     file="events.csv", row=r.row, field="date", value=r.date))
+    return out
 
 
 def check(ds) -> list[DataError]:
@@ -178,4 +193,17 @@ def check(ds) -> list[DataError]:
     seats = gazetteer.load_seats(ds.geodata / "seats.csv")
     return (cited_ids(c) + dated_after_source(c) + backwards_steps(c) + whole_open_before_a_half(c)
             + outdated_names(c, seats) + outside_province(ds.waypoints, provinces(ds.boundaries))
-            + duplicate_crossings(ds.table(date.today())) + history(ds.events, c.sections))
+            + duplicate_crossings(ds.table(date.today()), c.projects) + opened_before_start_or_approval(c)
+            + recorded_history(ds))
+
+
+def recorded_history(ds) -> list[DataError]:
+    """The same chronology over shipped and recorded events together (status.history_problems); a problem
+    that involves only shipped events is already reported, with its row, above."""
+    from .status import history_problems
+
+    recorded = ds.events[ds.events.origin == "store"]
+    if recorded.empty:
+        return []
+    return [DataError(p, file="progress store") for p in history_problems(ds.events, ds.catalog.sections)
+            if any(f"{pid}/" in p for pid in set(recorded.project_id))]
