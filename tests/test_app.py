@@ -215,3 +215,21 @@ def test_existing_corridors_can_be_hidden_from_the_map_and_table(ds):
     rerun(at)
     assert set(projects(at)["编号"]) <= set(ds.catalog.projects.id[ds.catalog.projects.plan_name != ""])
     assert headline(at) == before
+
+
+def test_a_language_switch_keeps_the_view_and_the_headline(ds):
+    at = run()
+    at.sidebar.radio(key="def_provinces").set_value("neighbours")
+    at.sidebar.multiselect(key="modes").set_value(["rail"])
+    at.sidebar.multiselect(key="statuses").set_value(["completed"])
+    rerun(at)
+    before, url = headline(at), dict(at.query_params)
+    at.sidebar.radio(key="lang").set_value("en")
+    rerun(at)
+    at.sidebar.text_input(key="query").set_value("")
+    rerun(at)
+    assert headline(at) == before
+    assert at.sidebar.multiselect(key="modes").value == ["rail"]
+    assert at.sidebar.multiselect(key="statuses").value == ["completed"]
+    assert at.sidebar.radio(key="def_provinces").value == "neighbours"
+    assert {k: v for k, v in at.query_params.items() if k != "lang"} == {k: v for k, v in url.items() if k != "lang"}

@@ -62,8 +62,10 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
                 continue
             style, width = LINESTYLES.get(section_status.get((row.id, sec.section), row.status), LINESTYLES[None])
             xs, ys = sec.geometry.xy
-            ax.plot(xs, ys, color=MODE_COLOURS[row.mode], linestyle=style, linewidth=width, solid_capstyle="round")
-    for row in drawn.itertuples():
+            quiet = not row.in_plan  # corridors the plan does not name are drawn fainter, as on the dashboard
+            ax.plot(xs, ys, color=MODE_COLOURS[row.mode], linestyle=style, linewidth=width * (0.7 if quiet else 1),
+                    alpha=0.5 if quiet else 1.0, solid_capstyle="round")
+    for row in drawn[drawn.in_plan].itertuples():
         for c in row.crossings:
             ax.plot(c["lon"], c["lat"], marker="o", markersize=4.5, markerfacecolor="white",
                     markeredgecolor="black", markeredgewidth=1.2)
@@ -122,13 +124,15 @@ def report_pdf(display, table, sections, section_status, lang: str, *, title: st
         fig.text(0.02, 0.925, subtitle, fontsize=8.5, color="#444")
         x = 0.57
         done, target = counts["by_status"]["completed"], counts["target"]
-        fig.text(x, 0.86, t("kpi_completed", lang), fontsize=10)
+        fig.text(x, 0.86, t("kpi_completed", lang, date=counts.get("as_of", "")), fontsize=10)
         fig.text(x, 0.80, f"{done} / {target}", fontsize=26, weight="bold")
         bar = fig.add_axes((x, 0.775, 0.38, 0.015))
         bar.add_patch(Rectangle((0, 0), 1, 1, color="#eeeeee"))
         bar.add_patch(Rectangle((0, 0), min(done / target, 1) if target else 0, 1, color="#1a9850"))
         bar.set_axis_off()
-        fig.text(x, 0.74, f"{t('kpi_under_construction', lang)} {counts['by_status']['under_construction']}    "
+        baseline = t("kpi_baseline", lang, date=counts.get("baseline_date", ""))
+        fig.text(x, 0.74, f"{baseline} {counts.get('baseline', '—')}    "
+                          f"{t('kpi_under_construction', lang)} {counts['by_status']['under_construction']}    "
                           f"{t('kpi_planned', lang)} {counts['by_status']['planned']}", fontsize=10)
         width = 52 if lang == "zh" else 100
         fig.text(x, 0.715, "\n".join(textwrap.wrap(definition, width)), fontsize=6.6, color="#444", va="top",

@@ -339,7 +339,8 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
     d = req.as_of.isoformat()
     rows = _rows(req, ds)
     counts = ds.count(req.as_of, req.definition)
-    counts["baseline"] = ds.count(ds.plan_date, req.definition)["completed"]
+    counts.update(baseline=ds.count(ds.plan_date, req.definition)["completed"],
+                  baseline_date=ds.plan_date.isoformat(), as_of=req.as_of.isoformat())
     section_status = ds.section_statuses(req.as_of)
     display = mapview.display_boundaries(ds.boundaries)
     files: dict[str, bytes] = {}
