@@ -45,6 +45,8 @@ def test_count_json_matches_the_table(ds, capsys):
     assert out["by_status"]["completed"] == int(t.units[t.counted].sum())
     assert out["baseline"] == ds.count(ds.plan_date)["completed"] and out["baseline_date"] == "2016-10-24"
     assert out["target"] == 20 and out["definition"] == DEFAULT.as_dict()
+    assert out["milestones"]["2020-12-31"] == out["completed"]
+    assert out["milestones"]["2016-10-24"] == out["baseline"]
 
 
 def test_count_switches_reach_the_definition(ds, capsys):

@@ -106,8 +106,12 @@ def _cmd_count(args: argparse.Namespace) -> int:
     d = _definition(args)
     counts = ds.count(as_of, d)
     baseline = ds.count(ds.plan_date, d)["completed"]
+    target_day = date(ds.target.year, 12, 31)
+    milestones = {ds.plan_date.isoformat(): baseline,
+                  target_day.isoformat(): ds.count(target_day, d)["completed"],
+                  date.today().isoformat(): ds.count(date.today(), d)["completed"]}
     counts = {"as_of": as_of.isoformat(), "definition": d.as_dict(), "target_year": ds.target.year,
-              "baseline": baseline, "baseline_date": ds.plan_date.isoformat(), **counts}
+              "baseline": baseline, "baseline_date": ds.plan_date.isoformat(), "milestones": milestones, **counts}
     if args.json:
         print(json.dumps(counts, ensure_ascii=False, indent=2))
         return 0
@@ -116,6 +120,8 @@ def _cmd_count(args: argparse.Namespace) -> int:
           f"(baseline {baseline} on the plan's date {ds.plan_date}; {counts['candidates']} of the open ones are "
           f"unconfirmed identifications)")
     print("  definition: " + ", ".join(f"{k}={v}" for k, v in d.as_dict().items()))
+    print("  plan's date, end of the target year, today: "
+          + " · ".join(f"{k} {v}" for k, v in milestones.items()))
     print(f"  under construction {s['under_construction']}, planned {s['planned']}, suspended {s['suspended']}, "
           f"cancelled {s['cancelled']}, no evidence {s['no_evidence']}")
     for m, c in counts["by_mode"].items():
