@@ -84,6 +84,49 @@ def test_refused_event_shows_why_and_saves_nothing(editor_env):
     form.button[0].click()
     _run(at)
     assert any("before construction started" in e.value for e in at.error)
-    from corridors.store import Store
+    assert not (editor_env / "progress.sqlite").exists()  # a refused first event creates no store
 
-    assert Store().version() == (0, 0)
+
+def _map_present(at: AppTest) -> bool:
+    return any(getattr(e, "component_name", "") == "streamlit_folium.st_folium" for e in at.get("component_instance"))
+
+
+@pytest.mark.parametrize("editors", ["", "王工=correct-horse-battery"])
+def test_a_corrupt_store_still_shows_the_map_and_a_banner(monkeypatch, tmp_path, ds, editors):
+    """Viewers and editors alike see the shipped data and a banner naming the store; the file is untouched."""
+    path = tmp_path / "progress.sqlite"
+    path.write_bytes(b"not a database at all" * 64)
+    before = path.read_bytes()
+    monkeypatch.setenv("CORRIDORS_EDITORS", editors)
+    monkeypatch.setenv("CORRIDORS_STORE_URL", f"sqlite:///{path}")
+    at = AppTest.from_file(APP, default_timeout=90)
+    _run(at)
+    banner = [w.value for w in at.warning if "progress" in w.value or "进展" in w.value]
+    assert banner and str(path) in banner[0] and "file is not a database" in banner[0]
+    assert _map_present(at)
+    assert list(kpi(at).values())[0] == f"{ds.count(date.today())['completed']} / {ds.target.count}"
+    assert path.read_bytes() == before
+
+
+def test_bad_rows_are_announced_and_orphans_shown_to_editors(editor_env, ds):
+    import sqlalchemy as sa
+
+    from corridors.store import Store, events_table
+
+    url = f"sqlite:///{editor_env / 'progress.sqlite'}"
+    Store(url, read_only=False).init()
+    row = dict(section="all", event="opened", status="completed", date="2023-06-30", date_precision="day",
+               source_title="outside", source_url="", note="", recorded_by="someone",
+               recorded_at="2026-01-01T00:00:00+00:00")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(events_table.insert().values(project_id="jingli", **{**row, "date": "2023-02-30"}))
+        conn.execute(events_table.insert().values(project_id="gone_line", **row))
+    engine.dispose()
+    at = AppTest.from_file(APP, default_timeout=90)
+    _run(at)
+    assert any("1" in w.value and "skipped" in w.value or "跳过" in w.value for w in at.warning)
+    assert not any("gone_line" in x.value for x in at.text)  # orphans are for editors
+    at = _signed_in()
+    assert any("gone_line" in x.value for x in at.text)
+    assert any("row s-1" in x.value and "field 'date'" in x.value for x in at.text)

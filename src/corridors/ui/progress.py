@@ -45,6 +45,22 @@ def sign_in(editors: dict[str, str], lang: str) -> str | None:
     return None
 
 
+def store_notices(found: data.Progress, editor: str | None, lang: str) -> None:
+    """A banner when recorded progress could not be read (the page shows the shipped data), a warning for
+    rows that were skipped, and, for a signed-in editor, the events whose project or section is gone."""
+    if found.error:
+        st.warning(t("store_unreadable", lang, why=found.error), icon=":material/warning:")
+    if found.problems:
+        st.warning(t("store_bad_rows", lang, n=len(found.problems)), icon=":material/warning:")
+        if editor:
+            with st.expander(t("store_bad_rows_list", lang)):
+                st.text("\n".join(found.problems))
+    if found.orphans and editor:
+        st.warning(t("store_orphans", lang, n=len(found.orphans)), icon=":material/link_off:")
+        with st.expander(t("store_orphans_list", lang)):
+            st.text("\n".join(found.orphans))
+
+
 def record_form(ds: Dataset, store: Store, pid: str, editor: str, lang: str) -> None:
     """Record one event for the selected project; refusals are shown and change nothing."""
     row = ds.catalog.projects.set_index("id").loc[pid]
