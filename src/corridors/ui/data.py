@@ -29,7 +29,11 @@ def configured_editors() -> dict[str, str]:
         secret = st.secrets.get("editors", {})
     except FileNotFoundError:  # no secrets.toml (StreamlitSecretNotFoundError is one)
         secret = {}
-    return auth.editors(secrets=secret)
+    try:
+        return auth.editors(secrets=secret)
+    except auth.ConfigError as exc:  # a broken setting disables editing, never viewing
+        _log.error("%s; editing is off", exc)
+        return {}
 
 
 @dataclass(frozen=True)
