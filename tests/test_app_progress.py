@@ -40,6 +40,7 @@ def _signed_in(**query) -> AppTest:
     for k, v in {"project": "hw_g59_hubei", **query}.items():
         at.query_params[k] = v
     _run(at)
+    at.text_input(key="editor_name").input("王工")
     at.text_input(key="credential").input("correct-horse-battery")
     return _run(at)
 
@@ -48,9 +49,33 @@ def test_wrong_credential_shows_no_form(editor_env):
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["project"] = "hw_g59_hubei"
     _run(at)
+    at.text_input(key="editor_name").input("王工")
     at.text_input(key="credential").input("guess")
     _run(at)
     assert at.error and not at.get("form")
+
+
+def test_sign_in_is_throttled_and_failures_are_logged(editor_env, caplog):
+    """After three wrong credentials the right one is refused until the delay has passed."""
+    from corridors.ui.progress import throttle
+
+    throttle().clear()
+    at = AppTest.from_file(APP, default_timeout=90)
+    _run(at)
+    try:
+        with caplog.at_level("WARNING", logger="corridors.auth"):
+            for guess in ("a", "b", "c", "d"):
+                at.text_input(key="editor_name").input("王工")
+                at.text_input(key="credential").input(guess)
+                _run(at)
+            at.text_input(key="credential").input("correct-horse-battery")
+            _run(at)
+        assert not at.get("form") and any("Try again" in e.value or "秒后再试" in e.value for e in at.error)
+        failures = [r.getMessage() for r in caplog.records if "sign-in failed" in r.getMessage()]
+        assert len(failures) == 4 and all("王工" in m for m in failures)
+        assert not any("correct-horse-battery" in r.getMessage() or "guess" in r.getMessage() for r in caplog.records)
+    finally:
+        throttle().clear()
 
 
 def test_editor_records_an_opening_and_the_count_follows(editor_env, ds):
@@ -84,6 +109,74 @@ def test_refused_event_shows_why_and_saves_nothing(editor_env):
     form.button[0].click()
     _run(at)
     assert any("before construction started" in e.value for e in at.error)
-    from corridors.store import Store
+    assert not (editor_env / "progress.sqlite").exists()  # a refused first event creates no store
 
-    assert Store().version() == (0, 0)
+
+def _map_present(at: AppTest) -> bool:
+    return any(getattr(e, "component_name", "") == "streamlit_folium.st_folium" for e in at.get("component_instance"))
+
+
+@pytest.mark.parametrize("editors", ["", "王工=correct-horse-battery"])
+def test_a_corrupt_store_still_shows_the_map_and_a_banner(monkeypatch, tmp_path, ds, editors):
+    """Viewers and editors alike see the shipped data and a banner naming the store; the file is untouched."""
+    path = tmp_path / "progress.sqlite"
+    path.write_bytes(b"not a database at all" * 64)
+    before = path.read_bytes()
+    monkeypatch.setenv("CORRIDORS_EDITORS", editors)
+    monkeypatch.setenv("CORRIDORS_STORE_URL", f"sqlite:///{path}")
+    at = AppTest.from_file(APP, default_timeout=90)
+    _run(at)
+    banner = [w.value for w in at.warning if "progress" in w.value or "进展" in w.value]
+    assert banner and str(path) in banner[0] and "file is not a database" in banner[0]
+    assert _map_present(at)
+    assert list(kpi(at).values())[0] == f"{ds.count(date.today())['completed']} / {ds.target.count}"
+    assert path.read_bytes() == before
+
+
+def test_bad_rows_are_announced_and_orphans_shown_to_editors(editor_env, ds):
+    import sqlalchemy as sa
+
+    from corridors.store import Store, events_table
+
+    url = f"sqlite:///{editor_env / 'progress.sqlite'}"
+    Store(url, read_only=False).init()
+    row = dict(section="all", event="opened", status="completed", date="2023-06-30", date_precision="day",
+               source_title="outside", source_url="", note="", recorded_by="someone",
+               recorded_at="2026-01-01T00:00:00+00:00")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(events_table.insert().values(project_id="jingli", **{**row, "date": "2023-02-30"}))
+        conn.execute(events_table.insert().values(project_id="gone_line", **row))
+    engine.dispose()
+    at = AppTest.from_file(APP, default_timeout=90)
+    _run(at)
+    assert any("1" in w.value and "skipped" in w.value or "跳过" in w.value for w in at.warning)
+    assert not any("gone_line" in x.value for x in at.text)  # orphans are for editors
+    at = _signed_in()
+    assert any("gone_line" in x.value for x in at.text)
+    assert any("row s-1" in x.value and "field 'date'" in x.value for x in at.text)
+
+
+def test_only_http_sources_become_links(editor_env):
+    """A source recorded outside the app with a javascript: address is skipped; a title without an address
+    is shown as text, never as a link."""
+    import sqlalchemy as sa
+
+    from corridors.store import Store, events_table
+
+    url = f"sqlite:///{editor_env / 'progress.sqlite'}"
+    Store(url, read_only=False).init()
+    row = dict(project_id="hw_g59_hubei", section="hunan", event="study", status="planned", date="2020-01-01",
+               date_precision="day", note="", recorded_by="someone", recorded_at="2026-01-01T00:00:00+00:00")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(events_table.insert().values(source_title="javascript:alert(1)", source_url="", **row))
+        conn.execute(events_table.insert().values(source_title="x", source_url="javascript:alert(2)", **row))
+    engine.dispose()
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["project"] = "hw_g59_hubei"
+    _run(at)
+    history = next(d.value for d in at.dataframe if "记录人" in d.value.columns)
+    links = [v for v in history["来源"] if isinstance(v, str)]
+    assert links and all(v.startswith(("http://", "https://")) for v in links)
+    assert any("javascript:alert(1)" in str(n) for n in history["说明"])  # shown as text in the note

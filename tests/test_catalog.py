@@ -149,3 +149,21 @@ def test_dates_of_every_precision():
         parse_date("2015-13", "month")
     with pytest.raises(ValueError):
         parse_date("2015-01", "day")
+
+
+def test_a_stray_quote_that_merges_rows_is_refused(geodata_copy):
+    """A quote opened in one row's last field and closed in the next row's last field makes one row of the
+    right width out of two: nothing but the line break inside a value shows it."""
+    path = geodata_copy / "gaps.csv"
+    head, *rows = path.read_text(encoding="utf-8").splitlines()
+    plain = [i for i, r in enumerate(rows) if '"' not in r]
+    i, j = plain[0], plain[1]
+    assert j == i + 1, "the fixture needs two adjacent rows without quotes"
+    a, b = rows[i].split(",", 3), rows[j].split(",", 3)
+    rows[i] = ",".join(a[:3] + ['"' + a[3]])
+    rows[j] = ",".join(b[:3] + [b[3] + '"'])
+    path.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(DataErrors) as exc:
+        load_catalog(geodata_copy)
+    hits = [e for e in exc.value.errors if e.file == "gaps.csv" and e.field == "note"]
+    assert hits and "merged rows" in str(hits[0]) and hits[0].row == i + 2

@@ -70,3 +70,13 @@ def test_bad_date_is_refused(capsys):
         main(["count", "--as-of", "2020-13-45"])
     assert exc.value.code == 2
     assert "not an ISO date" in capsys.readouterr().err
+
+
+def test_export_to_a_folder_or_a_blocked_path_is_one_line(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    for target, needle in ((tmp_path, "it is a folder"), (blocker / "x.geojson", "is a file, not a folder")):
+        assert main(["export", "--output", str(target)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("error: cannot write") and needle in err and "\n" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]

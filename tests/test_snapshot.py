@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 import subprocess
 import sys
 from datetime import date
@@ -154,7 +156,7 @@ def test_unwritable_output_leaves_no_partial_bundle(tmp_path, ds):
     out = tmp_path / "bundle"
     out.mkdir()
     (out / f"map-{D}.png").mkdir()  # a folder where a file must go: the move fails half-way
-    with pytest.raises(SnapshotError, match="nothing was kept"):
+    with pytest.raises(SnapshotError, match="is a folder where a file must go; nothing was changed"):
         snapshot.write(files, out)
     assert [p.name for p in out.iterdir()] == [f"map-{D}.png"]  # what was there before, nothing else
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "bundle"]  # no staging folder left
@@ -184,3 +186,75 @@ def test_exported_counted_agrees_with_the_cli_count(ds, tmp_path, capsys):
     props = {f["properties"]["id"]: f["properties"] for f in feats}
     assert props["jiaoliu_huailiu"]["upgrade_of"] == "rl_jiaoliu_guangxi" and props["jiaoliu_huailiu"]["in_plan"]
     assert props["rl_jiaoliu_guangxi"]["opened"] and not props["rl_jiaoliu_guangxi"]["in_plan"]
+
+
+def test_a_failed_rewrite_keeps_the_previous_bundle(tmp_path, ds, monkeypatch):
+    """The same date written again into a folder that holds the first bundle and a file of the planner's own;
+    the swap fails half-way: every old file is back, byte for byte, and nothing else is left."""
+    out = tmp_path / "bundle"
+    files = snapshot.build(ds, snapshot.Request(as_of=AS_OF))
+    snapshot.write(files, out)
+    (out / "notes.txt").write_text("mine")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    again = {name: data + b"\n" if name.endswith(".json") else data[::-1] for name, data in files.items()}
+    real_rename, calls = os.rename, []
+
+    def failing_rename(src, dst):
+        calls.append(dst)
+        if len(calls) == 9:  # after four files were swapped in
+            raise OSError(28, "No space left on device")
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(snapshot.os, "rename", failing_rename)
+    with pytest.raises(SnapshotError, match="No space left on device; nothing was changed"):
+        snapshot.write(again, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle"]
+    monkeypatch.undo()
+    assert snapshot.write(again, out) and (out / f"manifest-{D}.json").read_bytes() == again[f"manifest-{D}.json"]
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_written_files_get_the_umasks_mode(tmp_path, ds):
+    from corridors.cli import main
+    from corridors.files import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        snapshot.write({"a.csv": b"1"}, tmp_path / "bundle")
+        assert stat.S_IMODE((tmp_path / "bundle").stat().st_mode) == 0o755
+        assert stat.S_IMODE((tmp_path / "bundle" / "a.csv").stat().st_mode) == 0o644
+        snapshot.write({"a.csv": b"2"}, tmp_path / "bundle")
+        assert stat.S_IMODE((tmp_path / "bundle" / "a.csv").stat().st_mode) == 0o644
+        out = tmp_path / "x.geojson"
+        assert main(["export", "--output", str(out), "--as-of", D]) == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644
+        out.chmod(0o640)
+        write_atomic(out, "again")
+        assert stat.S_IMODE(out.stat().st_mode) == 0o640  # a replaced file keeps its mode
+    finally:
+        os.umask(old)
+
+
+HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd"]
+
+
+def test_formulas_in_fields_are_neutralised_in_csv_and_xlsx(ds):
+    """Text a source or a planner typed, starting with = + - @ or tab, is shown as typed, never run."""
+    projects = ds.catalog.projects.copy()
+    projects.loc[projects.index[:5], "name_en"] = HOSTILE
+    sources = ds.catalog.sources.copy()
+    sources.loc[sources.index[0], "title"] = "=cmd|' /C calc'!A0"
+    hostile = type(ds)(**{**ds.__dict__, "catalog": type(ds.catalog)(**{**ds.catalog.__dict__, "projects": projects,
+                                                                         "sources": sources})})
+    files = snapshot.build(hostile, snapshot.Request(as_of=AS_OF, lang="en"))
+    frame = pd.read_csv(__import__("io").BytesIO(files[f"projects-{D}.csv"]), encoding="utf-8-sig", dtype=str,
+                        keep_default_na=False)
+    names = set(frame["Name in English"])
+    assert {"'" + h for h in HOSTILE} <= names and not names & set(HOSTILE)
+    wb = openpyxl.load_workbook(__import__("io").BytesIO(files[f"projects-{D}.xlsx"]))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    assert {"'" + h for h in HOSTILE} <= texts and "'=cmd|' /C calc'!A0" in texts
+    assert snapshot.neutralise(-3.5) == -3.5 and snapshot.neutralise("2016-10-24") == "2016-10-24"

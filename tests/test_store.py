@@ -17,27 +17,6 @@ import sqlalchemy as sa
 from corridors.errors import StoreError
 from corridors.store import MIGRATIONS, NewEvent, Store, events_table, version_table
 
-from .pg import postgres
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    with postgres() as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path, pg_url):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'progress.sqlite'}"
-    # a fresh database per test on the shared server
-    name = f"t{time.time_ns()}"
-    eng = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with eng.connect() as c:
-        c.execute(sa.text(f"CREATE DATABASE {name}"))
-    eng.dispose()
-    return pg_url.rsplit("/", 1)[0] + f"/{name}"
-
 
 def ev(**kw) -> NewEvent:
     base = dict(project_id="hw_g59_hubei", section="hunan", event="opened", status="completed", date="2025-09-29",
@@ -46,12 +25,17 @@ def ev(**kw) -> NewEvent:
     return NewEvent(**{**base, **kw})
 
 
+def writer(url: str) -> Store:
+    """A store an editor writes to: created by its first event."""
+    return Store(url, read_only=False)
+
+
 def append(store: Store, ds, e: NewEvent) -> str:
     return store.append(e, ds.catalog.projects, ds.catalog.sections, ds.events)
 
 
 def test_round_trip(url, ds):
-    store = Store(url)
+    store = writer(url)
     assert store.version() == (0, 0)
     new_id = append(store, ds, ev())
     got = store.events()
@@ -66,7 +50,7 @@ def test_round_trip(url, ds):
 def test_recorded_event_changes_the_status_from_its_date(url, ds):
     """G59 炉慈 (湘鄂界) has only forecasts of its opening in the shipped data (xa-05, xa-24)."""
     before = ds.table(date(2025, 10, 1)).set_index("id").status["hw_g59_hubei"]
-    store = Store(url)
+    store = writer(url)
     append(store, ds, ev())
     merged = ds.with_events(store.events())
     assert before == "under_construction"
@@ -87,7 +71,7 @@ def test_recorded_event_changes_the_status_from_its_date(url, ds):
     ({"event": "correction", "status": "completed"}, "must name an event"),
 ])
 def test_refusals_name_the_problem_and_change_nothing(url, ds, change, reason):
-    store = Store(url)
+    store = writer(url)
     append(store, ds, ev(project_id="zhitong", section="guizhou", event="study", status="planned",
                          date="2015-01-01", note="baseline"))
     before = store.version()
@@ -97,13 +81,13 @@ def test_refusals_name_the_problem_and_change_nothing(url, ds, change, reason):
 
 
 def test_a_note_explains_a_contradiction(url, ds):
-    store = Store(url)
+    store = writer(url)
     append(store, ds, ev(date="2019-01-01", note="opened to traffic before the formal start ceremony (example)"))
     assert store.version()[0] == 1
 
 
 def test_correction_supersedes_and_history_keeps_both(url, ds):
-    store = Store(url)
+    store = writer(url)
     wrong = append(store, ds, ev(date="2023-12-01"))
     fix = append(store, ds, ev(event="correction", date="2023-06-30", supersedes=wrong,
                                note="the opening was on 2023-06-30; 2023-12-01 was the ceremony"))
@@ -114,7 +98,7 @@ def test_correction_supersedes_and_history_keeps_both(url, ds):
 
 
 def test_store_refuses_updates_and_deletes(url, ds):
-    store = Store(url)
+    store = writer(url)
     append(store, ds, ev())
     for sql in ("UPDATE progress_events SET status = 'planned'", "DELETE FROM progress_events"):
         with pytest.raises(sa.exc.DBAPIError, match="append-only"):
@@ -124,12 +108,12 @@ def test_store_refuses_updates_and_deletes(url, ds):
 
 
 def test_read_only_store_refuses_writes(url, ds):
-    Store(url)
+    writer(url).init()
     with pytest.raises(StoreError, match="read-only"):
         append(Store(url, read_only=True), ds, ev())
 
 
-def test_old_schema_is_migrated_on_open(url, ds):
+def test_old_schema_is_read_as_is_and_migrated_only_when_asked(url, ds):
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         version_table.create(conn)
@@ -139,7 +123,10 @@ def test_old_schema_is_migrated_on_open(url, ds):
             project_id="jingli", section="hunan", event="study", status="planned", date="2015", date_precision="year",
             source_title="old", source_url="", note="", recorded_by="v1", recorded_at="2020-01-01T00:00:00+00:00"))
     engine.dispose()
-    store = Store(url)
+    reader = Store(url)
+    assert reader.events().recorded_by.tolist() == ["v1"] and reader.schema_version() == 1  # reading changed nothing
+    store = writer(url)
+    assert store.migrate() == (1, len(MIGRATIONS))
     assert store.schema_version() == len(MIGRATIONS)
     assert store.events().recorded_by.tolist() == ["v1"]  # nothing lost
     indexes = {i["name"] for i in sa.inspect(store.engine).get_indexes("progress_events")}
@@ -150,7 +137,7 @@ def _writer(url: str, tag: str, n: int, start_at: float) -> None:
     from corridors import dataset
 
     ds = dataset.load()
-    store = Store(url)
+    store = writer(url)
     while time.time() < start_at:
         time.sleep(0.005)
     for i in range(n):
@@ -159,7 +146,7 @@ def _writer(url: str, tag: str, n: int, start_at: float) -> None:
 
 
 def test_two_processes_writing_at_once_lose_nothing(url):
-    Store(url)  # create the schema first
+    writer(url).init()  # create the schema first
     ctx = mp.get_context("spawn")
     start_at = time.time() + 8
     procs = [ctx.Process(target=_writer, args=(url, tag, 200, start_at)) for tag in ("a", "b")]
@@ -177,7 +164,7 @@ KILLED_WRITER = textwrap.dedent("""
     import sys, time
     import sqlalchemy as sa
     from corridors.store import Store, events_table
-    store = Store(sys.argv[1])
+    store = Store(sys.argv[1], read_only=False)
     with store._writing() as conn:
         for i in range(50):
             conn.execute(events_table.insert().values(
@@ -190,13 +177,13 @@ KILLED_WRITER = textwrap.dedent("""
 
 
 def test_writer_killed_mid_transaction_leaves_the_store_consistent(url, ds):
-    store = Store(url)
+    store = writer(url)
     append(store, ds, ev())
     proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, url], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "inserted"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
-    after = Store(url)
+    after = writer(url)
     assert after.events().recorded_by.tolist() == ["tester"]  # none of the 50 uncommitted rows
     if after.engine.dialect.name == "sqlite":
         with after.engine.connect() as conn:

@@ -1,26 +1,57 @@
 """Who may record progress: editor credentials configured by the operator, never by the app.
 
-Set either $CORRIDORS_EDITORS ("name=credential;name2=credential2") or a Streamlit secrets table
-[editors] (name = "credential"). With none configured, nobody can record and the store stays read-only.
+Configure either a Streamlit secrets table [editors] (name = "credential"; any character, TOML-quoted) or
+$CORRIDORS_EDITORS, as a JSON object ({"王工": "any; characters = allowed"}) or, for simple credentials, as
+"name=credential;name2=credential2" (a credential there cannot hold ';'; a part without '=' is refused, not
+cut). With none configured, nobody can record and the store stays read-only.
+
+Sign-in takes a name and a credential, compared in constant time. Failures are logged (name and client,
+never the credential) and throttled per name and per client: after a few, each further attempt must wait
+twice as long as the one before.
 """
 
 from __future__ import annotations
 
 import hmac
+import json
+import logging
 import os
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+
+from .errors import CorridorsError
+
+log = logging.getLogger("corridors.auth")
+
+
+class ConfigError(CorridorsError):
+    """The operator's editor configuration cannot be read; the message says where and why."""
 
 
 def editors(env: str | None = None, secrets: Mapping | None = None) -> dict[str, str]:
     """name → credential, from the environment string and/or a secrets mapping (empty credentials ignored)."""
+    text = env if env is not None else os.environ.get("CORRIDORS_EDITORS", "")
     found: dict[str, str] = {}
-    for part in (env if env is not None else os.environ.get("CORRIDORS_EDITORS", "")).split(";"):
-        name, sep, credential = part.partition("=")
-        if sep and name.strip() and credential.strip():
-            found[name.strip()] = credential.strip()
+    if text.strip().startswith("{"):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"CORRIDORS_EDITORS is not valid JSON: {exc.msg} at character {exc.pos}") from None
+        if not isinstance(parsed, dict) or not all(isinstance(v, str) for v in parsed.values()):
+            raise ConfigError('CORRIDORS_EDITORS must be a JSON object of name → credential text')
+        found.update({str(k).strip(): v for k, v in parsed.items() if str(k).strip() and v})
+    else:
+        for i, part in enumerate(p for p in text.split(";") if p.strip()):
+            name, sep, credential = part.partition("=")
+            if not sep:
+                raise ConfigError(f"CORRIDORS_EDITORS part {i + 1} has no '=': a credential holding ';' needs the "
+                                  'JSON form {"name": "credential"} or the secrets file')
+            if name.strip() and credential.strip():
+                found[name.strip()] = credential.strip()
     for name, credential in dict(secrets or {}).items():
-        if str(credential).strip():
-            found[str(name)] = str(credential).strip()
+        if str(credential):
+            found[str(name).strip()] = str(credential)
     return found
 
 
@@ -31,3 +62,68 @@ def editor_for(credential: str, configured: Mapping[str, str]) -> str | None:
         if hmac.compare_digest(credential.encode("utf-8"), expected.encode("utf-8")):
             match = name
     return match
+
+
+def check(name: str, credential: str, configured: Mapping[str, str]) -> bool:
+    """Whether credential is this editor's, in the same time whether or not the name is configured."""
+    expected = configured.get(name)
+    same = hmac.compare_digest(credential.encode("utf-8"), (expected if expected is not None else "\0").encode("utf-8"))
+    return expected is not None and same
+
+
+class Throttle:
+    """Failed sign-ins per key (a name, a client): `free` failures cost nothing, then each one locks the key
+    for base × 2^k seconds (capped); a success clears the key. Shared by every session of one server."""
+
+    def __init__(self, free: int = 3, base: float = 2.0, cap: float = 900.0, max_keys: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.free, self.base, self.cap, self.max_keys, self.clock = free, base, cap, max_keys, clock
+        self._state: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, keys: Iterable[str]) -> float:
+        """Seconds before any of these keys may try again (0: now)."""
+        now = self.clock()
+        with self._lock:
+            return max([0.0, *(self._state.get(k, (0, now))[1] - now for k in keys)])
+
+    def failure(self, keys: Iterable[str]) -> float:
+        """Count a failure for each key; return how long the next attempt must wait."""
+        now, longest = self.clock(), 0.0
+        with self._lock:
+            if len(self._state) > self.max_keys:  # forget the keys whose lock ran out longest ago
+                for k, _ in sorted(self._state.items(), key=lambda kv: kv[1][1])[: self.max_keys // 2]:
+                    del self._state[k]
+            for k in keys:
+                n = self._state.get(k, (0, now))[0] + 1
+                delay = 0.0 if n <= self.free else min(self.cap, self.base * 2 ** (n - self.free - 1))
+                self._state[k] = (n, now + delay)
+                longest = max(longest, delay)
+        return longest
+
+    def success(self, keys: Iterable[str]) -> None:
+        with self._lock:
+            for k in keys:
+                self._state.pop(k, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._state.clear()
+
+
+def sign_in(name: str, credential: str, configured: Mapping[str, str], client: str,
+            throttle: Throttle) -> tuple[str | None, float]:
+    """(the editor signed in or None, seconds to wait before the next attempt). A throttled attempt is
+    refused without looking at the credential; every failure is logged without it."""
+    keys = (f"name:{name}", f"client:{client}")
+    wait = throttle.wait(keys)
+    if wait > 0:
+        log.warning("sign-in refused while throttled: name=%r client=%r wait=%.0fs", name, client, wait)
+        return None, wait
+    if check(name, credential, configured):
+        throttle.success(keys)
+        log.info("signed in: name=%r client=%r", name, client)
+        return name, 0.0
+    wait = throttle.failure(keys)
+    log.warning("sign-in failed: name=%r client=%r next attempt in %.0fs", name, client, wait)
+    return None, wait

@@ -170,6 +170,13 @@ def load_catalog(geodata: Path, *, today: date | None = None) -> Catalog:
     for name in NON_EMPTY[:-1]:
         if t[name].empty:
             errors.append(DataError("has no rows: every count depends on it", file=f"{name}.csv"))
+    for name, frame in t.items():
+        # No value holds a line break: one that does is rows merged by a stray quote.
+        for col in frame.columns.drop("row"):
+            for r, v in zip(frame.row, frame[col]):
+                if "\n" in v or "\r" in v:
+                    errors.append(DataError("a line break inside a value: a stray quote has probably merged rows",
+                                            file=f"{name}.csv", row=r, field=col, value=v[:60]))
     projects, waypoints, sections, sources, events = (t[k] for k in ("projects", "waypoints", "sections", "sources",
                                                                      "events"))
     source_ids = set(sources.id)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
-from .errors import CorridorsError
+from .errors import CorridorsError, DataErrors
 
 
 def _date(value: str) -> date:
@@ -39,12 +40,40 @@ def build_geodata(geodata: Path) -> list[Path]:
 
 
 def _dataset(args: argparse.Namespace):
-    """Shipped data plus the progress store's events (when the store exists)."""
+    """Shipped data plus the progress store's events (when the store exists), opened read-only. Skipped rows
+    and events whose project or section is gone are warned about on stderr and kept in args.store_problems."""
     from . import dataset, store
 
     ds = dataset.load(args.geodata)
     progress = store.existing(args.store)
-    return ds.with_events(progress.events()) if progress else ds
+    args.store_problems = []
+    if progress is None:
+        return ds
+    rec = progress.read()
+    kept, lost = store.orphans(rec.events, ds.catalog.projects, ds.catalog.sections)
+    args.store_problems = [*rec.problems, *(f"progress store {progress.label}: {o} (not counted)" for o in lost)]
+    for line in args.store_problems:
+        print(f"warning: {line}", file=sys.stderr)
+    return ds.with_events(kept)
+
+
+def _cmd_store(args: argparse.Namespace) -> int:
+    """Create or migrate the progress store: the only commands that change its schema."""
+    from .store import LATEST, Store
+
+    target = Store(args.store, read_only=False)  # refuses a database that is not ours, or a newer one
+    if args.action == "init" and target.found:
+        hint = "" if target.found == LATEST else "; run `corridors store migrate` to upgrade it"
+        print(f"{target.label} is already a progress store (schema version {target.found}){hint}")
+        return 0
+    if args.action == "init":
+        target.init()
+        print(f"created the progress store {target.label} (schema version {LATEST})")
+        return 0
+    before, after = target.migrate()
+    print(f"{target.label}: schema {before} → {after}" if before != after
+          else f"{target.label}: schema already at version {after}")
+    return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -71,6 +100,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             verdict = f"={r.same_as}"
         print(f"{r.id:24} {r.mode:9} {str(r.status):19} {r.precision:12} {verdict:9} {path}"
               + (f" ({crossings})" if crossings else ""))
+    problems += args.store_problems
     if problems:
         print("\nPROBLEMS:", *problems, sep="\n  - ")
         return 1
@@ -82,11 +112,23 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from . import snapshot
     from .files import write_atomic
 
+    _writable_file(args.output)
     ds = _dataset(args)
     as_of = args.as_of or date.today()
     write_atomic(args.output, snapshot.geojson_text(ds, as_of, _definition(args)))
     print(f"wrote {args.output} ({len(ds.catalog.projects)} features, as of {as_of})")
     return 0
+
+
+def _writable_file(path: Path) -> None:
+    """Refuse an output path that cannot become a file, before any work is done."""
+    if path.is_dir():
+        raise CorridorsError(f"cannot write {path}: it is a folder; give a file name such as {path / 'corridors.geojson'}")
+    parent = next((p for p in path.parents if p.exists()), Path("."))
+    if not parent.is_dir():
+        raise CorridorsError(f"cannot write {path}: {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise CorridorsError(f"cannot write {path}: permission denied")
 
 
 def _definition(args: argparse.Namespace):
@@ -171,9 +213,13 @@ def parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog="corridors", description=__doc__)
     p.add_argument("--geodata", type=Path, default=geodata_dir(), help="data folder (default: %(default)s)")
-    p.add_argument("--store", help="progress store: SQLAlchemy URL or SQLite file (default: $CORRIDORS_STORE_URL "
-                                   "or ./corridors-progress.sqlite, if it exists)")
+    p.add_argument("--store", help="progress store: SQLAlchemy URL or SQLite file, read-only except for `store "
+                                   "init|migrate` (default: $CORRIDORS_STORE_URL, else ./corridors-progress.sqlite "
+                                   "if it exists); a named store that does not exist is an error")
     sub = p.add_subparsers(dest="command", required=True)
+    st = sub.add_parser("store", help="create (init) or upgrade (migrate) the progress store; reading never does")
+    st.add_argument("action", choices=["init", "migrate"])
+    st.set_defaults(func=_cmd_store)
     sub.add_parser("build-geodata", help="rebuild boundaries.geojson and seats.csv from pinned packages"
                    ).set_defaults(func=_cmd_build)
     for name, func, helptext in (("check", _cmd_check, "validate all data; one row per project"),
@@ -208,8 +254,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except CorridorsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(str(exc)) if not isinstance(exc, DataErrors) else exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; files are written whole or not at all", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line, with the traceback on request
+        if os.environ.get("CORRIDORS_DEBUG"):
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {_one_line(str(exc))} (set CORRIDORS_DEBUG=1 for the "
+              "traceback)", file=sys.stderr)
+        return 1
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 if __name__ == "__main__":

@@ -233,7 +233,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "export_button": {"zh": "下载快照 ZIP", "en": "Download the snapshot ZIP"},
     "editing": {"zh": "记录进展（编辑）", "en": "Record progress (editors)"},
     "credential": {"zh": "编辑口令", "en": "Editor credential"},
-    "credential_bad": {"zh": "口令不正确。", "en": "That credential is not valid."},
+    "credential_bad": {"zh": "姓名或口令不正确。", "en": "That name and credential do not match."},
+    "credential_wait": {"zh": "请 {s} 秒后再试。", "en": " Try again in {s} s."},
+    "editor_name": {"zh": "编辑姓名", "en": "Editor name"},
     "signed_in": {"zh": "已登录编辑：{name}", "en": "Signed in as editor: {name}"},
     "sign_out": {"zh": "退出编辑", "en": "Sign out"},
     "record": {"zh": "记录一条进展", "en": "Record an event"},
@@ -261,6 +263,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_after": {"zh": "截至日期状态", "en": "On the as-of date"},
     "gaps": {"zh": "未找到的记录", "en": "Not found in sources"},
     "recorded_by": {"zh": "记录人", "en": "Recorded by"},
+    "store_unreadable": {"zh": "无法读取已记录的进展，下面只显示随程序发布的数据。原因：{why}",
+                         "en": "Recorded progress could not be read; shown below is the shipped data only. "
+                               "Why: {why}"},
+    "store_bad_rows": {"zh": "进展库中有 {n} 条记录不符合规则，已跳过（未计入）。",
+                       "en": "{n} record(s) in the progress store break the rules and were skipped (not counted)."},
+    "store_bad_rows_list": {"zh": "跳过的记录", "en": "Skipped records"},
+    "store_orphans": {"zh": "进展库中有 {n} 条记录对应的项目或区段已不在数据中，未计入。",
+                      "en": "{n} recorded event(s) are for a project or section no longer in the data; not counted."},
+    "store_orphans_list": {"zh": "无对应项目的记录", "en": "Events without a project"},
     "event_note_superseded": {"zh": "（已被更正）", "en": " (superseded)"},
 }
 

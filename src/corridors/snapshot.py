@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+import secrets
 import shutil
 import tempfile
 import zipfile
@@ -223,9 +224,23 @@ def _headers(lang: str) -> dict[str, str]:
     return {k: (zh if lang == "zh" else en) for k, zh, en, _, _ in columns()}
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text value a spreadsheet would run as a formula (=, +, -, @, tab or CR first), prefixed with an
+    apostrophe so it is shown as typed and never evaluated; every other value unchanged."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def _cells(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.map(neutralise)
+
+
 def _csv(flat: pd.DataFrame, lang: str) -> bytes:
     # UTF-8 with a byte-order mark: Excel on Chinese Windows opens it as UTF-8.
-    return flat.rename(columns=_headers(lang)).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    frame = _cells(flat.rename(columns=_headers(lang)))
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _xlsx(flat: pd.DataFrame, ds: Dataset, rows: pd.DataFrame, req: Request) -> bytes:
@@ -253,6 +268,11 @@ def _xlsx(flat: pd.DataFrame, ds: Dataset, rows: pd.DataFrame, req: Request) -> 
     for r in ds.catalog.sources[ds.catalog.sources.id.isin(used)].sort_values("id").itertuples():
         sources.append([r.id, r.title, r.url, r.publisher, r.published])
     for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):  # text stays text: never a formula cell
+                    cell.value = neutralise(cell.value)
+                    cell.data_type = "s"
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
@@ -379,7 +399,10 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
 
 
 def write(files: dict[str, bytes], out: Path) -> list[Path]:
-    """Write the bundle into out/ as a whole or not at all: files go to a sibling temporary folder first."""
+    """Write the bundle into out/ as a whole or not at all. The files are written to a new sibling folder
+    first; a missing out/ is that folder renamed. Into an existing out/, each file is swapped in only once
+    all are written, the file it replaces is kept aside until every swap succeeded, and on any failure the
+    previous files are put back: an old bundle is never lost. Files get the umask's usual mode."""
     from .errors import SnapshotError
 
     out = Path(out)
@@ -388,25 +411,54 @@ def write(files: dict[str, bytes], out: Path) -> list[Path]:
         raise SnapshotError(f"cannot write to {out}: {blocker} is a file, not a folder")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+        staging = _new_folder(out.parent, f".{out.name}-new-")
     except OSError as exc:
         raise SnapshotError(f"cannot write to {out}: {exc.strerror or exc}") from None
-    moved: list[Path] = []
+    targets = [out / name for name in files]
+    folder = next((t for t in targets if t.is_dir() and not t.is_symlink()), None)
+    if folder is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SnapshotError(f"cannot write the snapshot to {out}: {folder} is a folder where a file must go; "
+                            "nothing was changed")
+    kept = None
+    swapped: list[Path] = []
     try:
         for name, data in files.items():
             (staging / name).write_bytes(data)
-        out.mkdir(exist_ok=True)
-        for name in files:
-            target = out / name
-            os.replace(staging / name, target)
-            moved.append(target)
+        if not out.exists():
+            os.rename(staging, out)
+            return targets
+        kept = _new_folder(out.parent, f".{out.name}-previous-")
+        for target in targets:
+            if target.exists() or target.is_symlink():
+                os.rename(target, kept / target.name)
+            swapped.append(target)
+            os.rename(staging / target.name, target)
     except OSError as exc:
-        for p in moved:
-            p.unlink(missing_ok=True)
-        raise SnapshotError(f"cannot write the snapshot to {out}: {exc.strerror or exc}; nothing was kept") from None
+        for target in reversed(swapped):
+            previous = kept / target.name
+            if previous.exists() or previous.is_symlink():
+                os.replace(previous, target)
+            else:
+                target.unlink(missing_ok=True)
+        raise SnapshotError(f"cannot write the snapshot to {out}: {exc.strerror or exc}; nothing was changed "
+                            "(the previous files are as they were)") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return moved
+        if kept is not None:
+            shutil.rmtree(kept, ignore_errors=True)
+    return targets
+
+
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new, empty folder with the umask's usual mode (tempfile.mkdtemp would make it 0700)."""
+    while True:
+        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
 
 
 def zip_bundle(files: dict[str, bytes], as_of: date) -> bytes:

@@ -1,18 +1,25 @@
 """The progress store: status changes recorded by planners, append-only, with who, when and the source.
 
 Default: a SQLite file; any SQLAlchemy URL works (PostgreSQL for a team running several dashboards).
-The schema is created and migrated on open. Events are never updated or deleted (the database refuses
+Reading never writes: a reader opens SQLite with mode=ro and PostgreSQL in read-only transactions, waits
+at most TIMEOUT_S for a lock or a statement, and refuses a database that is not a progress store (no
+progress_schema marker) or is newer than this code. Creating and migrating are explicit (`init`,
+`migrate`, or the first event an editor records). Events are never updated or deleted (the database refuses
 it too, by trigger); a correction is a new event that names the event it supersedes. Every write is
-validated first and made in one transaction, so a refusal or a crash changes nothing.
+validated first and made in one transaction, so a refusal or a crash changes nothing. A row written
+outside the app that breaks the rules is reported, naming the store, row and field, and skipped.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 import sqlalchemy as sa
@@ -22,6 +29,15 @@ from .errors import StoreError
 from .status import dated
 
 DEFAULT_PATH = "corridors-progress.sqlite"
+TIMEOUT_S = 5.0  # a reader waits at most this long for a lock, a connection or a statement
+WRITE_TIMEOUT_S = 15.0  # a writer waits this long for other writers
+
+# Longest value of each stored field, in characters: checked in code, so both backends refuse the same.
+LIMITS = {"project_id": 64, "section": 64, "event": 32, "status": 32, "date": 10, "date_precision": 8,
+          "source_title": 500, "source_url": 2000, "note": 4000, "recorded_by": 128, "recorded_at": 32,
+          "supersedes": 32}
+# Fields that may hold line breaks and tabs; no field may hold other control characters (NUL included).
+MULTILINE = {"note"}
 
 metadata = sa.MetaData()
 events_table = sa.Table(
@@ -65,6 +81,8 @@ def _index_and_guard(conn: sa.Connection) -> None:
 
 
 MIGRATIONS = (_create_events, _index_and_guard)
+LATEST = len(MIGRATIONS)
+COLUMNS = [c.name for c in events_table.columns]
 
 
 @dataclass(frozen=True)
@@ -84,10 +102,25 @@ class NewEvent:
     supersedes: str | None = None
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What a read found: the events that follow the rules, and one line per row skipped (naming the store,
+    the row and the field)."""
+
+    events: pd.DataFrame
+    problems: tuple[str, ...] = ()
+
+
 def store_url(setting: str | None = None) -> str:
     """The store's SQLAlchemy URL: an explicit setting, $CORRIDORS_STORE_URL, or a SQLite file in the cwd."""
     value = setting or os.environ.get("CORRIDORS_STORE_URL") or DEFAULT_PATH
     return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
+
+
+def explicit(setting: str | None = None) -> bool:
+    """Whether the store was named (by a setting or $CORRIDORS_STORE_URL) rather than taken by default: a
+    named store that is missing is an error, the default one is simply not created yet."""
+    return bool(setting or os.environ.get("CORRIDORS_STORE_URL"))
 
 
 def not_created(url: str) -> bool:
@@ -96,9 +129,76 @@ def not_created(url: str) -> bool:
 
 
 def existing(url: str | None = None) -> Store | None:
-    """The store at url (read-only) if there is one to read."""
-    url = store_url(url)
-    return None if not_created(url) else Store(url, read_only=True)
+    """The store to read (read-only): None when the default store was never created; a named store that
+    does not exist, or any store that cannot be read, raises StoreError naming it."""
+    resolved = store_url(url)
+    return None if not_created(resolved) and not explicit(url) else Store(resolved, read_only=True)
+
+
+def label(url: str) -> str:
+    """The store as a person recognises it, without a password: a SQLite file's path or the URL."""
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        return url.split("@")[-1] if "@" in url else url
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or url
+    return parsed.render_as_string(hide_password=True)
+
+
+def field_problems(values: Mapping[str, object], *, stored: bool = False) -> list[tuple[str, str]]:
+    """(field, reason) for every value that is too long, holds control characters or, for a stored row
+    (stored=True), is not text or breaks a closed set; the same rules on every backend."""
+    out = []
+    for field, limit in LIMITS.items():
+        value = values.get(field)
+        if (value is None and field == "supersedes") or (field not in values and not stored):
+            continue
+        if not isinstance(value, str):
+            out.append((field, f"is {type(value).__name__}, not text"))
+            continue
+        if len(value) > limit:
+            out.append((field, f"is {len(value)} characters long (at most {limit})"))
+        allowed = "\n\r\t" if field in MULTILINE else ""
+        if any((ord(ch) < 32 and ch not in allowed) or ord(ch) == 127 for ch in value):
+            out.append((field, "holds a control character"))
+    if not stored or out:
+        return out
+    if values["event"] not in EVENT_KINDS:
+        out.append(("event", f"'{values['event']}' is not an event kind"))
+    if values["status"] not in (*STATUSES, ""):
+        out.append(("status", f"'{values['status']}' is not a status"))
+    try:
+        parse_date(values["date"], values["date_precision"])
+    except ValueError as exc:
+        out.append(("date", str(exc)))
+    if values["source_url"] and not values["source_url"].startswith(("http://", "https://")):
+        out.append(("source_url", "is not an http(s) address"))
+    for field in ("project_id", "section", "source_title", "recorded_by"):
+        if not values[field].strip():
+            out.append((field, "is empty"))
+    return out
+
+
+def orphans(events: pd.DataFrame, projects: pd.DataFrame, sections: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Split recorded events into those of a project and section the geodata knows, and one line per event
+    whose project or section no longer exists (its history would otherwise vanish without a word)."""
+    known = set(projects.id)
+    valid = set(zip(sections.project_id, sections.section))
+    bad = []
+    keep = []
+    for r in events.itertuples():
+        if r.project_id not in known:
+            bad.append(f"event {r.event_id} ({r.date}, {r.event}) is for project '{r.project_id}', "
+                       "which is not in the geodata")
+        elif r.section != WHOLE_PROJECT and (r.project_id, r.section) not in valid:
+            bad.append(f"event {r.event_id} ({r.date}, {r.event}) is for section '{r.section}', "
+                       f"which {r.project_id} does not have")
+        else:
+            keep.append(True)
+            continue
+        keep.append(False)
+    return events[pd.Series(keep, index=events.index, dtype=bool)].reset_index(drop=True), bad
 
 
 def validate(ev: NewEvent, projects: pd.DataFrame, sections: pd.DataFrame, history: pd.DataFrame,
@@ -108,7 +208,9 @@ def validate(ev: NewEvent, projects: pd.DataFrame, sections: pd.DataFrame, histo
     history: the project's known events (shipped and recorded), with event_id, as the status module reads them.
     """
     today = today or date.today()
-    problems = []
+    problems = [f"{field} {reason}" for field, reason in field_problems(asdict(ev))]
+    if problems:
+        return problems
     if ev.project_id not in set(projects.id):
         return [f"project '{ev.project_id}' is unknown"]
     known_sections = set(sections[sections.project_id == ev.project_id].section) | {WHOLE_PROJECT}
@@ -147,6 +249,10 @@ def validate(ev: NewEvent, projects: pd.DataFrame, sections: pd.DataFrame, histo
                             f"(got '{ev.supersedes or ''}')")
         if not ev.note.strip():
             problems.append("a correction needs a note saying why")
+        already = history[history.supersedes == ev.supersedes] if ev.supersedes and "supersedes" in history else []
+        if len(already):  # at most one live correction per event: a second one corrects the first
+            problems.append(f"{ev.supersedes} is already corrected by {already.event_id.iloc[-1]}: "
+                            f"correct {already.event_id.iloc[-1]} instead")
     if problems:
         return problems
     return _contradictions(ev, history)
@@ -182,22 +288,113 @@ def _contradictions(ev: NewEvent, history: pd.DataFrame) -> list[str]:
 
 
 class Store:
-    """Append-only event store on any SQLAlchemy database."""
+    """Append-only event store on any SQLAlchemy database.
 
-    def __init__(self, url: str | None = None, *, read_only: bool = False) -> None:
+    read_only (the default) opens it so that nothing can be written; otherwise the schema is created or
+    migrated on the first append (or by init/migrate). A database that is not a progress store, or is
+    newer than this code, is refused on open either way.
+    """
+
+    def __init__(self, url: str | None = None, *, read_only: bool = True, timeout: float | None = None) -> None:
         self.url = store_url(url)
+        self.label = label(self.url)
         self.read_only = read_only
-        connect_args = {"timeout": 30} if self.url.startswith("sqlite") else {}
-        self.engine = sa.create_engine(self.url, connect_args=connect_args, pool_pre_ping=True)
-        if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_connect)
-            sa.event.listen(self.engine, "begin", _sqlite_begin)
-        self.migrate()
+        self.timeout = timeout or (TIMEOUT_S if read_only else WRITE_TIMEOUT_S)
+        self.engine = self._engine()
+        self.found = self._probe()
+
+    def _fail(self, exc: BaseException, doing: str = "read") -> StoreError:
+        """One line naming the store and the cause, for an error from the driver."""
+        cause = getattr(exc, "orig", None) or exc
+        text = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+        if "timeout" in text or "locked" in text:
+            text += f" (gave up after {self.timeout:g} s)"
+        return StoreError(f"cannot {doing} the progress store {self.label}: {text}")
+
+    def _engine(self) -> sa.Engine:
+        try:
+            parsed = sa.engine.make_url(self.url)
+        except sa.exc.ArgumentError:
+            raise StoreError(f"progress store URL '{self.label}' is malformed: expected a SQLite file or a URL "
+                             "such as postgresql+psycopg://user@host/db") from None
+        backend = parsed.get_backend_name()
+        try:
+            if backend == "sqlite":
+                if not parsed.database or parsed.database == ":memory:":
+                    raise StoreError(f"progress store '{self.label}' names no SQLite file")
+                self.path = Path(parsed.database)
+                engine = sa.create_engine("sqlite://", creator=self._sqlite_connection, poolclass=sa.pool.QueuePool)
+                sa.event.listen(engine, "begin", _sqlite_begin)
+                return engine
+            ms = int(self.timeout * 1000)
+            args: dict = {}
+            if backend == "postgresql":
+                options = f"-c lock_timeout={ms} -c statement_timeout={ms} -c idle_in_transaction_session_timeout={ms * 4}"
+                if self.read_only:
+                    options += " -c default_transaction_read_only=on"
+                args = {"connect_timeout": max(1, round(self.timeout)), "options": options}
+            return sa.create_engine(parsed, connect_args=args, pool_pre_ping=True)
+        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
+            raise StoreError(f"progress store '{self.label}' cannot be opened: {exc}") from None
+
+    def _sqlite_connection(self) -> sqlite3.Connection:
+        """mode=ro for readers (falling back to immutable in a folder nobody can write, where a WAL file could
+        not be made anyway); rw for writers, rwc only for the write that creates the store."""
+        mode = "ro" if self.read_only else ("rw" if self.path.exists() else "rwc")
+        uri = f"file:{quote(str(self.path.resolve()))}?mode={mode}"
+        conn = sqlite3.connect(uri, uri=True, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        if self.read_only:
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                if os.access(self.path.parent, os.W_OK):
+                    raise
+                conn.close()
+                conn = sqlite3.connect(uri + "&immutable=1", uri=True, timeout=self.timeout, isolation_level=None,
+                                       check_same_thread=False)
+        return conn
+
+    def _probe(self) -> int | None:
+        """The schema version found (None: nothing created yet); refuse what is not ours or is too new."""
+        if self.engine.dialect.name == "sqlite" and not self.path.exists():
+            if self.read_only:
+                raise StoreError(f"progress store {self.label} does not exist (create it with "
+                                 f"`corridors --store {self.label} store init`)")
+            return None
+        try:
+            with self.engine.connect() as conn:
+                found = self._version(conn)
+        except StoreError:
+            raise
+        except (sa.exc.SQLAlchemyError, sqlite3.Error, OSError) as exc:
+            raise self._fail(exc) from None
+        if self.read_only and not found:
+            raise StoreError(f"progress store {self.label} has no events table yet (create it with "
+                             "`corridors store init`)")
+        return found
+
+    def _version(self, conn: sa.Connection) -> int | None:
+        tables = set(sa.inspect(conn).get_table_names())
+        if "progress_schema" not in tables:
+            if tables:
+                raise StoreError(f"{self.label} is not a corridors progress store (tables "
+                                 f"{', '.join(sorted(tables)[:5])}, no progress_schema marker); it was not changed")
+            return None
+        versions = conn.execute(sa.select(version_table.c.version)).scalars().all()
+        if len(versions) != 1 or not isinstance(versions[0], int):
+            raise StoreError(f"progress store {self.label}: the progress_schema marker is damaged ({versions!r})")
+        if versions[0] > LATEST:
+            raise StoreError(f"progress store {self.label} has schema version {versions[0]}, newer than this code "
+                             f"understands ({LATEST}): upgrade corridors; the store was not changed")
+        return versions[0]
 
     @contextmanager
-    def _writing(self):
+    def _writing(self) -> Iterator[sa.Connection]:
         """One write transaction, serialised against other writers (SQLite: BEGIN IMMEDIATE; PostgreSQL:
         an advisory lock), so a validation and the insert it allows see the same history."""
+        if self.read_only:
+            raise StoreError(f"the progress store {self.label} is read-only here: recording needs an editor "
+                             "credential")
         with self.engine.connect() as conn:
             conn = conn.execution_options(sqlite_immediate=True)
             with conn.begin():
@@ -205,73 +402,142 @@ class Store:
                     conn.execute(sa.text("SELECT pg_advisory_xact_lock(48151623)"))
                 yield conn
 
-    def migrate(self) -> int:
-        """Create or upgrade the schema to the latest version; return that version."""
-        with self._writing() as conn:
-            inspector = sa.inspect(conn)
-            if not inspector.has_table("progress_schema"):
-                version_table.create(conn)
-                conn.execute(version_table.insert().values(version=0))
-            current = conn.execute(sa.select(version_table.c.version)).scalar_one()
-            for step in MIGRATIONS[current:]:
-                step(conn)
-            if current < len(MIGRATIONS):
-                conn.execute(version_table.update().values(version=len(MIGRATIONS)))
-            return len(MIGRATIONS)
+    def _upgrade(self, conn: sa.Connection) -> tuple[int, int]:
+        """Inside a write transaction: create the schema or apply missing migrations; (before, after)."""
+        current = self._version(conn)
+        if current is None:
+            version_table.create(conn)
+            conn.execute(version_table.insert().values(version=0))
+        for step in MIGRATIONS[current or 0:]:
+            step(conn)
+        if (current or 0) < LATEST:
+            conn.execute(version_table.update().values(version=LATEST))
+        return current or 0, LATEST
+
+    def _guarded(self, work, doing: str):
+        """Run work() turning driver errors into one line naming the store."""
+        try:
+            return work()
+        except StoreError:
+            raise
+        except (sa.exc.SQLAlchemyError, sqlite3.Error, OSError) as exc:
+            raise self._fail(exc, doing) from None
+
+    def init(self) -> tuple[int, int]:
+        """Create the schema (or bring an older one up to date): (version before, version after)."""
+        def work():
+            with self._writing() as conn:
+                before_after = self._upgrade(conn)
+            self._wal()
+            return before_after
+
+        before, after = self._guarded(work, "create")
+        self.found = after
+        return before, after
+
+    def migrate(self) -> tuple[int, int]:
+        """Upgrade an existing store to the latest schema: (version before, version after)."""
+        if not self.found:
+            raise StoreError(f"progress store {self.label} has not been created: run `corridors store init`")
+        return self.init()
+
+    def _wal(self) -> None:
+        """SQLite: readers never wait for a writer (write-ahead log; set once, it stays with the file)."""
+        if self.engine.dialect.name == "sqlite":
+            raw = self.engine.raw_connection()  # outside any transaction: the mode cannot change inside one
+            try:
+                raw.driver_connection.execute("PRAGMA journal_mode=WAL")
+            finally:
+                raw.close()
 
     def schema_version(self) -> int:
-        with self.engine.connect() as conn:
-            return conn.execute(sa.select(version_table.c.version)).scalar_one()
+        def work():
+            with self.engine.connect() as conn:
+                return self._version(conn) or 0
+        return self._guarded(work, "read")
 
-    def events(self, project_id: str | None = None) -> pd.DataFrame:
-        """Every recorded event (optionally of one project), oldest first, as the status module reads them."""
+    def read(self, project_id: str | None = None) -> Recorded:
+        """Every recorded event (optionally of one project), oldest first, as the status module reads them;
+        rows that break the rules are left out and each named in problems."""
+        if not self.found:
+            return Recorded(_frame([]))
         q = sa.select(events_table).order_by(events_table.c.id)
         if project_id:
             q = q.where(events_table.c.project_id == project_id)
-        with self.engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(q)]
-        frame = pd.DataFrame(rows, columns=[c.name for c in events_table.columns])
-        frame["event_id"] = "s-" + frame["id"].astype(str)
-        frame["source_id"] = ""
-        frame["supersedes"] = frame["supersedes"].fillna("")
-        frame["origin"] = "store"
-        return frame.drop(columns="id")
+
+        def work():
+            with self.engine.connect() as conn:
+                return [dict(r._mapping) for r in conn.execute(q)]
+        good, problems = [], []
+        for row in self._guarded(work, "read"):
+            bad = field_problems(row, stored=True)
+            if bad:
+                problems.append(f"progress store {self.label}, row s-{row['id']}: "
+                                + "; ".join(f"field '{f}' {why}" for f, why in bad) + " (row skipped)")
+            else:
+                good.append(row)
+        return Recorded(_frame(good), tuple(problems))
+
+    def events(self, project_id: str | None = None) -> pd.DataFrame:
+        """The recorded events that follow the rules (see read for the ones skipped)."""
+        return self.read(project_id).events
 
     def version(self) -> tuple[int, int]:
         """(number of events, highest id): changes whenever anyone records an event."""
-        with self.engine.connect() as conn:
-            n, top = conn.execute(sa.select(sa.func.count(), sa.func.max(events_table.c.id))).one()
+        if not self.found:
+            return 0, 0
+
+        def work():
+            with self.engine.connect() as conn:
+                return conn.execute(sa.select(sa.func.count(), sa.func.max(events_table.c.id))).one()
+        n, top = self._guarded(work, "read")
         return int(n), int(top or 0)
 
     def append(self, ev: NewEvent, projects: pd.DataFrame, sections: pd.DataFrame, shipped: pd.DataFrame,
                today: date | None = None) -> str:
-        """Validate and record one event in one transaction; return its id ('s-N'). Raise StoreError if refused."""
+        """Validate and record one event in one transaction; return its id ('s-N'). Raise StoreError if refused.
+        The first event creates the store (or migrates an older one) in the same transaction."""
         if self.read_only:
-            raise StoreError("the progress store is read-only here: recording needs an editor credential")
-        with self._writing() as conn:
-            mine = [dict(r._mapping) for r in conn.execute(
-                sa.select(events_table).where(events_table.c.project_id == ev.project_id).order_by(events_table.c.id))]
-            recorded = pd.DataFrame(mine, columns=[c.name for c in events_table.columns])
-            recorded["event_id"] = "s-" + recorded["id"].astype(str)
-            recorded["supersedes"] = recorded["supersedes"].fillna("")
-            history = pd.concat([shipped[shipped.project_id == ev.project_id], recorded.drop(columns="id")],
-                                ignore_index=True)
-            problems = validate(ev, projects, sections, history, today)
+            raise StoreError(f"the progress store {self.label} is read-only here: recording needs an editor "
+                             "credential")
+        mine = shipped[shipped.project_id == ev.project_id]
+        if self.found is None:  # refuse before anything is created
+            problems = validate(ev, projects, sections, mine, today)
             if problems:
                 raise StoreError(f"event for {ev.project_id} refused: " + "; ".join(problems))
-            row = asdict(ev)
-            row["supersedes"] = ev.supersedes or None
-            row["recorded_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-            new_id = conn.execute(events_table.insert().values(**row).returning(events_table.c.id)).scalar_one()
+
+        def work():
+            with self._writing() as conn:
+                created = self._version(conn) is None
+                self._upgrade(conn)
+                rows = [dict(r._mapping) for r in conn.execute(
+                    sa.select(events_table).where(events_table.c.project_id == ev.project_id)
+                    .order_by(events_table.c.id))]
+                recorded = _frame([r for r in rows if not field_problems(r, stored=True)])
+                problems = validate(ev, projects, sections, pd.concat([mine, recorded], ignore_index=True), today)
+                if problems:
+                    raise StoreError(f"event for {ev.project_id} refused: " + "; ".join(problems))
+                row = asdict(ev)
+                row["supersedes"] = ev.supersedes or None
+                row["recorded_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+                new_id = conn.execute(events_table.insert().values(**row).returning(events_table.c.id)).scalar_one()
+            if created:
+                self._wal()
+            return new_id
+
+        new_id = self._guarded(work, "write to")
+        self.found = LATEST
         return f"s-{new_id}"
 
 
-def _sqlite_connect(dbapi_conn, _record) -> None:
-    dbapi_conn.isolation_level = None  # SQLAlchemy's begin event below issues BEGIN itself
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.close()
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    """Stored rows as the status module reads events."""
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["event_id"] = "s-" + frame["id"].astype(str)
+    frame["source_id"] = ""
+    frame["supersedes"] = frame["supersedes"].fillna("")
+    frame["origin"] = "store"
+    return frame.drop(columns="id")
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:

@@ -4,6 +4,8 @@ dashboard instance on the same database) shows on the next rerun."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import date
 
 import geopandas as gpd
@@ -11,7 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from .. import auth, counting, dataset, mapview
-from ..store import Store, not_created, store_url
+from ..errors import StoreError
+from ..store import Store, explicit, not_created, orphans, store_url
+
+_log = logging.getLogger("corridors.store")
 
 
 @st.cache_resource(show_spinner="载入数据 Loading data…")
@@ -24,16 +29,40 @@ def configured_editors() -> dict[str, str]:
         secret = st.secrets.get("editors", {})
     except FileNotFoundError:  # no secrets.toml (StreamlitSecretNotFoundError is one)
         secret = {}
-    return auth.editors(secrets=secret)
+    try:
+        return auth.editors(secrets=secret)
+    except auth.ConfigError as exc:  # a broken setting disables editing, never viewing
+        _log.error("%s; editing is off", exc)
+        return {}
 
 
-def store(writable: bool) -> Store | None:
-    """The progress store at $CORRIDORS_STORE_URL (default: a SQLite file in the working directory);
-    None when that file does not exist yet and nobody may create it (no editors configured)."""
+@dataclass(frozen=True)
+class Progress:
+    """The progress store as this page sees it: the store (None when there is none to read), the version
+    of its content, the line saying why it could not be read, and its rows that were skipped."""
+
+    store: Store | None = None
+    version: tuple[str, int, int] = ("", 0, 0)
+    error: str | None = None
+    problems: tuple[str, ...] = ()
+    orphans: tuple[str, ...] = ()
+
+
+def progress(writable: bool) -> Progress:
+    """The store at $CORRIDORS_STORE_URL (default: a SQLite file in the working directory), opened
+    read-only unless an editor may write; never raises: a fault becomes Progress.error and the page
+    shows the shipped data."""
     url = store_url()
-    if not writable and not_created(url):
-        return None
-    return _open_store(url, writable)
+    if not writable and not_created(url) and not explicit():
+        return Progress()
+    try:
+        s = _open_store(url, writable)
+        version = (s.url, *s.version())
+        rec = recorded(version)
+    except StoreError as exc:
+        _log.warning("%s", exc)
+        return Progress(error=str(exc))
+    return Progress(s, version, None, rec.problems, tuple(rec.orphans))
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,9 +70,24 @@ def _open_store(url: str, writable: bool) -> Store:
     return Store(url, read_only=not writable)
 
 
-def store_version(s: Store | None) -> tuple[str, int, int]:
-    """Identifies the store's content: its URL, number of events and highest id."""
-    return (s.url, *s.version()) if s else ("", 0, 0)
+@dataclass(frozen=True)
+class _Read:
+    events: pd.DataFrame
+    problems: tuple[str, ...]
+    orphans: tuple[str, ...]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def recorded(version: tuple[str, int, int]) -> _Read:
+    """The store's events for one version, without the rows that break the rules or whose project or
+    section is not in the geodata (both listed)."""
+    url, count, _ = version
+    if not url or not count:
+        return _Read(pd.DataFrame(columns=dataset.EVENT_FRAME), (), ())
+    ds = base()
+    rec = _open_store(url, False).read()
+    kept, lost = orphans(rec.events, ds.catalog.projects, ds.catalog.sections)
+    return _Read(kept, rec.problems, tuple(lost))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -51,7 +95,7 @@ def load(version: tuple[str, int, int] = ("", 0, 0)) -> dataset.Dataset:
     """The dataset with the store's events folded in, for one store version."""
     url, count, _ = version
     ds = base()
-    return ds.with_events(_open_store(url, False).events()) if url and count else ds
+    return ds.with_events(recorded(version).events) if url and count else ds
 
 
 @st.cache_resource(show_spinner=False)

@@ -17,8 +17,8 @@ from . import assets, data, panels, progress, sidebar, state
 def main(app_dir: Path | None = None) -> None:
     st.set_page_config(page_title="湖南泛珠出省通道 · Hunan Pan-PRD corridors", page_icon="🛤️", layout="wide")
     editors = data.configured_editors()
-    store = data.store(bool(editors))
-    version = data.store_version(store)
+    found = data.progress(bool(editors))
+    store, version = found.store, found.version
     ds = data.load(version)
     today = date.today()
     departments = sorted(d for d in ds.catalog.projects.lead_department.unique() if d)
@@ -42,6 +42,7 @@ def main(app_dir: Path | None = None) -> None:
 
     st.title(t("title", lang))
     st.caption(t("subtitle", lang))
+    progress.store_notices(found, editor, lang)
     counts = panels.headline(ds, f.definition, f.as_of, version, lang)
     if len(shown) != len(table):
         st.caption(t("display_filtered", lang, shown=len(shown), total=len(table)))

@@ -327,10 +327,11 @@ def history(ds: Dataset, pid: str, same_as: str, lang: str) -> None:
         t("col_event", lang): [t(f"event_{e}", lang) + (t("event_note_superseded", lang) if i in gone else "")
                                for e, i in zip(ev.event, ev.event_id)],
         t("col_status", lang): ev.status.map(lambda s: i18n.status(s, lang)),
-        t("col_source", lang): [u or ti for u, ti in zip(ev.source_url, ev.source_title)],
+        t("col_source", lang): [u if u.startswith(("http://", "https://")) else None for u in ev.source_url],
         t("col_checked", lang): [(t("checked_by", lang, ids=c.replace(";", ", ")) if c else t("single_source", lang))
                                  if o == "geodata" else "" for c, o in zip(ev.confirmed_by, ev.origin)],
-        t("col_note", lang): ev.note,
+        t("col_note", lang): [n if u.startswith(("http://", "https://")) or not ti else f"{ti}. {n}".strip()
+                              for u, ti, n in zip(ev.source_url, ev.source_title, ev.note)],
         t("recorded_by", lang): ev.recorded_by,
         t("col_id", lang): ev.event_id,
     })

@@ -17,10 +17,19 @@ from . import data
 from .panels import STATUS_COLOURS, _status_label
 
 
+@st.cache_resource(show_spinner=False)
+def throttle() -> auth.Throttle:
+    """Failed sign-ins, shared by every session of this server."""
+    return auth.Throttle()
+
+
 def _check_credential(editors: dict[str, str]) -> None:
-    """on_change of the credential field: remember the editor, forget what was typed."""
-    name = auth.editor_for(st.session_state.get("credential", ""), editors)
+    """on_change of the credential field: sign the named editor in (throttled), forget what was typed."""
+    client = st.context.ip_address or "unknown"
+    name, wait = auth.sign_in(st.session_state.get("editor_name", "").strip(), st.session_state.get("credential", ""),
+                              editors, client, throttle())
     st.session_state["_credential_bad"] = name is None
+    st.session_state["_credential_wait"] = wait
     if name:
         st.session_state["editor"] = name
     st.session_state["credential"] = ""
@@ -38,11 +47,29 @@ def sign_in(editors: dict[str, str], lang: str) -> str | None:
                 st.session_state.pop("editor", None)
                 st.rerun()
             return name
-        st.text_input(t("credential", lang), type="password", key="credential",
+        st.text_input(t("editor_name", lang), key="editor_name", max_chars=128)
+        st.text_input(t("credential", lang), type="password", key="credential", max_chars=1024,
                       on_change=_check_credential, args=(editors,))
         if st.session_state.get("_credential_bad"):
-            st.error(t("credential_bad", lang))
+            wait = st.session_state.get("_credential_wait", 0)
+            st.error(t("credential_bad", lang) + (t("credential_wait", lang, s=f"{wait:.0f}") if wait else ""))
     return None
+
+
+def store_notices(found: data.Progress, editor: str | None, lang: str) -> None:
+    """A banner when recorded progress could not be read (the page shows the shipped data), a warning for
+    rows that were skipped, and, for a signed-in editor, the events whose project or section is gone."""
+    if found.error:
+        st.warning(t("store_unreadable", lang, why=found.error), icon=":material/warning:")
+    if found.problems:
+        st.warning(t("store_bad_rows", lang, n=len(found.problems)), icon=":material/warning:")
+        if editor:
+            with st.expander(t("store_bad_rows_list", lang)):
+                st.text("\n".join(found.problems))
+    if found.orphans and editor:
+        st.warning(t("store_orphans", lang, n=len(found.orphans)), icon=":material/link_off:")
+        with st.expander(t("store_orphans_list", lang)):
+            st.text("\n".join(found.orphans))
 
 
 def record_form(ds: Dataset, store: Store, pid: str, editor: str, lang: str) -> None:

@@ -1,0 +1,53 @@
+"""Editor credentials: any character in a secret, a clear refusal of a broken setting, throttled sign-in."""
+
+from __future__ import annotations
+
+import pytest
+
+from corridors import auth
+
+
+def test_json_form_keeps_any_character():
+    secret = 'semi;colon = equals "quote" 空格 '
+    assert auth.editors(env='{"王工": "%s"}' % secret.replace('"', '\\"'), secrets={}) == {"王工": secret}
+
+
+def test_secrets_file_keeps_the_credential_as_written():
+    assert auth.editors(env="", secrets={"李工": " a;b=c "}) == {"李工": " a;b=c "}
+
+
+def test_a_semicolon_in_the_simple_form_is_refused_not_cut():
+    with pytest.raises(auth.ConfigError, match="part 2 has no '='.*JSON form"):
+        auth.editors(env="王工=abc;def", secrets={})
+    assert auth.editors(env="王工=abc;李工=x=y", secrets={}) == {"王工": "abc", "李工": "x=y"}
+
+
+def test_bad_json_is_refused():
+    with pytest.raises(auth.ConfigError, match="not valid JSON"):
+        auth.editors(env='{"王工": ', secrets={})
+
+
+def test_throttle_grows_per_name_and_per_client():
+    now = [0.0]
+    th = auth.Throttle(free=3, base=2.0, cap=60.0, clock=lambda: now[0])
+    users = {"王工": "right"}
+    for _ in range(3):
+        assert auth.sign_in("王工", "wrong", users, "10.0.0.1", th) == (None, 0.0)
+    assert auth.sign_in("王工", "wrong", users, "10.0.0.1", th) == (None, 2.0)
+    assert auth.sign_in("王工", "right", users, "10.0.0.2", th)[0] is None  # the name is locked from any client
+    now[0] += 2.0
+    assert auth.sign_in("王工", "wrong", users, "10.0.0.1", th) == (None, 4.0)  # the delay doubles
+    now[0] += 4.0
+    assert auth.sign_in("其他", "wrong", users, "10.0.0.1", th)[1] == 8.0  # the client is locked for other names
+    now[0] += 8.0
+    assert auth.sign_in("王工", "right", users, "10.0.0.3", th) == ("王工", 0.0)
+    assert th.wait(["name:王工"]) == 0.0
+    for _ in range(20):
+        now[0] += 1000
+        auth.sign_in("x", "wrong", users, "c", th)
+    assert th.failure(["name:x"]) == 60.0  # capped
+
+
+def test_an_unknown_name_is_not_accepted():
+    assert not auth.check("nobody", "\0", {"王工": "right"})
+    assert auth.check("王工", "right", {"王工": "right"}) and not auth.check("王工", "righ", {"王工": "right"})
