@@ -285,3 +285,22 @@ def test_migrate_is_explicit_and_init_brings_nothing_else(url, ds, capsys):
     assert main(["--store", url, "store", "migrate"]) == 0
     assert "already at version" in capsys.readouterr().out
     assert Store(url).schema_version() == LATEST
+
+
+def test_an_operator_retires_a_bad_row_by_correcting_it(url, ds):
+    """A row written outside the app with an impossible date is reported; a correction that names it takes
+    its place, after which nothing is reported and the store holds both rows (append-only)."""
+    store = writer(url)
+    append(store, ds, ev())
+    _raw_insert(url, date="2023-13-45")
+    assert any("row s-2" in p for p in Store(url).read().problems)
+    fix = ev(event="correction", status="completed", date="2025-09-30", supersedes="s-2",
+             note="the row written by the import script had month 13; the source says 2025-09-30")
+    assert append(store, ds, fix) == "s-3"
+    rec = Store(url).read()
+    assert rec.problems == () and "s-3" in set(rec.events.event_id)
+    with pytest.raises(StoreError, match="already corrected"):
+        append(store, ds, ev(event="correction", status="completed", date="2025-09-30", supersedes="s-2",
+                             note="again"))
+    with pytest.raises(StoreError, match="skipped row"):
+        append(store, ds, ev(event="correction", status="completed", supersedes="s-99", note="nothing there"))

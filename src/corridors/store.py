@@ -202,7 +202,7 @@ def orphans(events: pd.DataFrame, projects: pd.DataFrame, sections: pd.DataFrame
 
 
 def validate(ev: NewEvent, projects: pd.DataFrame, sections: pd.DataFrame, history: pd.DataFrame,
-             today: date | None = None) -> list[str]:
+             today: date | None = None, skipped: frozenset[str] = frozenset()) -> list[str]:
     """Every reason to refuse an event, as sentences naming the field; empty when it may be recorded.
 
     history: the project's known events (shipped and recorded), with event_id, as the status module reads them.
@@ -244,9 +244,10 @@ def validate(ev: NewEvent, projects: pd.DataFrame, sections: pd.DataFrame, histo
     if not ev.recorded_by.strip():
         problems.append("who recorded it is missing")
     if ev.event == "correction" or ev.supersedes:
-        if not ev.supersedes or ev.supersedes not in set(history.get("event_id", pd.Series(dtype=str))):
-            problems.append(f"a correction must name an event of {ev.project_id} it supersedes "
-                            f"(got '{ev.supersedes or ''}')")
+        # skipped: rows written outside the app that break the rules; an operator retires one by correcting it
+        if not ev.supersedes or ev.supersedes not in set(history.get("event_id", pd.Series(dtype=str))) | skipped:
+            problems.append(f"a correction must name an event of {ev.project_id} it supersedes, or a skipped "
+                            f"row of the store (got '{ev.supersedes or ''}')")
         if not ev.note.strip():
             problems.append("a correction needs a note saying why")
         already = history[history.supersedes == ev.supersedes] if ev.supersedes and "supersedes" in history else []
@@ -468,14 +469,14 @@ class Store:
         def work():
             with self.engine.connect() as conn:
                 return [dict(r._mapping) for r in conn.execute(q)]
-        good, problems = [], []
+        good, bad_rows = [], []
         for row in self._guarded(work, "read"):
             bad = field_problems(row, stored=True)
-            if bad:
-                problems.append(f"progress store {self.label}, row s-{row['id']}: "
-                                + "; ".join(f"field '{f}' {why}" for f, why in bad) + " (row skipped)")
-            else:
-                good.append(row)
+            (bad_rows.append((row, bad)) if bad else good.append(row))
+        retired = {r["supersedes"] for r in good if r.get("supersedes")}  # corrected by an operator
+        problems = [f"progress store {self.label}, row s-{row['id']}: "
+                    + "; ".join(f"field '{f}' {why}" for f, why in bad) + " (row skipped)"
+                    for row, bad in bad_rows if f"s-{row['id']}" not in retired]
         return Recorded(_frame(good), tuple(problems))
 
     def events(self, project_id: str | None = None) -> pd.DataFrame:
@@ -510,11 +511,12 @@ class Store:
             with self._writing() as conn:
                 created = self._version(conn) is None
                 self._upgrade(conn)
-                rows = [dict(r._mapping) for r in conn.execute(
-                    sa.select(events_table).where(events_table.c.project_id == ev.project_id)
-                    .order_by(events_table.c.id))]
-                recorded = _frame([r for r in rows if not field_problems(r, stored=True)])
-                problems = validate(ev, projects, sections, pd.concat([mine, recorded], ignore_index=True), today)
+                rows = [dict(r._mapping) for r in conn.execute(sa.select(events_table).order_by(events_table.c.id))]
+                good = [r for r in rows if not field_problems(r, stored=True)]
+                skipped = frozenset(f"s-{r['id']}" for r in rows if field_problems(r, stored=True))
+                recorded = _frame([r for r in good if r["project_id"] == ev.project_id])
+                problems = validate(ev, projects, sections, pd.concat([mine, recorded], ignore_index=True), today,
+                                    skipped)
                 if problems:
                     raise StoreError(f"event for {ev.project_id} refused: " + "; ".join(problems))
                 row = asdict(ev)
