@@ -167,3 +167,10 @@ def test_a_stray_quote_that_merges_rows_is_refused(geodata_copy):
         load_catalog(geodata_copy)
     hits = [e for e in exc.value.errors if e.file == "gaps.csv" and e.field == "note"]
     assert hits and "merged rows" in str(hits[0]) and hits[0].row == i + 2
+
+
+def test_a_seat_at_longitude_zero_is_refused(geodata_copy):
+    """A seat at lon=0.0 used to pass `check` and turn a project into a counted corridor."""
+    _set(geodata_copy / "seats.csv", 5, "lon", "0.0")
+    e = _problem(geodata_copy, file="seats.csv", row=7, field="lon")
+    assert "minimum" in str(e)
