@@ -10,6 +10,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corridors.catalog import parse_date
 from corridors.status import RANK, history_problems, status_on, timeline
 
 PROJECTS = pd.DataFrame([
@@ -169,8 +170,7 @@ def test_only_sourced_evidence_sets_a_status(events):
 # --- the shipped data, every project at every event date --------------------------------------------
 
 def test_every_shipped_status_rests_on_dated_non_plan_evidence(ds):
-    ev_all = ds.events.assign(last=[__import__("corridors.catalog", fromlist=["parse_date"]).parse_date(d, p)[1]
-                                    for d, p in zip(ds.events.date, ds.events.date_precision)])
+    ev_all = ds.events.assign(last=[parse_date(d, p)[1] for d, p in zip(ds.events.date, ds.events.date_precision)])
     evidence = ev_all[~ev_all.event.isin(["plan", "forecast"]) & ev_all.source_id.ne("plan")]
     opened = evidence[evidence.event.isin(["opened", "completed"])]
     line = ds.catalog.sections[ds.catalog.sections.role == "line"]
