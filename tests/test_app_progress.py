@@ -35,7 +35,8 @@ def test_without_editors_there_is_no_editing_and_no_store(monkeypatch, tmp_path)
 
 
 def _signed_in(**query) -> AppTest:
-    """The app on a project's details (default G59 炉慈, still under construction) with the editor signed in."""
+    """The app on a project's details (default G59 炉慈: Hunan's half open 2025-09-29, Hubei's half not sourced)
+    with the editor signed in."""
     at = AppTest.from_file(APP, default_timeout=90)
     for k, v in {"project": "hw_g59_hubei", **query}.items():
         at.query_params[k] = v
@@ -79,19 +80,20 @@ def test_sign_in_is_throttled_and_failures_are_logged(editor_env, caplog):
 
 
 def test_editor_records_an_opening_and_the_count_follows(editor_env, ds):
-    """Counting every neighbour (湘鄂界 included), recording G59 炉慈's opening adds one corridor."""
+    """Counting every neighbour (湘鄂界 included) once both halves are open, recording the opening of G59's
+    Hubei half adds one corridor."""
     from corridors.counting import Definition
 
-    before = ds.count(date.today(), Definition(provinces="neighbours"))["completed"]
-    at = _signed_in(project="hw_g59_hubei", provinces="neighbours")
+    before = ds.count(date.today(), Definition(provinces="neighbours", opened="both"))["completed"]
+    at = _signed_in(project="hw_g59_hubei", provinces="neighbours", opened="both")
     assert list(kpi(at).values())[0] == f"{before} / {ds.target.count}"
     assert any("王工" in c.value for c in at.caption)
     form = at.get("form")[0]
-    form.selectbox[0].set_value("hunan")
+    form.selectbox[0].set_value("hubei")
     form.selectbox[1].set_value("opened")
     form.selectbox[2].set_value("completed")
     form.date_input[0].set_value(date(2025, 9, 29))
-    form.text_input[0].input("炉慈高速公路建成通车（示例来源）")
+    form.text_input[0].input("呼北高速湖北段建成通车（示例来源）")
     form.text_input[1].input("https://example.org/g59")
     form.button[0].click()
     _run(at)

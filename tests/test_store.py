@@ -19,8 +19,8 @@ from corridors.store import MIGRATIONS, NewEvent, Store, events_table, version_t
 
 
 def ev(**kw) -> NewEvent:
-    base = dict(project_id="hw_g59_hubei", section="hunan", event="opened", status="completed", date="2025-09-29",
-                date_precision="day", source_title="湖南日报：炉慈高速建成通车", source_url="https://example.org/a",
+    base = dict(project_id="hw_g59_hubei", section="hubei", event="opened", status="completed", date="2025-09-29",
+                date_precision="day", source_title="湖北日报：呼北高速湖北段建成通车", source_url="https://example.org/a",
                 note="", recorded_by="tester")
     return NewEvent(**{**base, **kw})
 
@@ -48,14 +48,14 @@ def test_round_trip(url, ds):
 
 
 def test_recorded_event_changes_the_status_from_its_date(url, ds):
-    """G59 炉慈 (湘鄂界) has only forecasts of its opening in the shipped data (xa-05, xa-24)."""
+    """G59 at 炉红山 (湘鄂界): Hunan's half opened 2025-09-29 (xd-01); Hubei's half has only a forecast (xa-24)."""
     before = ds.table(date(2025, 10, 1)).set_index("id").status["hw_g59_hubei"]
     store = writer(url)
     append(store, ds, ev())
     merged = ds.with_events(store.events())
     assert before == "under_construction"
-    assert merged.table(date(2025, 9, 28)).set_index("id").hunan_status["hw_g59_hubei"] == "under_construction"
-    assert merged.table(date(2025, 9, 29)).set_index("id").hunan_status["hw_g59_hubei"] == "completed"
+    assert merged.table(date(2025, 9, 28)).set_index("id").status["hw_g59_hubei"] == "under_construction"
+    assert merged.table(date(2025, 9, 29)).set_index("id").status["hw_g59_hubei"] == "completed"
 
 
 @pytest.mark.parametrize("change,reason", [
@@ -66,7 +66,7 @@ def test_recorded_event_changes_the_status_from_its_date(url, ds):
     ({"date": (date.today() + timedelta(days=1)).isoformat()}, "in the future"),
     ({"source_title": "  "}, "source is empty"),
     ({"section": "mars"}, "section 'mars' is not a section"),
-    ({"date": "2019-06-01"}, "before construction started"),  # 炉慈 started in 2020 (xa-27)
+    ({"section": "hunan", "date": "2019-06-01"}, "before construction started"),  # 炉慈 started in 2020 (xa-27)
     ({"recorded_by": ""}, "who recorded it"),
     ({"event": "correction", "status": "completed"}, "must name an event"),
 ])
