@@ -60,16 +60,13 @@ import os
 import platform
 import re
 import statistics
-import subprocess
 import sys
 import time
 import unicodedata
-import urllib.request
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from tests.browser import ARTIFACTS, ROOT, chromium, free_port, streamlit_server
+from tests.browser import ROOT, chromium, streamlit_server
 
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
 FLOOR_APP = Path(__file__).with_name("floor_app.py")
@@ -468,33 +465,9 @@ def dashboard(res: Results, browser, runs: int, targets, today: date) -> None:
                     pg.close()
 
 
-@contextmanager
 def floor_server():
-    """`streamlit run bench/floor_app.py`, started exactly as tests.browser.streamlit_server starts app.py
-    (which is fixed to app.py), from the repository root so .streamlit/config.toml applies."""
-    port = free_port()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    url = f"http://127.0.0.1:{port}"
-    with open(ARTIFACTS / f"streamlit-floor-{port}.log", "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(FLOOR_APP.relative_to(ROOT)), "--server.headless",
-             "true", "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
-        try:
-            deadline = time.time() + 60
-            while True:
-                try:
-                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                        break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"streamlit did not start; see {log.name}")
-                time.sleep(0.3)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+    """`streamlit run bench/floor_app.py`, started exactly as the dashboard is."""
+    return streamlit_server(script=str(FLOOR_APP.relative_to(ROOT)))
 
 
 def floor(res: Results, browser, runs: int) -> None:
