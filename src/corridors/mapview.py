@@ -325,10 +325,37 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
     return groups + [crossings], lookup
 
 
+class TitleBox(MacroElement):
+    """A Leaflet control at the top left holding a title block's HTML (already escaped)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "topleft"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "corridors-title");
+            div.style.cssText = "background:rgba(255,255,255,.94);padding:6px 10px;font:12px/1.4 sans-serif;"
+                + "max-width:360px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+            div.innerHTML = {{ this.html|tojson }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "TitleBox"
+        self.html = html_text
+
+
 def standalone_map(display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.GeoDataFrame,
-                   section_status: dict, section_names: dict, lang: str) -> folium.Map:
-    """The same map as one self-contained page (Leaflet inlined), for snapshots."""
-    m = base_map(display, lang, InlineLeafletMap)
+                   section_status: dict, section_names: dict, lang: str, modes: tuple[str, ...] | None = None,
+                   title_html: str | None = None) -> folium.Map:
+    """The same map as one self-contained page (Leaflet inlined), for snapshots; the legend lists `modes`
+    (default: every mode) and title_html (already escaped), if given, is shown in a box at the top left."""
+    m = base_map(display, lang, InlineLeafletMap, modes=tuple(MODE_COLOURS) if modes is None else modes)
+    if title_html:
+        TitleBox(title_html).add_to(m)
     groups, _ = project_layers(table, section_paths(sections), section_status, section_names, lang)
     for g in groups:
         g.add_to(m)
