@@ -85,14 +85,177 @@ def test_csv_opens_as_utf8_with_bom(bundle):
     assert "中文名称" in frame.columns
 
 
-def test_report_is_one_page_with_the_count(bundle, ds):
+def test_report_has_the_count_on_page_one(bundle, ds):
     out, _ = bundle
     counts, _ = expected_counts(ds)
     reader = PdfReader(out / f"report-{D}.pdf")
-    assert len(reader.pages) == 1
+    assert len(reader.pages) >= 2  # the counted corridors follow the summary page
     text = reader.pages[0].extract_text()
     assert f"{counts['by_status']['completed']} / {ds.target.count}" in text
     assert "湖南" in text  # Chinese text is real text, not missing glyphs
+
+
+def _pdf_text(data: bytes) -> str:
+    """All pages' text with every space and line break removed, so a name wrapped in its cell still matches."""
+    import io
+    import re
+
+    return re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_lists_every_counted_corridor_with_its_date_as_sourced(ds, lang):
+    import re
+
+    files = snapshot.build(ds, snapshot.Request(as_of=AS_OF, lang=lang, modes=("rail",)))  # a filter: same list
+    text = _pdf_text(files[f"report-{D}.pdf"])
+    table = ds.table(AS_OF)
+    counted = table[table.counted]
+    assert int(counted.units.sum()) == ds.count(AS_OF)["completed"]
+    listed = snapshot.counted_rows(ds, snapshot.Request(as_of=AS_OF, lang=lang))
+    assert sorted(listed.id) == sorted(counted.id)
+    for r in counted.itertuples():
+        assert re.sub(r"\s+", "", r.name_zh) in text, r.id
+        assert re.sub(r"\s+", "", r.name_en) in text, r.id
+    opened = [o for o in counted.opened if isinstance(o, str)]
+    assert any(len(o) == 4 for o in opened) and any(len(o) == 7 for o in opened)  # the data has both precisions
+    for o in opened:
+        assert o in text
+        if len(o) == 4:  # a year-only date is never printed as a day
+            assert f"{o}-12-31" not in text and f"{o}-01-01" not in text
+    assert dict(zip(listed.id, listed.opened))["hw_g60_guizhou"] == "2008"
+
+
+def _words(pdf: bytes, tmp_path) -> list[tuple[int, float, float, float, str]]:
+    """(page, page width, xMin, xMax, word) of every word, from pdftotext -bbox."""
+    import re
+
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftotext", "-bbox", str(path), str(tmp_path / "r.html")], check=True)
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    out = []
+    for i, page in enumerate(html.split("<page ")[1:], 1):
+        width = float(re.search(r'width="([\d.]+)"', page).group(1))
+        for a, b, w in re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', page):
+            out.append((i, width, float(a), float(b), w))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_text_stays_within_the_margins(ds, tmp_path, lang):
+    from corridors.figures import MARGIN
+
+    files = snapshot.build(ds, snapshot.Request(as_of=AS_OF, lang=lang))
+    words = _words(files[f"report-{D}.pdf"], tmp_path)
+    assert {p for p, *_ in words} == set(range(1, len(PdfReader(__import__("io").BytesIO(
+        files[f"report-{D}.pdf"])).pages) + 1))
+    margin = MARGIN * 72
+    outside = [(p, w, round(a, 1), round(b, 1)) for p, width, a, b, w in words
+               if a < margin - 0.5 or b > width - margin + 0.5]
+    assert not outside
+
+
+def test_wrap_breaks_between_words_and_between_cjk_characters():
+    from corridors.figures import tokens, wrap
+
+    assert wrap("abc def ghi", 7, len) == ["abc def", "ghi"]
+    assert wrap("abcdefghij", 4, len) == ["abcd", "efgh", "ij"]  # a word longer than a line is split
+    assert wrap("湖南省出省通道", 3, len) == ["湖南省", "出省通", "道"]
+    lines = wrap("湖南，广东。江西（赣）", 3, len)
+    assert "".join(lines) == "湖南，广东。江西（赣）"
+    assert not [x for x in lines if x[0] in "，。）"] and not [x for x in lines if x[-1] == "（"]
+    assert tokens("Pan-PRD 湖南") == ["Pan-PRD ", "湖", "南"]
+
+
+def _map(ds, req):
+    import matplotlib.pyplot as plt
+
+    from corridors import figures, mapview
+
+    rows = snapshot._rows(req, ds)
+    display = mapview.display_boundaries(ds.boundaries)
+    notes = figures.MapNotes(date=D, source="test")
+    ctx = plt.rc_context(figures._rc())
+    ctx.__enter__()
+    fig = figures.map_figure(display, rows, ds.sections, ds.section_statuses(req.as_of), req.lang, "t",
+                             snapshot.legend_modes(req, rows), notes)
+    return fig, ctx
+
+
+def test_png_legend_lists_the_shown_modes_and_the_drawn_dash_patterns(ds):
+    import matplotlib.pyplot as plt
+
+    from corridors import figures, i18n
+
+    fig, ctx = _map(ds, snapshot.Request(as_of=AS_OF, modes=("rail",)))
+    try:
+        ax = fig.axes[0]
+        legend = ax.get_legend()
+        labels = [t.get_text() for t in legend.get_texts()]
+        assert i18n.mode("rail", "zh") in labels and i18n.mode("highway", "zh") not in labels
+        handles = dict(zip(labels, legend.legend_handles))
+        length = legend.handlelength * legend.prop.get_size_in_points()
+        drawn = {tuple(line._dash_pattern[1] or ()) for line in ax.lines}  # private: the dash pattern drawn
+        for s in ("completed", "under_construction", "planned"):
+            handle = handles[i18n.status(s, "zh")]
+            dashes = tuple(handle._dash_pattern[1] or ())
+            assert dashes == tuple(figures.line_style(s)["linestyle"][1]) if s != "completed" else not dashes
+            assert dashes in drawn  # the legend shows a pattern the map uses
+            assert 2 * sum(dashes) <= length  # the pattern repeats within the swatch: it reads as dashed
+    finally:
+        plt.close(fig)
+        ctx.__exit__(None, None, None)
+
+
+def test_scale_bar_is_a_round_number_of_km_matching_the_axes_extent(ds):
+    import math
+    import re
+
+    import matplotlib.pyplot as plt
+    from pyproj import Geod
+
+    fig, ctx = _map(ds, snapshot.Request(as_of=AS_OF))
+    try:
+        ax = fig.axes[0]
+        label = next(t for t in ax.texts if t.get_gid() == "scale_bar_label").get_text()
+        km = float(re.fullmatch(r"(\d+(?:\.\d+)?) km", label).group(1))
+        share = sum(p.get_width() for p in ax.patches if p.get_gid() == "scale_bar")
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        y = next(p.get_y() for p in ax.patches if p.get_gid() == "scale_bar")
+        lat = y0 + (y1 - y0) * y
+        lons = [x0 + (x1 - x0) * k / 100 for k in range(101)]  # the parallel, geodesically, piece by piece
+        width_km = sum(Geod(ellps="WGS84").inv(a, lat, b, lat)[2] for a, b in zip(lons, lons[1:])) / 1000
+        assert abs(share * width_km - km) / km < 0.02
+        assert 0.1 < share < 0.4
+        mantissa = km / 10 ** math.floor(math.log10(km))
+        assert mantissa in (1, 2, 5)
+        texts = {t.get_gid(): t.get_text() for t in ax.texts if t.get_gid()}
+        assert texts["map_date"] == D and texts["north_arrow"] == "北"
+    finally:
+        plt.close(fig)
+        ctx.__exit__(None, None, None)
+
+
+def test_html_legend_lists_only_the_shown_modes_and_the_title_box_the_count(ds):
+    import re
+
+    from corridors import i18n
+
+    files = snapshot.build(ds, snapshot.Request(as_of=AS_OF, modes=("rail",)))
+    page = files[f"map-{D}.html"].decode("utf-8")
+    legend = json.loads(re.search(r'"corridors-legend"\);.*?innerHTML = ("(?:[^"\\]|\\.)*");', page, re.S).group(1))
+    assert i18n.mode("rail", "zh") in legend and i18n.mode("highway", "zh") not in legend
+    box = json.loads(re.search(r'"corridors-title"\);.*?innerHTML = ("(?:[^"\\]|\\.)*");', page, re.S).group(1))
+    n = ds.count(AS_OF)["completed"]
+    assert f"{n} / {ds.target.count}" in box and D in box and i18n.t("title", "zh") in box
+    assert i18n.definition_short(snapshot.Request(as_of=AS_OF).definition, "zh") in box
+
+
+def test_title_box_escapes_its_text():
+    html_text = snapshot.title_box_html("<b>t</b>", D, {"completed": 3, "target": 20}, "a & <script>x</script>", "en")
+    assert "<script>" not in html_text and "&lt;script&gt;" in html_text and "&lt;b&gt;t" in html_text
+    assert "3 / 20" in html_text
 
 
 def test_manifest_lists_checksums_counts_and_data_version(bundle, ds):
@@ -130,6 +293,8 @@ def test_map_html_draws_offline(bundle):
         page.goto((out / f"map-{D}.html").as_uri())
         page.locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
         assert page.locator("path.leaflet-interactive").count() > 10
+        title = page.locator(".corridors-title")
+        assert title.is_visible() and D in title.inner_text() and " / 20" in title.inner_text()
         assert not errors
         assert all(u.startswith(("file:", "data:")) for u in asked), asked
 

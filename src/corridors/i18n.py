@@ -279,8 +279,8 @@ STRINGS: dict[str, dict[str, str]] = {
                             "en": "Every corridor counted under the chosen definition on {date}; the units add up "
                                   "to the headline. Display filters do not change this table."},
     "report_hunan_half_note": {"zh": "建成日期为“—”者：全线尚未建成，湖南段已修到省界，按“湖南段到界即计”口径计入。",
-                               "en": "Opened “—”: the whole line is not yet open; Hunan's half reaches the border, "
-                                     "which counts under the rule “Hunan's half to the border”."},
+                               "en": "Opened \"—\": the whole line is not yet open; Hunan's half reaches the border, "
+                                     "which counts under the rule \"Hunan's half to the border\"."},
     "report_total": {"zh": "合计", "en": "Total"},
     "report_continued": {"zh": "（续）", "en": " (continued)"},
     "report_changes_more": {"zh": "…… 另有 {n} 项，见第 {page} 页", "en": "… {n} more, see page {page}"},

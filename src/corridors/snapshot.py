@@ -349,6 +349,91 @@ def _definition(ds: Dataset, req: Request) -> str:
     return i18n.definition_text(req.definition, req.lang, as_of=req.as_of, target=ds.target)
 
 
+def legend_modes(req: Request, rows: pd.DataFrame) -> tuple[str, ...]:
+    """The modes a snapshot's map legends list: those the snapshot shows (--show, or every mode) that have a
+    listed row, in the maps' order."""
+    from .mapview import MODE_COLOURS
+
+    present = set(rows["mode"])
+    return tuple(m for m in MODE_COLOURS if m in present and (not req.modes or m in req.modes))
+
+
+def counted_rows(ds: Dataset, req: Request) -> pd.DataFrame:
+    """Every corridor counted on the snapshot's date under its definition (display filters aside), with the
+    text the report prints: names, mode, neighbours, status, the date opened at its sourced precision
+    ('2008', '2023-12', '2017-12-28'; '—' where only Hunan's half is open) and the units it adds."""
+    from . import i18n
+    from .mapview import MODE_COLOURS
+
+    lang, d = req.lang, req.definition
+    t = ds.table(req.as_of, d)
+    t = t[t.counted].copy()
+
+    def status_text(r) -> str:
+        if r.status == "completed":
+            return i18n.status("completed", lang)
+        if d.opened == "hunan" and r.hunan_status == "completed":
+            return i18n.t("status_hunan_half", lang)
+        return i18n.status(r[d.status_column], lang)
+
+    out = pd.DataFrame({
+        "id": t.id, "name_zh": t.name_zh, "name_en": t.name_en,
+        "mode": t["mode"].map(lambda m: i18n.mode(m, lang)),
+        "neighbours": (t.neighbours_entered if lang == "zh" else t.neighbours_entered_en).map("、".join if lang == "zh"
+                                                                                             else ", ".join),
+        "status": [status_text(r) for _, r in t.iterrows()],
+        "opened": [o if isinstance(o, str) and o else "—" for o in t.opened],
+        "units": t.units.astype(int),
+        "_mode": t["mode"].map(list(MODE_COLOURS).index),
+        "_later": [not (isinstance(o, str) and o) for o in t.opened],
+    })
+    out = out.sort_values(["_mode", "neighbours", "_later", "opened", "name_zh"])
+    return out.drop(columns=["_mode", "_later"]).reset_index(drop=True)
+
+
+def title_box_html(title: str, as_of: str, counts: dict, short_definition: str, lang: str) -> str:
+    """The HTML map's title box: title, date, the count against the target and the definition in a few words;
+    every piece of text escaped."""
+    import html
+
+    from . import i18n
+
+    e = html.escape
+    count = i18n.t("map_count", lang, n=counts["completed"], target=counts["target"])
+    return (f'<div style="font-size:15px;font-weight:bold">{e(title)}</div>'
+            f"<div>{e(i18n.t('as_of', lang))} {e(as_of)}</div>"
+            f'<div class="corridors-count" style="font-size:14px;font-weight:bold;margin:2px 0">{e(count)}</div>'
+            f'<div style="color:#555;font-size:11px">{e(i18n.t("definition", lang))}: {e(short_definition)}</div>')
+
+
+def _report(ds: Dataset, req: Request, counts: dict, changes: pd.DataFrame, compare: date, notes, modes,
+            title: str) -> object:
+    """The report's content as text (figures.Report)."""
+    from . import figures, i18n
+
+    lang, d = req.lang, req.as_of.isoformat()
+    t = i18n.t
+    counted = counted_rows(ds, req)
+    head = ["#", t("col_name_zh", lang), t("col_name_en", lang), t("col_mode", lang), t("col_neighbours", lang),
+            t("col_status", lang), t("col_opened", lang), t("col_units", lang)]
+    rows = [[str(i), r.name_zh, r.name_en, r.mode, r.neighbours, r.status, r.opened, str(r.units)]
+            for i, r in enumerate(counted.itertuples(), 1)]
+    rows.append(["", t("report_total", lang), "", "", "", "", "", str(int(counted.units.sum()))])
+    note = t("report_counted_note", lang, date=d)
+    if (counted.opened == "—").any():
+        note += " " + t("report_hunan_half_note", lang)
+    sep = "：" if lang == "zh" else ": "
+    lines = [f"{r.name_zh if lang == 'zh' else r.name_en}{sep}{i18n.status(r.before, lang)} → "
+             f"{i18n.status(r.after, lang)}" for r in changes.itertuples()]
+    footer = (f"{'数据版本' if lang == 'zh' else 'Data version'} {ds.fingerprint[:16]} · "
+              f"{'资料来源见 projects-' + d + '.xlsx' if lang == 'zh' else 'Sources: projects-' + d + '.xlsx'}")
+    return figures.Report(
+        title=title, subtitle=t("subtitle", lang), counts=counts, definition=_definition(ds, req),
+        compare_label=f"{t('changes', lang)}{sep}{compare} → {d}", changes=lines,
+        counted_title=t("report_counted", lang, n=counts["completed"], target=counts["target"]),
+        counted_note=note, counted_head=head, counted_rows=rows, footer=footer, notes=notes, modes=modes)
+
+
 def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> dict[str, bytes]:
     """Every file of the bundle, named with the as-of date; identical inputs give identical bytes except
     the creation time inside the manifest."""
@@ -363,24 +448,25 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
                   baseline_date=ds.plan_date.isoformat(), as_of=req.as_of.isoformat())
     section_status = ds.section_statuses(req.as_of)
     display = mapview.display_boundaries(ds.boundaries)
+    modes = legend_modes(req, rows)
+    notes = figures.MapNotes(date=f"{i18n.t('as_of', req.lang)} {d}",
+                             source=i18n.t("map_source", req.lang, version=ds.fingerprint[:16]))
     files: dict[str, bytes] = {}
     files[f"projects-{d}.csv"] = _csv(_flat(rows, req.lang, labels=True), req.lang)
     files[f"projects-{d}.xlsx"] = _xlsx(_flat(rows, req.lang, labels=True), ds, rows, req)
     files[f"corridors-{d}.geojson"], files[f"corridors-{d}.gpkg"] = _geodata(_flat(rows, req.lang, labels=False), ds, req)
-    html_map = mapview.standalone_map(display, rows, ds.sections, section_status, ds.section_names(req.lang), req.lang)
+    box = title_box_html(i18n.t("title", req.lang), d, counts, i18n.definition_short(req.definition, req.lang),
+                         req.lang)
+    html_map = mapview.standalone_map(display, rows, ds.sections, section_status, ds.section_names(req.lang), req.lang,
+                                      modes=modes, title_html=box)
     html_map.get_root().title = f"{i18n.t('title', req.lang)} · {d}"
     files[f"map-{d}.html"] = _stable_ids(html_map.get_root().render()).encode("utf-8")
     title = f"{i18n.t('title', req.lang)} · {i18n.t('as_of', req.lang)} {d}"
-    files[f"map-{d}.png"] = figures.map_png(display, rows, ds.sections, section_status, req.lang, title)
+    files[f"map-{d}.png"] = figures.map_png(display, rows, ds.sections, section_status, req.lang, title, modes, notes)
     compare = req.compare or ds.plan_date
     changes = status_changes(_rows(Request(**{**req.__dict__, "as_of": compare}), ds), rows)
-    compare_label = (f"{i18n.t('changes', req.lang)}：{compare} → {d}" if req.lang == "zh"
-                     else f"{i18n.t('changes', req.lang)}: {compare} → {d}")
-    footer = (f"{'数据版本' if req.lang == 'zh' else 'Data version'} {ds.fingerprint[:16]} · "
-              f"{'资料来源见 projects-' + d + '.xlsx' if req.lang == 'zh' else 'Sources: projects-' + d + '.xlsx'}")
-    files[f"report-{d}.pdf"] = figures.report_pdf(
-        display, rows, ds.sections, section_status, req.lang, title=title, subtitle=i18n.t("subtitle", req.lang),
-        counts=counts, definition=_definition(ds, req), changes=changes, compare_label=compare_label, footer=footer)
+    files[f"report-{d}.pdf"] = figures.report_pdf(display, rows, ds.sections, section_status, req.lang,
+                                                  _report(ds, req, counts, changes, compare, notes, modes, title))
     manifest = {
         "as_of": d,
         "created_at": (created_at or datetime.now(UTC)).isoformat(timespec="seconds"),
