@@ -403,7 +403,8 @@ def title_box_html(title: str, as_of: str, counts: dict, short_definition: str, 
     return (f'<div style="font-size:15px;font-weight:bold">{e(title)}</div>'
             f"<div>{e(i18n.t('as_of', lang))} {e(as_of)}</div>"
             f'<div class="corridors-count" style="font-size:14px;font-weight:bold;margin:2px 0">{e(count)}</div>'
-            f'<div style="color:#555;font-size:11px">{e(i18n.t("definition", lang))}: {e(short_definition)}</div>')
+            f'<div style="color:#555;font-size:11px">{e(i18n.t("definition", lang))}{"：" if lang == "zh" else ": "}'
+            f"{e(short_definition)}</div>")
 
 
 def _report(ds: Dataset, req: Request, counts: dict, changes: pd.DataFrame, compare: date, notes, modes,
