@@ -7,10 +7,12 @@ Hunan and reaches a province in the chosen scope, not because a table says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import geopandas as gpd
 import pandas as pd
 import shapely
+from pyproj import Transformer
 from shapely.geometry import LineString, Point
 
 from .boundaries import HUNAN, PROVINCES
@@ -104,11 +106,14 @@ class Tracer:
         return Trace(stretches, tuple(crossings))
 
 
-def _to_wgs84(p: Point) -> Point:
-    from pyproj import Transformer
+@cache
+def _from_metric() -> Transformer:
+    """The metric CRS → WGS-84 transformer, made once (making one costs more than tracing a line)."""
+    return Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
 
-    t = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
-    x, y = t.transform(p.x, p.y)
+
+def _to_wgs84(p: Point) -> Point:
+    x, y = _from_metric().transform(p.x, p.y)
     return Point(x, y)
 
 

@@ -1,13 +1,20 @@
 """Everything the views need, assembled once from geodata/: catalog → gazetteer → geometry → traces.
 
 Statuses depend on a date and corridor verdicts on a scope; both are cheap look-ups on what is built here.
+A built dataset is kept in a cache folder under a key made of the geodata files' contents and the code's
+version, so a command run after another one reads it instead of building it again; a cache entry that cannot
+be read is ignored and rebuilt.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field, replace
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 
 import geopandas as gpd
@@ -33,6 +40,9 @@ class Dataset:
     section_timeline: pd.DataFrame
     fingerprint: str  # hash of every input: the geodata files and any recorded events
     geodata: Path = Path("geodata")  # the folder it was loaded from
+    # The timelines' rows per project, kept so that folding in events recomputes only the projects they touch.
+    timeline_rows: dict[str, list[dict]] | None = field(default=None, repr=False, compare=False)
+    section_rows: dict[str, list[dict]] | None = field(default=None, repr=False, compare=False)
 
     def table(self, as_of: date, definition: counting.Definition = counting.DEFAULT) -> pd.DataFrame:
         """The project table on a date, with its evidence and the definition's verdicts.
@@ -90,15 +100,27 @@ class Dataset:
                                            "definition", "source_id", "quote", "note"])
 
     def with_events(self, extra: pd.DataFrame) -> Dataset:
-        """The same dataset with more events (e.g. recorded in the progress store) folded into the history."""
+        """The same dataset with more events (e.g. recorded in the progress store) folded into the history.
+
+        Only the projects the new events touch (their own, those that are the same line, and those whose event
+        a correction among them supersedes) have their timelines recomputed; the result equals a full rebuild.
+        """
         extra = extra.assign(confirmed_by=extra.get("confirmed_by", ""))
         events = pd.concat([self.events, extra[EVENT_FRAME]], ignore_index=True)
-        tl = status.timeline(self.catalog.projects, self.catalog.sections, events)
-        stl = status.section_timeline(self.catalog.sections, events)
+        projects, sections = self.catalog.projects, self.catalog.sections
+        if self.timeline_rows is None or self.section_rows is None:
+            rows = status.timeline_rows(projects, sections, events)
+            srows = status.section_rows(sections, events)
+        else:
+            named = status.superseded(extra)
+            touched = set(extra.project_id) | set(events.project_id[events.event_id.isin(named)])
+            rows = {**self.timeline_rows, **status.timeline_rows(projects, sections, events, only=touched)}
+            srows = {**self.section_rows, **status.section_rows(sections, events, only=touched)}
         recorded = extra[EVENT_FRAME].sort_values("event_id").to_csv(index=False).encode("utf-8")
         fp = hashlib.sha256(self.fingerprint.encode() + recorded).hexdigest()
-        return Dataset(**{**self.__dict__, "events": events, "timeline": tl, "section_timeline": stl,
-                          "fingerprint": fp})
+        return replace(self, events=events, timeline=status.frame(rows, status.TIMELINE_COLUMNS),
+                       section_timeline=status.frame(srows, status.SECTION_TIMELINE_COLUMNS), fingerprint=fp,
+                       timeline_rows=rows, section_rows=srows)
 
     def section_statuses(self, as_of: date) -> dict[tuple[str, str], str]:
         """(project, section) → status on a date."""
@@ -138,9 +160,28 @@ def shipped_events(cat: catalog.Catalog, plan_date: date) -> pd.DataFrame:
     return ev[EVENT_FRAME]
 
 
-def load(geodata: Path | None = None, *, today: date | None = None) -> Dataset:
-    """Load and validate every shipped file and build lines, traces and the status timeline."""
-    geodata = geodata or geodata_dir()
+def load(geodata: Path | None = None, *, today: date | None = None, cache: bool = True) -> Dataset:
+    """Load and validate every shipped file and build lines, traces and the status timeline.
+
+    With cache (the default) a dataset built before from the same files by the same code is read from the
+    cache folder (cache_dir) instead. A load for another day than today (`today`) neither reads nor writes it:
+    the check that no event lies in the future depends on the day.
+    """
+    geodata = Path(geodata or geodata_dir())
+    folder = cache_dir() if cache and today is None else None
+    if folder is None:
+        return build(geodata, today=today)
+    fp = fingerprint(geodata)
+    path = folder / f"dataset-{hashlib.sha256((fp + code_version()).encode()).hexdigest()[:40]}.pickle"
+    ds = _read_cached(path, fp)
+    if ds is None:
+        ds = build(geodata, fp=fp)
+        _write_cached(path, ds)
+    return replace(ds, geodata=geodata)
+
+
+def build(geodata: Path, *, today: date | None = None, fp: str | None = None) -> Dataset:
+    """Build the dataset from the files (no cache); fp: the geodata fingerprint when already known."""
     cat = catalog.load_catalog(geodata, today=today)
     text = plan.read_plan(geodata / "plan" / "hunan-pprd-2016.txt")
     items = plan.plan_items(text)
@@ -151,13 +192,14 @@ def load(geodata: Path | None = None, *, today: date | None = None) -> Dataset:
     resolved = gazetteer.resolve_waypoints(cat.waypoints, gaz)
     lines, sections = geometry.project_lines(cat.projects, resolved)
     tracer = analysis.Tracer(boundaries.provinces(bnd))
-    traces = {r.project_id: tracer.trace(r.geometry) for r in lines.itertuples()}
+    traces = {pid: tracer.trace(g) for pid, g in zip(lines.project_id, lines.geometry)}
     plan_date = plan.published(text)
     events = shipped_events(cat, plan_date)
-    tl = status.timeline(cat.projects, cat.sections, events)
-    stl = status.section_timeline(cat.sections, events)
-    return Dataset(cat, bnd, resolved, lines, sections, traces, items, plan_date, plan.target(text), events, tl, stl,
-                   fingerprint(geodata), geodata)
+    rows = status.timeline_rows(cat.projects, cat.sections, events)
+    srows = status.section_rows(cat.sections, events)
+    return Dataset(cat, bnd, resolved, lines, sections, traces, items, plan_date, plan.target(text), events,
+                   status.frame(rows, status.TIMELINE_COLUMNS), status.frame(srows, status.SECTION_TIMELINE_COLUMNS),
+                   fp or fingerprint(geodata), geodata, rows, srows)
 
 
 def fingerprint(geodata: Path) -> str:
@@ -167,3 +209,60 @@ def fingerprint(geodata: Path) -> str:
         h.update(path.relative_to(geodata).as_posix().encode("utf-8") + b"\0")
         h.update(path.read_bytes())
     return h.hexdigest()
+
+
+# Built datasets kept in the cache folder; older entries beyond this many are removed.
+CACHE_ENTRIES = 8
+# Libraries whose objects the cache holds: a new version of any of them makes a new entry.
+CACHED_LIBRARIES = ("pandas", "geopandas", "shapely", "pyproj", "numpy")
+
+
+def cache_dir() -> Path | None:
+    """Where built datasets are kept: $CORRIDORS_CACHE_DIR (empty: no cache), else the user's cache folder
+    (platformdirs' when installed, else $XDG_CACHE_HOME or ~/.cache) /corridors."""
+    env = os.environ.get("CORRIDORS_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env.strip() else None
+    try:
+        import platformdirs
+    except ImportError:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "corridors"
+    return Path(platformdirs.user_cache_dir("corridors"))
+
+
+def code_version() -> str:
+    """The version of everything that shapes a built dataset: this package's source files and version, Python's
+    and the libraries' versions (a pickle is only read back by the code that wrote it)."""
+    h = hashlib.sha256(sys.version.encode())
+    for dist in ("corridors", *CACHED_LIBRARIES):
+        try:
+            h.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=;".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _read_cached(path: Path, fp: str) -> Dataset | None:
+    """The cached dataset, or None when there is none or it cannot be read back whole (it is then rebuilt)."""
+    try:
+        with path.open("rb") as fh:
+            ds = pickle.load(fh)
+    except Exception:  # missing, truncated, corrupt or written by other code: never an error, only a rebuild
+        return None
+    return ds if isinstance(ds, Dataset) and ds.fingerprint == fp else None
+
+
+def _write_cached(path: Path, ds: Dataset) -> None:
+    """Keep a built dataset for the next load; a cache folder that cannot be written is skipped silently."""
+    from .files import write_atomic
+
+    try:
+        write_atomic(path, pickle.dumps(ds, protocol=pickle.HIGHEST_PROTOCOL))
+        entries = sorted(path.parent.glob("dataset-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[CACHE_ENTRIES:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -9,6 +9,7 @@ qualifies it; nothing is guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,7 +180,7 @@ def _province_matches(value: str, province_zh: str) -> bool:
     return value in (p.name_zh, stem(p.name_zh), p.abbr) or pinyin_key(value) == pinyin_key(p.name_en)
 
 
-def _area_matches(value: str, row: pd.Series) -> bool:
+def _area_matches(value: str, row: Mapping) -> bool:
     """A full name ('岳阳县') must match exactly; a bare stem ('岳阳') matches any area with that stem."""
     names = [n for n in (row["county_zh"], row["prefecture_zh"]) if n]
     if row["county_zh"] == row["name_zh"]:
@@ -189,7 +190,11 @@ def _area_matches(value: str, row: pd.Series) -> bool:
 
 
 class Gazetteer:
-    """Look-up of places by Chinese name (with or without suffix), pinyin/English, or abbreviation."""
+    """Look-up of places by Chinese name (with or without suffix), pinyin/English, or abbreviation.
+
+    The table is indexed once by name, stem and English key, so a look-up reads a few rows instead of
+    filtering the whole table.
+    """
 
     def __init__(self, seats: pd.DataFrame, places: pd.DataFrame) -> None:
         frame = pd.concat([seats.assign(origin="seats"), places.assign(origin="places")], ignore_index=True)
@@ -199,43 +204,56 @@ class Gazetteer:
         frame["key_en"] = frame.name_en.map(english_stem_key)
         frame["key_full"] = frame.name_en.map(pinyin_key)
         self.frame = frame.fillna({"county_zh": "", "prefecture_zh": ""})
+        self._rows = self.frame.to_dict("records")
+        self._by_name: dict[str, list[int]] = {}
+        self._by_stem: dict[str, list[int]] = {}
+        self._by_key: dict[str, list[int]] = {}
+        for i, r in enumerate(self._rows):  # each list stays in table order, each row once
+            for n in dict.fromkeys(r["names"]):
+                self._by_name.setdefault(n, []).append(i)
+            self._by_stem.setdefault(r["stem"], []).append(i)
+            for k in dict.fromkeys((r["key_full"], r["key_en"])):
+                self._by_key.setdefault(k, []).append(i)
+        self._prefecture_seats = [i for i, r in enumerate(self._rows) if r["kind"] == "prefecture_seat"]
 
-    def candidates(self, name: str) -> pd.DataFrame:
-        """Every place the name could mean, most specific match first (exact, stem, English, abbreviation)."""
-        f = self.frame
+    def _positions(self, name: str) -> list[int]:
+        """Rows (positions in self.frame) the name could mean; see candidates."""
         name = name.strip()
-        exact = f[f.names.map(lambda ns: name in ns)]
-        if len(exact):
+        exact = self._by_name.get(name)
+        if exact:
             return exact
-        by_stem = f[f.stem == stem(name)]
-        if len(by_stem):
+        by_stem = self._by_stem.get(stem(name))
+        if by_stem:
             return by_stem
         if re.fullmatch(r"[A-Za-z' \-]+", name):
-            key = pinyin_key(name)
-            hit = f[(f.key_full == key) | (f.key_en == key)]
-            if len(hit):
+            hit = self._by_key.get(pinyin_key(name))
+            if hit:
                 return hit
         if len(name) == 1:
             # A one-character abbreviation (郴 for 郴州, as in 兴永郴赣) means a prefecture seat.
-            return f[(f.kind == "prefecture_seat") & f.stem.str.startswith(name)]
-        return f.iloc[0:0]
+            return [i for i in self._prefecture_seats if self._rows[i]["stem"].startswith(name)]
+        return []
+
+    def candidates(self, name: str) -> pd.DataFrame:
+        """Every place the name could mean, most specific match first (exact, stem, English, abbreviation)."""
+        return self.frame.iloc[self._positions(name)]
 
     def lookup(self, name: str, *, county: str = "", province: str = "") -> Place:
         """Resolve one name to one place; county/province (names, stems or abbreviations) narrow the search."""
-        hits = self.candidates(name)
+        hits = [self._rows[i] for i in self._positions(name)]
         if province:
-            hits = hits[hits.province_zh.map(lambda p: _province_matches(province, p))]
+            hits = [r for r in hits if _province_matches(province, r["province_zh"])]
         if county:
-            hits = hits[hits.apply(lambda r: _area_matches(county, r), axis=1)]
-        if hits.empty:
+            hits = [r for r in hits if _area_matches(county, r)]
+        if not hits:
             where = ", ".join(x for x in (county, province) if x)
             raise PlaceNotFound(f"place '{name}'" + (f" in {where}" if where else "") + " is not in the gazetteer")
         if len(hits) > 1:
-            raise AmbiguousPlace(name, [Place(**_fields(r)).label() for _, r in hits.iterrows()])
-        return Place(**_fields(hits.iloc[0]))
+            raise AmbiguousPlace(name, [Place(**_fields(r)).label() for r in hits])
+        return Place(**_fields(hits[0]))
 
 
-def _fields(r: pd.Series) -> dict:
+def _fields(r: Mapping) -> dict:
     """A place's fields; a seat renamed since 2016 (宁乡县 → 宁乡市) is shown under its current name."""
     out = {k: (float(r[k]) if k in ("lon", "lat") else str(r[k])) for k in Place.__dataclass_fields__}
     current = [a for a in str(r.get("aliases", "")).split(";") if a]
@@ -257,11 +275,17 @@ def resolve_waypoints(waypoints: pd.DataFrame, gazetteer: Gazetteer, *, file: st
     """
     errors: list[DataError] = []
     rows = []
+    found: dict[tuple, Place | PlaceError] = {}  # many waypoints name the same place: look each up once
     for r in waypoints.to_dict("records"):
-        try:
-            p = gazetteer.lookup(r["place_zh"], county=r.get("county_zh", ""), province=r.get("province_zh", ""))
-        except PlaceError as exc:
-            errors.append(DataError(str(exc), file=file, row=r.get("row"), field="place_zh", value=r["place_zh"]))
+        key = (r["place_zh"], r.get("county_zh", ""), r.get("province_zh", ""))
+        if key not in found:
+            try:
+                found[key] = gazetteer.lookup(key[0], county=key[1], province=key[2])
+            except PlaceError as exc:
+                found[key] = exc
+        p = found[key]
+        if isinstance(p, PlaceError):
+            errors.append(DataError(str(p), file=file, row=r.get("row"), field="place_zh", value=r["place_zh"]))
             continue
         rows.append({**r, "lon": p.lon, "lat": p.lat, "kind": p.kind, "precision": p.precision,
                      "place_source": p.source_id, "resolved_zh": p.name_zh, "resolved_en": p.name_en,

@@ -94,28 +94,34 @@ def project_lines(projects: pd.DataFrame, resolved: pd.DataFrame) -> tuple[gpd.G
     A section's line starts where the previous section ended, so the sections join up into the whole line.
     """
     rows, section_rows = [], []
-    by_project = {pid: g.sort_values("seq") for pid, g in resolved.groupby("project_id")}
-    for p in projects.itertuples():
-        pts = by_project.get(p.id)
-        if pts is None or len(pts) < 2:
-            rows.append({"project_id": p.id, "geometry": None, "precision": "none", "length_km": None,
+    columns = ("project_id", "seq", "section", "lon", "lat", "kind", "approx", "precision", "resolved_zh",
+               "resolved_en")
+    by_project: dict[str, list[tuple]] = {}  # grouped in one pass, then each project's points in seq order
+    for w in zip(*(resolved[c].tolist() for c in columns)) if len(resolved) else ():
+        by_project.setdefault(w[0], []).append(w)
+    for pid in projects.id.tolist():
+        pts = sorted(by_project.get(pid, []), key=lambda w: w[1])
+        if len(pts) < 2:
+            rows.append({"project_id": pid, "geometry": None, "precision": "none", "length_km": None,
                          "places": "", "places_en": ""})
             continue
-        line = line_from_points(list(zip(pts.lon, pts.lat)), name=p.id)
+        line = line_from_points([(w[3], w[4]) for w in pts], name=pid)
+        by_section: dict[str, list[tuple]] = {}  # in order of first appearance, as a groupby would
+        for w in pts:
+            by_section.setdefault(w[2], []).append(w)
         prev = None
-        for section, g in pts.groupby("section", sort=False):
-            coords = ([prev] if prev is not None else []) + list(zip(g.lon, g.lat))
+        for section, g in by_section.items():
+            coords = ([prev] if prev is not None else []) + [(w[3], w[4]) for w in g]
             prev = coords[-1]
-            seg = line_from_points(coords, name=f"{p.id}/{section}") if len(coords) >= 2 else None
-            section_rows.append({"project_id": p.id, "section": section, "geometry": seg,
+            seg = line_from_points(coords, name=f"{pid}/{section}") if len(coords) >= 2 else None
+            section_rows.append({"project_id": pid, "section": section, "geometry": seg,
                                  "length_km": length_km(seg),
-                                 "precision": line_precision(list(g.kind), list(g.approx), list(g.precision))
-                                 if len(g) > 1 else point_precision(g.kind.iloc[0], g.approx.iloc[0],
-                                                                    g.precision.iloc[0])})
-        precision = line_precision(list(pts.kind), list(pts.approx), list(pts.precision))
-        rows.append({"project_id": p.id, "geometry": line, "precision": precision,
-                     "length_km": round(length_km(line), 1), "places": " → ".join(pts.resolved_zh),
-                     "places_en": " → ".join(pts.resolved_en)})
+                                 "precision": line_precision([w[5] for w in g], [w[6] for w in g], [w[7] for w in g])
+                                 if len(g) > 1 else point_precision(g[0][5], g[0][6], g[0][7])})
+        precision = line_precision([w[5] for w in pts], [w[6] for w in pts], [w[7] for w in pts])
+        rows.append({"project_id": pid, "geometry": line, "precision": precision,
+                     "length_km": round(length_km(line), 1), "places": " → ".join(w[8] for w in pts),
+                     "places_en": " → ".join(w[9] for w in pts)})
     lines = gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs="EPSG:4326")
     sections = gpd.GeoDataFrame(pd.DataFrame(section_rows, columns=["project_id", "section", "geometry", "length_km",
                                                                        "precision"]),

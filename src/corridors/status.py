@@ -38,21 +38,40 @@ NO_STATUS = {"plan", "forecast"}
 STALE_DAYS = 3 * 365
 
 
+def spans(events: pd.DataFrame) -> tuple[list[date], list[date]]:
+    """The first and last day each event's date can mean, parsing each distinct (date, precision) once."""
+    memo: dict[tuple[str, str], tuple[date, date]] = {}
+    first, last = [], []
+    for key in zip(events.date.tolist(), events.date_precision.tolist()):
+        span = memo.get(key)
+        if span is None:
+            span = memo[key] = parse_date(*key)
+        first.append(span[0])
+        last.append(span[1])
+    return first, last
+
+
 def dated(events: pd.DataFrame) -> pd.DataFrame:
     """Events with the first and last day their date can mean, in chronological order."""
     if events.empty:
         return events.assign(first=pd.Series(dtype=object), last=pd.Series(dtype=object))
-    spans = [parse_date(d, p) for d, p in zip(events.date, events.date_precision)]
-    out = events.assign(first=[a for a, _ in spans], last=[b for _, b in spans])
-    out = out.assign(_order=range(len(out)))
+    first, last = spans(events)
+    out = events.assign(first=first, last=last, _order=range(len(events)))
     return out.sort_values(["last", "first", "_order"]).drop(columns="_order")
 
 
-def _active(events: pd.DataFrame) -> pd.DataFrame:
-    """Drop events that a later correction supersedes (column 'supersedes' holds the superseded event id)."""
+def superseded(events: pd.DataFrame) -> set[str]:
+    """Ids of the events that a correction supersedes (column 'supersedes' holds the superseded event id)."""
+    if "supersedes" not in events.columns or "event_id" not in events.columns:
+        return set()
+    return set(events.supersedes.dropna().astype(str)) - {""}
+
+
+def _active(events: pd.DataFrame, gone: set[str] | None = None) -> pd.DataFrame:
+    """Drop events that a later correction supersedes; gone: the superseded ids, when known beforehand."""
     if "supersedes" not in events.columns or "event_id" not in events.columns:
         return events
-    gone = set(events.supersedes.dropna().astype(str)) - {""}
+    gone = superseded(events) if gone is None else gone
     return events[~events.event_id.astype(str).isin(gone)]
 
 
@@ -104,29 +123,98 @@ def plan_events(projects: pd.DataFrame, plan_date: date) -> pd.DataFrame:
 
 
 def _line_sections(sections: pd.DataFrame) -> dict[str, tuple[list[str], list[str]]]:
-    """Per project: its line sections, and those of them in Hunan."""
+    """Per project: its line sections, and those of them in Hunan (in one pass over the table)."""
     out: dict[str, tuple[list[str], list[str]]] = {}
     lines = sections[sections.role == "line"]
-    prov = lines.province_zh if "province_zh" in lines.columns else pd.Series("", index=lines.index)
-    for pid, g in lines.assign(_prov=prov).groupby("project_id", sort=False):
-        out[pid] = (list(g.section), list(g.section[g._prov == HUNAN_ZH]))
+    prov = lines.province_zh.tolist() if "province_zh" in lines.columns else [""] * len(lines)
+    for pid, section, province in zip(lines.project_id.tolist(), lines.section.tolist(), prov):
+        line, hunan = out.setdefault(pid, ([], []))
+        line.append(section)
+        if province == HUNAN_ZH:
+            hunan.append(section)
     return out
 
 
 PRECISION_ORDER = {"day": 0, "month": 1, "year": 2}
 
+# One piece of evidence as the sweep reads it: (last, first, section, event, status, date, date_precision).
+Evidence = tuple[date, date, str, str, str, str, str]
 
-def _sweep(ev: pd.DataFrame, line: list[str], hunan: list[str]):
+
+def histories(events: pd.DataFrame, only: set[str] | None = None) -> dict[str, list[Evidence]]:
+    """Per project, the evidence that can set its status, in chronological order (grouped in one pass).
+
+    only: just these projects (a correction elsewhere still retires the event it names).
+    """
+    gone = superseded(events)
+    if only is not None:
+        events = events[events.project_id.isin(only)]
+    ev = evidence(_active(dated(events), gone))
+    out: dict[str, list[Evidence]] = {}
+    columns = ("project_id", "last", "first", "section", "event", "status", "date", "date_precision")
+    for pid, *rest in zip(*(ev[c].tolist() for c in columns)):
+        out.setdefault(pid, []).append(tuple(rest))
+    return out
+
+
+def _sweep(ev: list[Evidence], line: list[str]):
     """Walk one project's evidence in date order; yield (day, its date as sourced, section states) after each
     day's events. The date as sourced keeps its precision ('2019' stays '2019', not 2019-12-31)."""
     state: dict[str, str | None] = dict.fromkeys(line)
-    for day, g in ev.groupby("last", sort=True):
-        for sec, kind, st in zip(g.section, g.event, g.status):
-            targets = list(state) if sec == WHOLE_PROJECT else [sec]
-            for s in targets:
+    i = 0
+    while i < len(ev):
+        day = ev[i][0]
+        label = None
+        while i < len(ev) and ev[i][0] == day:
+            _, _, sec, kind, st, when, precision = ev[i]
+            for s in (list(state) if sec == WHOLE_PROJECT else [sec]):
                 state[s] = step(state.get(s), kind, st)
-        label = min(zip(g.date_precision.map(PRECISION_ORDER), g.date))[1]
-        yield day, label, state
+            label = min(label or (PRECISION_ORDER[precision], when), (PRECISION_ORDER[precision], when))
+            i += 1
+        yield day, label[1], state
+
+
+def timeline_rows(projects: pd.DataFrame, sections: pd.DataFrame, events: pd.DataFrame,
+                  only: set[str] | None = None) -> dict[str, list[dict]]:
+    """The timeline's rows per project (every project, in project order; none without evidence); only: just
+    the projects whose history involves these ids (their own or the line they are the same as)."""
+    same = projects.same_as.tolist() if "same_as" in projects.columns else [""] * len(projects)
+    sources = {pid: same_as or pid for pid, same_as in zip(projects.id.tolist(), same)}
+    if only is not None:
+        sources = {pid: src for pid, src in sources.items() if pid in only or src in only}
+    hist = histories(events, {i for pair in sources.items() for i in pair} if only is not None else None)
+    secs = _line_sections(sections)
+    out: dict[str, list[dict]] = {}
+    for pid, source in sources.items():
+        # A project that is the same physical line as another shares that line's sections and history.
+        line, hunan = secs.get(source, ([WHOLE_PROJECT], []))
+        hunan = hunan or line
+        parts = [hist[i] for i in dict.fromkeys([source, pid]) if i in hist]
+        out[pid] = []  # a project without evidence has no rows
+        if not parts:
+            continue
+        mine = sorted(parts[0] + parts[1], key=lambda e: (e[0], e[1])) if len(parts) > 1 else parts[0]
+        rows, last = [], None
+        for day, label, state in _sweep(mine, line):
+            opened = [s for s in line if state.get(s) == "completed" and s != WHOLE_PROJECT]
+            now = (roll_up([state.get(s) for s in line]), roll_up([state.get(s) for s in hunan]), ";".join(opened))
+            if now != last:
+                rows.append({"project_id": pid, "from": day, "since": label, "status": now[0],
+                             "hunan_status": now[1],
+                             "partly_open": now[0] == "under_construction" and bool(opened),
+                             "sections_open": now[2]})
+                last = now
+        out[pid] = rows
+    return out
+
+
+TIMELINE_COLUMNS = ["project_id", "from", "since", "status", "hunan_status", "partly_open", "sections_open"]
+SECTION_TIMELINE_COLUMNS = ["project_id", "section", "from", "status"]
+
+
+def frame(rows: dict[str, list[dict]], columns: list[str]) -> pd.DataFrame:
+    """Rows kept per project (timeline_rows, section_rows) as one table, in the dict's order."""
+    return pd.DataFrame([r for rs in rows.values() for r in rs], columns=columns)
 
 
 def timeline(projects: pd.DataFrame, sections: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
@@ -134,31 +222,7 @@ def timeline(projects: pd.DataFrame, sections: pd.DataFrame, events: pd.DataFram
 
     Statuses change only on event dates, so this table answers any as-of question by a look-up.
     """
-    ev = evidence(_active(dated(events)))
-    by_project = dict(tuple(ev.groupby("project_id", sort=False)))
-    secs = _line_sections(sections)
-    rows = []
-    for p in projects.itertuples():
-        # A project that is the same physical line as another shares that line's sections and history.
-        source = getattr(p, "same_as", "") or p.id
-        line, hunan = secs.get(source, ([WHOLE_PROJECT], []))
-        hunan = hunan or line
-        parts = [by_project[i] for i in dict.fromkeys([source, p.id]) if i in by_project]
-        if not parts:
-            continue
-        mine = dated(pd.concat(parts)) if len(parts) > 1 else parts[0]
-        last = None
-        for day, label, state in _sweep(mine, line, hunan):
-            opened = [s for s in line if state.get(s) == "completed" and s != WHOLE_PROJECT]
-            now = (roll_up([state.get(s) for s in line]), roll_up([state.get(s) for s in hunan]), ";".join(opened))
-            if now != last:
-                rows.append({"project_id": p.id, "from": day, "since": label, "status": now[0],
-                             "hunan_status": now[1],
-                             "partly_open": now[0] == "under_construction" and bool(opened),
-                             "sections_open": now[2]})
-                last = now
-    return pd.DataFrame(rows, columns=["project_id", "from", "since", "status", "hunan_status", "partly_open",
-                                       "sections_open"])
+    return frame(timeline_rows(projects, sections, events), TIMELINE_COLUMNS)
 
 
 def last_evidence(events: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -169,21 +233,32 @@ def last_evidence(events: pd.DataFrame, as_of: date) -> pd.DataFrame:
     return ev.drop_duplicates("project_id", keep="last").set_index("project_id")[["last", "date"]]
 
 
-def section_timeline(sections: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """Each line section's status from each date on where it may change (for drawing sections)."""
-    ev = evidence(_active(dated(events)))
-    by_project = dict(tuple(ev.groupby("project_id", sort=False)))
-    rows = []
-    for pid, (line, _) in _line_sections(sections).items():
-        if pid not in by_project:
+def section_rows(sections: pd.DataFrame, events: pd.DataFrame,
+                 only: set[str] | None = None) -> dict[str, list[dict]]:
+    """The section timeline's rows per project with line sections, in section-table order; only: just these
+    projects."""
+    lines = _line_sections(sections)
+    if only is not None:
+        lines = {pid: v for pid, v in lines.items() if pid in only}
+    hist = histories(events, set(lines) if only is not None else None)
+    out: dict[str, list[dict]] = {}
+    for pid, (line, _) in lines.items():
+        out[pid] = []
+        if pid not in hist:
             continue
-        last: dict[str, str | None] = {}
-        for day, _, state in _sweep(by_project[pid], line, []):
+        rows, last = [], {}
+        for day, _, state in _sweep(hist[pid], line):
             for s in line:
                 if state.get(s) != last.get(s) and state.get(s) is not None:
                     rows.append({"project_id": pid, "section": s, "from": day, "status": state[s]})
                     last[s] = state[s]
-    return pd.DataFrame(rows, columns=["project_id", "section", "from", "status"])
+        out[pid] = rows
+    return out
+
+
+def section_timeline(sections: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Each line section's status from each date on where it may change (for drawing sections)."""
+    return frame(section_rows(sections, events), SECTION_TIMELINE_COLUMNS)
 
 
 def sections_on(section_timeline_: pd.DataFrame, as_of: date) -> dict[tuple[str, str], str]:
