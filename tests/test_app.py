@@ -37,7 +37,9 @@ def kpi(at: AppTest) -> dict[str, str]:
 
 
 def projects(at: AppTest):
-    return at.dataframe[-1].value
+    """The project table (the dataframe with an id column, in either language)."""
+    return next(d.value for d in at.dataframe if {"编号", "Id"} & set(d.value.columns) and "方式" in d.value.columns
+                or "Mode" in d.value.columns and "Id" in d.value.columns)
 
 
 def map_args(at: AppTest) -> dict:
@@ -72,10 +74,10 @@ def test_default_view_shows_the_count_and_its_milestones(home, ds):
 def test_display_filters_never_change_the_headline(ds):
     at = run()
     before = headline(at)
-    at.sidebar.multiselect(key="modes").set_value(["waterway"])
-    at.sidebar.multiselect(key="statuses").set_value(["under_construction"])
-    at.sidebar.multiselect(key="neighbours").set_value(["450000"])
-    at.sidebar.text_input(key="query").set_value("沅水")
+    at.button_group(key="modes.zh").set_value(["waterway"])
+    at.button_group(key="statuses.zh").set_value(["under_construction"])
+    at.multiselect(key="neighbours.zh").set_value(["450000"])
+    at.text_input(key="query.zh").set_value("沅水")
     rerun(at)
     assert headline(at) == before
     groups = map_args(at)["feature_group"]
@@ -85,7 +87,7 @@ def test_display_filters_never_change_the_headline(ds):
 
 def test_only_waterways_shows_only_waterways(ds):
     at = run()
-    at.sidebar.multiselect(key="modes").set_value(["waterway"])
+    at.button_group(key="modes.zh").set_value(["waterway"])
     rerun(at)
     assert set(projects(at)["方式"]) == {"水运"}
     groups = map_args(at)["feature_group"]
@@ -98,7 +100,7 @@ def test_moving_the_date_changes_the_count(ds):
     c_early, c_late = expected(ds, early), expected(ds, late)
     assert c_early["completed"] != c_late["completed"]  # the data must allow the test
     at = run()
-    at.sidebar.date_input(key="as_of").set_value(early)
+    at.sidebar.date_input(key="as_of.zh").set_value(early)
     rerun(at)
     assert headline(at) == f"{c_early['completed']} / {ds.target.count}"
     assert at.query_params["date"] == "2010-01-01"
@@ -112,19 +114,19 @@ def test_moving_the_date_changes_the_count(ds):
 ])
 def test_each_definition_switch_drives_the_headline(ds, key, value, switch):
     at = run()
-    at.sidebar.radio(key=key).set_value(value)
+    at.sidebar.radio(key=f"{key}.zh").set_value(value)
     rerun(at)
     assert headline(at) == f"{expected(ds, date.today(), **switch)['completed']} / {ds.target.count}"
 
 
 def test_counted_modes_are_a_definition_switch(ds):
     at = run()
-    at.sidebar.multiselect(key="def_modes").set_value(["rail", "highway", "waterway"])
+    at.sidebar.multiselect(key="def_modes.zh").set_value(["rail", "highway", "waterway"])
     rerun(at)
     want = expected(ds, date.today(), modes=("rail", "highway", "waterway"))["completed"]
     assert headline(at) == f"{want} / {ds.target.count}"
     assert at.query_params["count_modes"] == "rail,highway,waterway"
-    at.sidebar.multiselect(key="def_modes").set_value([])
+    at.sidebar.multiselect(key="def_modes.zh").set_value([])
     rerun(at)  # an emptied box keeps the last valid choice instead of silently counting every mode
     assert headline(at) == f"{want} / {ds.target.count}"
 
@@ -136,18 +138,19 @@ def test_english_switch_changes_labels(home):
     assert at.title[0].value == "Hunan's Pan-PRD corridors"
     assert list(kpi(at))[0] == f"Corridors open on {date.today()} / target"
     assert "Mode" in projects(at).columns and "方式" not in projects(at).columns
-    assert "Expressway" in map_args(at)["script"]  # legend follows the language
+    assert "Expressway" in map_args(at)["feature_group"]  # the legend (with the lines) follows the language
+    assert "Changsha" in map_args(at)["script"] and "长沙" not in map_args(at)["script"]  # so do place labels
 
 
 def test_query_string_restores_the_view(ds):
     at = run(lang="en", date="2020-12-31", provinces="neighbours", modes="rail", statuses="completed",
              opened="both")
     assert at.sidebar.radio(key="lang").value == "en"
-    assert at.sidebar.date_input(key="as_of").value == date(2020, 12, 31)
-    assert at.sidebar.radio(key="def_provinces").value == "neighbours"
-    assert at.sidebar.radio(key="def_opened").value == "both"
-    assert at.sidebar.multiselect(key="modes").value == ["rail"]
-    assert at.sidebar.multiselect(key="statuses").value == ["completed"]
+    assert at.sidebar.date_input(key="as_of.en").value == date(2020, 12, 31)
+    assert at.sidebar.radio(key="def_provinces.en").value == "neighbours"
+    assert at.sidebar.radio(key="def_opened.en").value == "both"
+    assert at.button_group(key="modes.en").value == ["rail"]
+    assert at.button_group(key="statuses.en").value == ["completed"]
     d = Definition(provinces="neighbours", opened="both")
     want = analysis.filter_projects(ds.table(date(2020, 12, 31), d), modes=["rail"], statuses=["completed"])
     assert sorted(projects(at)["Id"]) == sorted(want.id)
@@ -156,10 +159,10 @@ def test_query_string_restores_the_view(ds):
 
 def test_bad_query_values_fall_back_to_defaults():
     at = run(date="not-a-date", modes="teleport,rail", provinces="moon", unit="furlong")
-    assert at.sidebar.date_input(key="as_of").value == date.today()
-    assert at.sidebar.multiselect(key="modes").value == ["rail"]
-    assert at.sidebar.radio(key="def_provinces").value == "pan-prd"
-    assert at.sidebar.radio(key="def_unit").value == "crossing"
+    assert at.sidebar.date_input(key="as_of.zh").value == date.today()
+    assert at.button_group(key="modes.zh").value == ["rail"]
+    assert at.sidebar.radio(key="def_provinces.zh").value == "pan-prd"
+    assert at.sidebar.radio(key="def_unit.zh").value == "crossing"
 
 
 def test_neighbour_filter(ds):
@@ -185,14 +188,14 @@ def test_clicking_a_line_on_the_map_opens_its_details(ds):
     assert tip in map_args(at)["feature_group"]
     at.session_state[component.key] = {"last_object_clicked_tooltip": tip}
     rerun(at)
-    assert at.session_state["project"] == "zhitong"
+    assert at.session_state["_view"]["project"] == "zhitong"
     assert any(row.name_zh in m.value for m in at.markdown)
     assert at.query_params["project"] == "zhitong"
 
 
 def test_choosing_a_project_shows_status_history_and_sources(ds):
     at = run()
-    at.selectbox(key="project").set_value("jiaoliu_huailiu")
+    at.selectbox(key="project.zh").set_value("jiaoliu_huailiu")
     rerun(at)
     text = "\n".join(m.value for m in at.markdown)
     assert "示意线" in "\n".join(w.value for w in at.warning)
@@ -204,14 +207,14 @@ def test_choosing_a_project_shows_status_history_and_sources(ds):
 
 def test_url_opens_a_project():
     at = run(project="longping")
-    assert at.selectbox(key="project").value == "longping"
+    assert at.selectbox(key="project.zh").value == "longping"
 
 
 def test_existing_corridors_can_be_hidden_from_the_map_and_table(ds):
     at = run()
     assert not projects(at)["编号"].isin(ds.catalog.projects.id[ds.catalog.projects.plan_name != ""]).all()
     before = headline(at)
-    at.sidebar.toggle(key="show_existing").set_value(False)
+    at.toggle(key="show_existing.zh").set_value(False)
     rerun(at)
     assert set(projects(at)["编号"]) <= set(ds.catalog.projects.id[ds.catalog.projects.plan_name != ""])
     assert headline(at) == before
@@ -219,17 +222,19 @@ def test_existing_corridors_can_be_hidden_from_the_map_and_table(ds):
 
 def test_a_language_switch_keeps_the_view_and_the_headline(ds):
     at = run()
-    at.sidebar.radio(key="def_provinces").set_value("neighbours")
-    at.sidebar.multiselect(key="modes").set_value(["rail"])
-    at.sidebar.multiselect(key="statuses").set_value(["completed"])
+    at.sidebar.radio(key="def_provinces.zh").set_value("neighbours")
+    at.button_group(key="modes.zh").set_value(["rail"])
+    at.button_group(key="statuses.zh").set_value(["completed"])
     rerun(at)
     before, url = headline(at), dict(at.query_params)
     at.sidebar.radio(key="lang").set_value("en")
     rerun(at)
-    at.sidebar.text_input(key="query").set_value("")
+    at.text_input(key="query.en").set_value("a")
     rerun(at)
     assert headline(at) == before
-    assert at.sidebar.multiselect(key="modes").value == ["rail"]
-    assert at.sidebar.multiselect(key="statuses").value == ["completed"]
-    assert at.sidebar.radio(key="def_provinces").value == "neighbours"
-    assert {k: v for k, v in at.query_params.items() if k != "lang"} == {k: v for k, v in url.items() if k != "lang"}
+    assert at.button_group(key="modes.en").value == ["rail"]
+    assert at.button_group(key="statuses.en").value == ["completed"]
+    assert at.sidebar.radio(key="def_provinces.en").value == "neighbours"
+    assert {k: v for k, v in at.query_params.items() if k not in ("lang", "q")} == {
+        k: v for k, v in url.items() if k != "lang"}
+    assert at.query_params["q"] == "a"

@@ -1,15 +1,27 @@
-"""The dashboard in a real browser against a real `streamlit run`: the map draws offline, a filter
-changes map and KPIs together, and clicking a line opens its details. Screenshots go to artifacts/."""
+"""The dashboard in a real browser against a real `streamlit run`, as a planner uses it, at 1440×900 and on a
+390×844 phone: the map draws offline and comes first; filters change the map and never the headline; a
+language switch keeps the whole view; place labels follow the zoom; fullscreen works; a line click or a table
+pick opens the details where the planner is looking; the snapshot agrees with the page. No request leaves
+localhost. Screenshots of every view go to artifacts/."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from .browser import ARTIFACTS, chromium, streamlit_server
 
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+               "Version/17.0 Mobile/15E148 Safari/604.1")
+# The map's share of the viewport the page promises: most of a desktop screen's height and width beside the
+# sidebar, about half a phone's height.
+DESKTOP_SHARE = {"height": 0.65, "width": 0.6}
+PHONE_SHARE = {"height": 0.45, "width": 0.9}
 
 
 @pytest.fixture(scope="module")
@@ -18,24 +30,40 @@ def server():
         yield url, browser
 
 
-@pytest.fixture(scope="module")
-def page(server):
+def _open(server, path: str = "/", phone: bool = False):
+    """A new browser context on the page, waited until the map has lines; collects page errors and every
+    request that leaves the server."""
     url, browser = server
-    pg = browser.new_page(viewport={"width": 1600, "height": 2400})
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    external: list[str] = []
-    pg.on("request", lambda r: external.append(r.url) if not r.url.startswith((url, "data:", "blob:",
-                                                                                 "about:")) else None)
-    pg.goto(url)
+    ctx = browser.new_context(viewport=PHONE if phone else DESKTOP, is_mobile=phone, has_touch=phone,
+                              user_agent=PHONE_AGENT if phone else None, accept_downloads=True)
+    pg = ctx.new_page()
+    pg.errors, pg.external = [], []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("request", lambda r: pg.external.append(r.url) if not r.url.startswith(
+        (url, "data:", "blob:", "about:")) else None)
+    pg.goto(url + path)
+    _wait_map(pg)
+    return pg
+
+
+def _wait_map(pg) -> None:
+    for _ in range(120):  # a rebuilt map (language switch) briefly stands beside the old one
+        if pg.locator(MAP).count() == 1:
+            break
+        pg.wait_for_timeout(250)
     pg.locator(MAP).wait_for(state="visible", timeout=90_000)
     pg.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for(timeout=90_000)
     pg.wait_for_timeout(1500)
-    yield pg, errors, external
-    pg.close()
 
 
-def _map_frame(pg):
+@pytest.fixture
+def desk(server):
+    pg = _open(server)
+    yield pg
+    pg.context.close()
+
+
+def _frame(pg):
     return next(f for f in pg.frames if "streamlit_folium" in f.url)
 
 
@@ -45,6 +73,10 @@ def _lines(pg) -> int:
 
 def _kpis(pg) -> list[str]:
     return pg.locator('[data-testid="stMetricValue"]').all_inner_texts()
+
+
+def _query(pg) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(pg.url).query).items()}
 
 
 def _settle(pg, before, probe, timeout=30_000):
@@ -58,66 +90,229 @@ def _settle(pg, before, probe, timeout=30_000):
     raise AssertionError(f"nothing changed after {timeout} ms (still {before!r})")
 
 
-def test_map_draws_offline_with_no_external_requests(page, ds):
-    pg, errors, external = page
-    box = pg.locator(MAP).bounding_box()
-    assert box and box["height"] > 300  # a 0 px iframe means Leaflet never loaded
-    assert _lines(pg) > 20
-    assert not errors, errors
-    assert not external, external  # no CDN, no tiles unless the user turns them on
-    pg.screenshot(path=str(ARTIFACTS / "01-dashboard.png"))
+def _quiet(pg, probe, ms: int = 1500, timeout: int = 30_000):
+    """Wait until probe() has not changed for ms (the reruns a click started are over)."""
+    last, still, step = probe(), 0, 250
+    for _ in range(timeout // step):
+        pg.wait_for_timeout(step)
+        now = probe()
+        still = still + step if now == last else 0
+        last = now
+        if still >= ms:
+            return now
+    raise AssertionError("the page kept changing")
 
 
-def _pick(pg, label: str, option: str) -> None:
-    """Choose an option in a sidebar multiselect, as a person would: open it, type, press Enter."""
-    box = pg.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label, exact=True)
+def _state(pg):
+    return (_lines(pg), tuple(_kpis(pg)), pg.url)
+
+
+def _pill(pg, label: str):
+    return pg.get_by_role("button", name=label, exact=True)
+
+
+def _pressed(pg, labels: list[str]) -> dict[str, bool]:
+    """Whether each chip is selected."""
+    return {x: _pill(pg, x).first.get_attribute("aria-pressed") == "true" for x in labels}
+
+
+def _more_filters(pg):
+    """Open the pop-over holding search, neighbour, department and existing-corridor filters."""
+    pop = pg.locator('[data-testid="stPopoverBody"]')
+    if not pop.is_visible():
+        pg.locator('[data-testid="stPopoverButton"]').click()
+    pop.wait_for(timeout=10_000)
+    return pop
+
+
+def _pick(scope, label: str, option: str, pg) -> None:
+    """Choose an option in a multiselect, as a person would: open it, type, press Enter."""
+    box = scope.get_by_role("combobox", name=label, exact=True)
     box.click()
     box.fill(option)
     pg.keyboard.press("Enter")
     pg.keyboard.press("Escape")
 
 
-def test_mode_filter_changes_the_map_but_never_the_headline(page):
-    pg, errors, _ = page
-    lines_before, kpis_before = _lines(pg), _kpis(pg)
-    _pick(pg, "运输方式", "水运")
-    lines_after = _settle(pg, lines_before, lambda: _lines(pg))
-    assert lines_after < lines_before
+def test_map_draws_offline_first_and_large_with_no_external_requests(desk):
+    pg = desk
+    box = pg.locator(MAP).bounding_box()
+    main = pg.locator('[data-testid="stMain"]').bounding_box()
+    assert box["height"] >= DESKTOP_SHARE["height"] * DESKTOP["height"]
+    assert box["width"] >= DESKTOP_SHARE["width"] * DESKTOP["width"]
+    assert box["y"] < DESKTOP["height"] / 3 and box["x"] >= main["x"]  # first under the title, not below the fold
+    assert _lines(pg) > 20
+    assert pg.evaluate("document.documentElement.lang") == "zh-CN"
+    assert not pg.get_by_text("Deploy", exact=True).count()  # viewer toolbar only
+    assert not pg.errors, pg.errors
+    assert not pg.external, pg.external  # no CDN, no tiles unless the planner turns them on
+    pg.screenshot(path=str(ARTIFACTS / "01-dashboard-1440.png"))
+
+
+def test_place_labels_follow_the_zoom_and_do_not_overlap(desk):
+    pg = desk
+    frame = _frame(pg)
+    shown = ("Array.from(document.querySelectorAll('.corridors-label.{0}')).filter(e => getComputedStyle(e)"
+             ".display != 'none' && e.style.visibility != 'hidden').length")
+    assert frame.evaluate("window.map.getZoom()") == 6
+    assert frame.evaluate(shown.format("prefecture_seat")) >= 10  # 长沙, 岳阳, … and the capitals
+    assert frame.evaluate(shown.format("county_seat")) == 0
+    assert frame.get_by_text("长沙市", exact=True).is_visible()
+    frame.evaluate("window.map.setView([28.2, 112.9], 8)")
+    pg.wait_for_timeout(1500)
+    assert frame.evaluate(shown.format("county_seat")) > 20  # 浏阳市, 宁乡市, …
+    overlaps = frame.evaluate("""() => {
+        const r = Array.from(document.querySelectorAll('.corridors-label')).filter(e =>
+            getComputedStyle(e).display != 'none' && e.style.visibility != 'hidden')
+            .map(e => (e.firstElementChild || e).getBoundingClientRect()).filter(b => b.width);
+        let n = 0;
+        for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++)
+            if (r[i].left < r[j].right && r[i].right > r[j].left && r[i].top < r[j].bottom && r[i].bottom > r[j].top)
+                n++;
+        return n; }""")
+    assert overlaps == 0
+    pg.wait_for_url(re.compile(r"zoom=8"), timeout=15_000)  # the map's view is part of the link
+    pg.screenshot(path=str(ARTIFACTS / "02-zoom-8-labels.png"))
+
+
+def test_status_neighbour_and_search_filters_never_change_the_headline(desk):
+    pg = desk
+    kpis, lines = _kpis(pg), _lines(pg)
+    pop = _more_filters(pg)
+    _pill(pg, "在建").click()
+    lines = _settle(pg, lines, lambda: _lines(pg))
+    assert _kpis(pg) == kpis
+    pop = _more_filters(pg)
+    _pick(pop, "进入的相邻省份", "广西", pg)
+    lines = _settle(pg, lines, lambda: _lines(pg))
+    assert _kpis(pg) == kpis
+    pop = _more_filters(pg)
+    pop.get_by_role("textbox").first.fill("高速")
+    pg.keyboard.press("Enter")
+    _quiet(pg, lambda: _state(pg))
+    assert _kpis(pg) == kpis
+    q = _query(pg)
+    assert q["statuses"] == "under_construction" and q["neighbours"] == "450000" and q["q"] == "高速"
+    assert not pg.errors, pg.errors
+    pg.screenshot(path=str(ARTIFACTS / "03-filters-leave-the-headline.png"))
+
+
+def test_a_language_switch_keeps_filters_kpis_url_and_zoom(server):
+    """Rail + completed + 广东/广西 and a zoomed map; switch to English, then type a search: nothing the
+    planner chose changes (the reported bug: every filter fell back to All and the counting rule changed)."""
+    pg = _open(server)
+    for m in ("高速公路", "水运", "油气管道", "电力通道"):  # rail only: unselect the other modes
+        _pill(pg, m).click()
+        _quiet(pg, lambda: _state(pg), ms=1000)
+    pop = _more_filters(pg)
+    _pill(pg, "建成").click()
+    _quiet(pg, lambda: _state(pg))
+    pop = _more_filters(pg)
+    _pick(pop, "进入的相邻省份", "广东", pg)
+    _quiet(pg, lambda: _state(pg))
+    pop = _more_filters(pg)
+    _pick(pop, "进入的相邻省份", "广西", pg)
+    _quiet(pg, lambda: _state(pg))
+    pg.keyboard.press("Escape")
+    _frame(pg).evaluate("window.map.setView([26.0, 111.5], 7)")
+    pg.wait_for_url(re.compile(r"zoom=7"), timeout=15_000)
+    _quiet(pg, lambda: _state(pg))
+    before_q, before_kpis, before_lines = _query(pg), _kpis(pg), _lines(pg)
+    assert before_q["modes"] == "rail" and before_q["statuses"] == "completed"
+    assert before_q["neighbours"] == "440000,450000"
+
+    pg.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    pg.get_by_role("heading", name="Hunan's Pan-PRD corridors").wait_for(timeout=30_000)
+    _wait_map(pg)
+    _quiet(pg, lambda: _state(pg))
+    assert _pressed(pg, ["Railway", "Expressway"]) == {"Railway": True, "Expressway": False}
+    pop = _more_filters(pg)
+    assert _pressed(pg, ["Completed", "Planned"]) == {"Completed": True, "Planned": False}
+    pop.get_by_role("textbox").first.fill("a")
+    pg.keyboard.press("Enter")
+    _quiet(pg, lambda: _state(pg))
+    after = _query(pg)
+    assert {k: v for k, v in after.items() if k not in ("lang", "q")} == {
+        k: v for k, v in before_q.items() if k != "lang"}
+    assert after["lang"] == "en" and after["q"] == "a"
+    assert [k.replace(" ", "") for k in _kpis(pg)][:1] == [k.replace(" ", "") for k in before_kpis][:1]
+    assert _frame(pg).evaluate("window.map.getZoom()") == 7
+    assert pg.evaluate("document.documentElement.lang") == "en"
+    assert _pressed(pg, ["Railway"]) == {"Railway": True}
+    assert before_lines > 0 and not pg.errors, pg.errors
+    pg.screenshot(path=str(ARTIFACTS / "04-after-language-switch.png"))
+    pg.context.close()
+
+
+def test_fullscreen_and_reset_view(desk):
+    pg = desk
+    frame = _frame(pg)
+    frame.evaluate("window.map.setView([25.0, 113.0], 9)")
+    pg.wait_for_timeout(800)
+    frame.locator('a[title^="全屏"]').click()
+    pg.wait_for_timeout(800)
+    assert frame.evaluate("!!document.fullscreenElement")
+    size = frame.evaluate("[window.innerWidth, window.innerHeight]")
+    assert size[1] >= DESKTOP["height"] * 0.95  # the map takes the whole screen
+    pg.screenshot(path=str(ARTIFACTS / "05-fullscreen.png"))
+    frame.evaluate("document.exitFullscreen()")
     pg.wait_for_timeout(500)
-    assert _kpis(pg) == kpis_before  # a display filter never changes the count
-    assert "modes=waterway" in pg.url  # the view is a shareable link
-    assert not errors, errors
-    pg.screenshot(path=str(ARTIFACTS / "02-waterways-only.png"))
+    frame.locator('a[title^="复位"]').click()
+    pg.wait_for_timeout(800)
+    assert frame.evaluate("window.map.getZoom()") == 6
 
 
-def test_clicking_a_line_opens_its_details(page, ds):
-    pg, errors, _ = page
+def test_clicking_a_line_opens_its_details_in_a_dialog(desk, ds):
+    pg = desk
     line = ds.lines.set_index("project_id").geometry["yuanshui"]
     mid = line.interpolate(0.5, normalized=True)
-    frame = _map_frame(pg)
+    frame = _frame(pg)
     x, y = frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
                           " return [p.x, p.y]; }", [mid.y, mid.x])
     box = pg.locator(MAP).bounding_box()
     pg.mouse.click(box["x"] + x, box["y"] + y)
+    dialog = pg.get_by_role("dialog")
     name = ds.catalog.projects.set_index("id").name_zh["yuanshui"]
-    pg.get_by_role("heading", name=re.compile(re.escape(name[:4]))).wait_for(timeout=30_000)
-    details = pg.locator('[data-testid="stMain"]').inner_text()
-    assert "示意线" in details  # a schematic line says so
-    assert "贵州省 → 湖南省" in details
+    dialog.get_by_role("heading", name=re.compile(re.escape(name[:4]))).wait_for(timeout=30_000)
+    text = dialog.inner_text()
+    assert "示意线" in text  # a schematic line says so
+    assert "贵州省 → 湖南省" in text
+    assert "we-" not in text and "ra-" not in text  # sources by publisher and kind, never raw ids
     pg.wait_for_url(re.compile(r"project=yuanshui"), timeout=10_000)  # the selection is part of the link
-    assert not errors, errors
-    pg.screenshot(path=str(ARTIFACTS / "03-details.png"))
+    assert not pg.errors, pg.errors
+    pg.screenshot(path=str(ARTIFACTS / "06-details-from-map.png"))
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["1440x900", "390x844"])
+def test_a_table_pick_shows_the_details_inside_the_viewport(server, phone):
+    pg = _open(server, phone=phone)
+    vp = PHONE if phone else DESKTOP
+    share = PHONE_SHARE if phone else DESKTOP_SHARE
+    box = pg.locator(MAP).bounding_box()
+    assert box["height"] >= share["height"] * vp["height"] and box["width"] >= share["width"] * vp["width"]
+    assert box["y"] < vp["height"] / 2  # the map comes before the filters and the table
+    pg.screenshot(path=str(ARTIFACTS / f"07-first-view-{vp['width']}.png"))
+    table = pg.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    t = table.bounding_box()
+    pg.mouse.click(t["x"] + 18, t["y"] + 35 * 1.5)  # the first row's selection box (35 px rows and header)
+    dialog = pg.get_by_role("dialog")
+    heading = dialog.get_by_role("heading").nth(1)
+    heading.wait_for(timeout=30_000)
+    h = heading.bounding_box()
+    assert 0 <= h["y"] < vp["height"] and 0 <= h["x"] < vp["width"]  # where the planner is looking
+    assert not pg.errors and not pg.external, (pg.errors, pg.external)
+    pg.screenshot(path=str(ARTIFACTS / f"08-details-from-table-{vp['width']}.png"))
+    pg.context.close()
 
 
 def test_snapshot_download_for_the_target_date_matches_the_page(server, tmp_path):
-    url, browser = server
-    pg = browser.new_page(viewport={"width": 1600, "height": 2400}, accept_downloads=True)
-    pg.goto(f"{url}/?date=2020-12-31")
-    pg.locator(MAP).wait_for(state="visible", timeout=90_000)
-    pg.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for(timeout=90_000)
+    pg = _open(server, "/?date=2020-12-31")
     shown = _kpis(pg)[0]
+    button = pg.get_by_role("button", name=re.compile("下载快照"))
+    button.scroll_into_view_if_needed()
     with pg.expect_download(timeout=120_000) as info:
-        pg.get_by_role("button", name=re.compile("下载快照")).click()
+        button.click()
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     assert path.name == "corridors-snapshot-2020-12-31.zip"
@@ -130,8 +325,8 @@ def test_snapshot_download_for_the_target_date_matches_the_page(server, tmp_path
     assert len(names) == 8 and all("2020-12-31" in n for n in names)
     c = manifest["counts"]
     assert shown == f"{c['by_status']['completed']} / {c['target']}"  # the same number as the page
-    pg.screenshot(path=str(ARTIFACTS / "04-target-date.png"))
-    pg.close()
+    pg.screenshot(path=str(ARTIFACTS / "09-target-date.png"))
+    pg.context.close()
 
 
 def test_which_definitions_reach_20_agrees_with_the_cli(server, capsys):
@@ -141,10 +336,7 @@ def test_which_definitions_reach_20_agrees_with_the_cli(server, capsys):
     from corridors.cli import main
     from corridors.counting import DEFAULT, variants
 
-    url, browser = server
-    pg = browser.new_page(viewport={"width": 1600, "height": 2400})
-    pg.goto(url)
-    pg.locator(MAP).wait_for(state="visible", timeout=90_000)
+    pg = _open(server)
     pg.get_by_text(re.compile("哪些口径在")).click()
     table = pg.locator('[data-testid="stTable"] table').first
     table.wait_for(timeout=30_000)
@@ -161,5 +353,6 @@ def test_which_definitions_reach_20_agrees_with_the_cli(server, capsys):
             want.append(json.loads(capsys.readouterr().out)["completed"])
         assert got == want, cells
         assert cells[4] == ("是" if want[1] >= 20 else "否")
-    pg.screenshot(path=str(ARTIFACTS / "05-which-definitions.png"))
-    pg.close()
+    table.scroll_into_view_if_needed()
+    pg.screenshot(path=str(ARTIFACTS / "10-which-definitions.png"))
+    pg.context.close()

@@ -140,6 +140,37 @@ STRINGS: dict[str, dict[str, str]] = {
     "layer_boundaries": {"zh": "行政区划（离线底图）", "en": "Boundaries (offline base)"},
     "layer_crossings": {"zh": "省界交叉点", "en": "Border crossings"},
     "layer_osm": {"zh": "在线底图：OpenStreetMap", "en": "Online tiles: OpenStreetMap"},
+    "no_modes": {"zh": "未选运输方式：地图与表格为空", "en": "No mode chosen: map and table are empty"},
+    "modes_none_chosen": {"zh": "未选择任何运输方式，地图与表格不显示线路（标题数字不变）。",
+                          "en": "No transport mode is chosen, so the map and table show no lines (the headline is "
+                                "unchanged)."},
+    "map_options": {"zh": "地图", "en": "Map"},
+    "outlet_official": {"zh": "官方", "en": "official"},
+    "outlet_original": {"zh": "原始报道", "en": "original outlet"},
+    "outlet_repost": {"zh": "转载", "en": "repost"},
+    "outlet_dataset": {"zh": "数据集", "en": "dataset"},
+    "outlet_hint": {"zh": "官方 = 政府或运营单位发布；原始报道 = 首发媒体；转载 = 转引他处（以原始出处为准）。",
+                    "en": "official = government or operator; original outlet = the outlet that wrote it; repost = "
+                          "copied from elsewhere (the original is preferred)."},
+    "research_note": {"zh": "原始研究说明（英文）", "en": "Research notes"},
+    "col_note_original": {"zh": "说明（英文原文）", "en": "Note"},
+    "headline_context": {"zh": "计数的来龙去脉", "en": "Behind the count"},
+    "kpi_completed_help": {"zh": "按左侧“计数口径”计算，只随日期与口径变化；地图上方的筛选不影响此数。",
+                           "en": "Computed under the counting definition in the sidebar; only the date and the "
+                                 "definition change it, never the filters above the map."},
+    "more_filters": {"zh": "状态、搜索等筛选", "en": "Status, search, more"},
+    "statuses_help": {"zh": "不选 = 全部状态", "en": "None chosen = every status"},
+    "tiles": {"zh": "在线底图（需联网）", "en": "Online tiles (need a connection)"},
+    "tiles_none": {"zh": "无（离线省界底图）", "en": "None (offline province map)"},
+    "tiles_osm": {"zh": "OpenStreetMap（线路与省界在其上）", "en": "OpenStreetMap (lines and borders on top)"},
+    "tiles_tianditu": {"zh": "天地图（国家地理信息公共服务平台）", "en": "Tianditu (China's national map service)"},
+    "map_fullscreen": {"zh": "全屏 / 退出全屏", "en": "Full screen / exit"},
+    "map_reset": {"zh": "复位：回到湖南全图", "en": "Reset view: all of Hunan"},
+    "map_zoomTo": {"zh": "缩放到所选项目", "en": "Zoom to the chosen project"},
+    "map_tilesFailed": {"zh": "在线底图无法加载（可能离线），仅显示离线省界底图。",
+                        "en": "Online tiles could not load (offline?); the offline province map is shown."},
+    "map_hint": {"zh": "点击线路查看详情；地图视图（缩放、中心）保存在链接中。",
+                 "en": "Click a line for its details; the map's view (zoom, centre) is kept in the link."},
     "crossing_into": {"zh": "进入", "en": "into"},
     "crossing_from": {"zh": "来自", "en": "from"},
     "chart_over_time": {"zh": "已开通出省通道数量变化（按当前口径）", "en": "Corridors open over time (current definition)"},
@@ -336,6 +367,27 @@ def status(s: str | None, lang: str) -> str:
     if s == "":
         return "—"
     return t(f"status_{s}", lang)
+
+
+# The plan's lead and participating departments, with the English names the departments use themselves.
+DEPARTMENTS_EN = {
+    "省发改委": "Hunan Development and Reform Commission",
+    "省交通运输厅": "Hunan Department of Transportation",
+    "省能源局": "Hunan Energy Administration",
+    "省水利厅": "Hunan Department of Water Resources",
+}
+
+
+def department_en(name_zh: str) -> str:
+    """A department's English name with its Chinese one, or the Chinese name when none is known."""
+    if not name_zh:
+        return ""
+    en = DEPARTMENTS_EN.get(name_zh)
+    return f"{en} ({name_zh})" if en else name_zh
+
+
+def department(name_zh: str, lang: str) -> str:
+    return name_zh if lang == "zh" else department_en(name_zh)
 
 
 def name(row: object, lang: str) -> str:

@@ -26,6 +26,15 @@ CENTER = (27.3, 111.9)
 ZOOM = 6
 DISPLAY_TOLERANCE = 0.03
 DISPLAY_DECIMALS = 3  # about 100 m: finer than a pixel at the zooms the map opens at
+# Online tiles a planner may add: none (offline), OpenStreetMap, 天地图 (reachable in mainland China; needs the
+# operator's key). Both are WGS-84 / CGCS2000 like the lines. With tiles on, the fills turn light.
+TILES = ("none", "osm", "tianditu")
+TIANDITU_URL = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+                "&tk={key}")
+# Place labels by zoom: Hunan's prefecture seats and the provincial capitals from the opening zoom, the
+# other prefecture seats from 7, county seats from 8.
+SEAT_ZOOMS = {"prefecture_seat": 6, "pref_other": 7, "county_seat": 8}
 
 MODE_COLOURS = {"rail": "#b2182b", "highway": "#2166ac", "waterway": "#01857a", "pipeline": "#762a83",
                 "power": "#d6604d"}
@@ -108,17 +117,19 @@ class BoundaryLayer(MacroElement):
         L.geoJSON({{ this.data }}, {interactive: false, style: function (f) {
             var p = f.properties;
             if (p.pref) {
-                return {fillColor: {{ this.fill.hunan|tojson }}, color: "#9a8a5a", weight: 0.8, fillOpacity: 0.8};
+                return {fillColor: {{ this.fill.hunan|tojson }}, color: "#9a8a5a", weight: 0.8,
+                        fillOpacity: {{ this.opacity }}};
             }
             return {fillColor: p.m ? {{ this.fill.member|tojson }} : {{ this.fill.other|tojson }},
-                    color: "#8c8c8c", weight: 1, fillOpacity: 0.8};
+                    color: "#8c8c8c", weight: 1, fillOpacity: {{ this.opacity }}};
         }}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, geojson_text: str) -> None:
+    def __init__(self, geojson_text: str, opacity: float = 0.8) -> None:
         super().__init__()
         self._name = "BoundaryLayer"
+        self.opacity = opacity
         self.data = geojson_text
         self.fill = FILL
 
@@ -128,28 +139,34 @@ class DataLayer(MacroElement):
 
     Each item: k (kind: line|circle|label), c (coordinates, lat/lon), s (Leaflet style options),
     t (tooltip text, already HTML-escaped), p (popup HTML, already escaped, or a key of `popups`, so that the
-    sections of one line share one copy), h (label HTML, escaped).
+    sections of one line share one copy), h (label HTML, escaped), z (a label's class: cx = crossing, or the
+    seat kind, shown by zoom), sel (the picked project's highlight: its bounds are what "zoom to" fits).
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (items, popups, target) {
+            var sel = [];
             items.forEach(function (it) {
                 var layer;
                 if (it.k === "circle") { layer = L.circleMarker(it.c, it.s); }
                 else if (it.k === "label") {
                     layer = L.marker(it.c, {interactive: false, keyboard: false,
-                        icon: L.divIcon({className: "", iconSize: null, html: it.h})});
+                        icon: L.divIcon({className: "corridors-label " + (it.z || ""), iconSize: null, html: it.h})});
                 } else if (it.t) {
                     // thin dotted lines are hard to hit: the visible line is drawn, and a wide solid
                     // transparent twin above it takes the hover and the click
                     L.polyline(it.c, Object.assign({}, it.s, {interactive: false})).addTo(target);
                     layer = L.polyline(it.c, {color: it.s.color, weight: 14, opacity: 0});
                 } else { layer = L.polyline(it.c, it.s); }
-                if (it.t) { layer.bindTooltip(it.t, {sticky: true}); }
-                if (it.p) { layer.bindPopup(popups[it.p] || it.p, {maxWidth: 340}); }
+                if (it.sel) { sel = sel.concat(it.c); }
+                if (it.t) { layer.bindTooltip(it.t, {sticky: true, direction: "auto"}); }
+                if (it.p) {
+                    layer.bindPopup(popups[it.p] || it.p, {maxWidth: 300, maxHeight: 240, autoPanPadding: [24, 24]});
+                }
                 layer.addTo(target);
             });
+            if (sel.length) { window.corridorsSelection = L.latLngBounds(sel); }
         })({{ this.items }}, {{ this.popups }}, {{ this._parent.get_name() }});
         {% endmacro %}
     """)
@@ -161,20 +178,192 @@ class DataLayer(MacroElement):
         self.popups = json.dumps(popups or {}, ensure_ascii=False, separators=(",", ":"))
 
 
-class Legend(MacroElement):
-    """A Leaflet control holding the legend's HTML (already escaped)."""
+# Label looks by class (cx: border crossing; prov: province; seats), so each label carries only its text.
+LABEL_CSS = (
+    ".corridors-label span{white-space:nowrap;display:inline-block;text-shadow:0 0 2px #fff,0 0 2px #fff}"
+    ".prov span{font:13px sans-serif;color:#666;transform:translate(-50%,-50%)}"
+    ".cx span{font:bold 11px sans-serif;color:#222;background:rgba(255,255,255,.85);padding:0 2px;"
+    "border-radius:2px;transform:translate(7px,-50%)}"
+    ".prefecture_seat span,.pref_other span{font:bold 12px sans-serif;color:#333;transform:translate(-4px,-50%)}"
+    ".county_seat span{font:11px sans-serif;color:#555;transform:translate(-3px,-50%)}"
+    ".prefecture_seat span:before,.pref_other span:before,.county_seat span:before{content:'';display:inline-block;"
+    "width:5px;height:5px;margin-right:3px;border-radius:50%;background:#555;vertical-align:middle}"
+    ".prefecture_seat span:before,.pref_other span:before{width:7px;height:7px;background:#222}"
+)
+# County seats are labelled in and around Hunan (this box); prefecture seats everywhere on the map.
+COUNTY_LABEL_BOX = (108.4, 24.4, 114.6, 30.4)
+
+
+def seat_labels(seats: pd.DataFrame, lang: str) -> list[dict]:
+    """Place-name labels from the shipped seats: every prefecture seat, and the county seats (not urban
+    districts, which sit on their prefecture seat) in and around Hunan; shown by zoom (SEAT_ZOOMS)."""
+    lon0, lat0, lon1, lat1 = COUNTY_LABEL_BOX
+    county = ((seats.kind == "county_seat") & ~seats.name_zh.str.endswith("区")
+              & seats.lon.between(lon0, lon1) & seats.lat.between(lat0, lat1))
+    keep = seats[((seats.kind == "prefecture_seat") | county) & seats.lon.notna() & seats.lat.notna()]
+    names = keep.name_zh if lang == "zh" else keep.name_en.str.replace(
+        r" (City|County|District|Autonomous County|Tujia Autonomous County|Miao Autonomous County)$", "", regex=True)
+    code = keep.adcode.astype(str)
+    first = (keep.kind == "prefecture_seat") & (code.str.startswith(HUNAN[:2]) | code.str.endswith("0100"))
+    kinds = keep.kind.where(first | (keep.kind != "prefecture_seat"), "pref_other")
+    return [{"k": "label", "c": [round(lat, 4), round(lon, 4)], "z": kind, "h": f"<span>{html.escape(name)}</span>"}
+            for lat, lon, kind, name in zip(keep.lat, keep.lon, kinds, names)]
+
+
+class MapChrome(MacroElement):
+    """What makes the map usable, in one script: no focus box on a clicked line; place labels shown by zoom;
+    labels decluttered (a label overlapping one of higher priority is hidden, redone on every move);
+    fullscreen, reset-view and zoom-to-project buttons; on touch screens one finger scrolls the page and two
+    fingers pan the map; a note on the map when online tiles fail to load."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomright"});
-        {{ this.get_name() }}.onAdd = function () {
-            var div = L.DomUtil.create("div", "corridors-legend");
-            div.style.cssText = "background:rgba(255,255,255,.92);padding:4px 7px;font:11px/1.3 sans-serif;"
-                + "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)";
-            div.innerHTML = {{ this.html|tojson }};
-            return div;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        (function (map, o) {
+            var css = document.createElement("style");
+            css.textContent = ".leaflet-interactive:focus,.leaflet-container :focus{outline:none}"
+                + ".corridors-label{pointer-events:none}" + o.labelCss
+                + o.seatZooms.map(function (z) {
+                    return ".corridors-z-lt" + z[1] + " ." + z[0] + "{display:none}"; }).join("")
+                + ".corridors-btn{background:#fff;width:30px;height:30px;line-height:30px;text-align:center;"
+                + "cursor:pointer;font:16px sans-serif;display:block;color:#222;border-bottom:1px solid #ccc}"
+                + ".corridors-note{background:#fff3cd;padding:3px 6px;font:12px sans-serif;border-radius:3px}";
+            document.head.appendChild(css);
+            var box = map.getContainer();
+            function zoomClasses() {
+                o.seatZooms.forEach(function (z) {
+                    L.DomUtil[map.getZoom() < z[1] ? "addClass" : "removeClass"](box, "corridors-z-lt" + z[1]);
+                });
+            }
+            function declutter() {
+                var kept = [];
+                var labels = Array.prototype.slice.call(box.querySelectorAll(".corridors-label"));
+                function rank(el) {
+                    for (var i = 0; i < o.priority.length; i++) {
+                        if (el.classList.contains(o.priority[i])) { return i; } }
+                    return o.priority.length;
+                }
+                labels.sort(function (a, b) { return rank(a) - rank(b); });
+                labels.forEach(function (el) {
+                    el.style.visibility = "";
+                    var r = (el.firstElementChild || el).getBoundingClientRect();
+                    if (!r.width) { return; }
+                    var hit = kept.some(function (k) {
+                        return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top; });
+                    if (hit) { el.style.visibility = "hidden"; } else { kept.push(r); }
+                });
+            }
+            var pending;
+            function later() { clearTimeout(pending); pending = setTimeout(declutter, 60); }
+            map.on("zoomend", zoomClasses);
+            map.on("zoomend moveend layeradd", later);
+            zoomClasses(); later();
+            var bar = L.control({position: "topleft"});
+            bar.onAdd = function () {
+                var div = L.DomUtil.create("div", "leaflet-bar");
+                function button(icon, title, act) {
+                    var a = L.DomUtil.create("a", "corridors-btn", div);
+                    a.href = "#"; a.innerHTML = '<svg width="16" height="16" viewBox="0 0 16 16" '
+                        + 'style="vertical-align:middle" fill="none" stroke="#222" stroke-width="1.8">' + icon + "</svg>";
+                    a.title = title; a.setAttribute("role", "button");
+                    a.setAttribute("aria-label", title);
+                    L.DomEvent.on(a, "click", function (e) { L.DomEvent.stop(e); act(a); });
+                    return a;
+                }
+                button('<path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4"/>', o.text.fullscreen, function () {
+                    var root = document.documentElement;
+                    if (document.fullscreenElement) { document.exitFullscreen(); }
+                    else if (root.requestFullscreen) { root.requestFullscreen().catch(function () {}); }
+                });
+                button('<path d="M2 8l6-6 6 6M4 6.5V14h8V6.5"/>', o.text.reset, function () { map.setView(o.center, o.zoom); });
+                button('<circle cx="8" cy="8" r="5"/><circle cx="8" cy="8" r="1.5" fill="#222"/>', o.text.zoomTo, function () {
+                    if (window.corridorsSelection) { map.fitBounds(window.corridorsSelection, {padding: [30, 30]}); }
+                });
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            bar.addTo(map);
+            document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+            if (L.Browser.mobile) {
+                map.dragging.disable();
+                box.addEventListener("touchstart", function (e) {
+                    if (e.touches.length > 1) { map.dragging.enable(); } }, {passive: true});
+                box.addEventListener("touchend", function (e) {
+                    if (e.touches.length < 2) { map.dragging.disable(); } }, {passive: true});
+            }
+            var failed = false;
+            map.eachLayer(function (layer) {
+                if (!layer.getTileUrl) { return; }
+                layer.on("tileerror", function () {
+                    if (failed) { return; }
+                    failed = true;
+                    var note = L.control({position: "bottomleft"});
+                    note.onAdd = function () {
+                        var d = L.DomUtil.create("div", "corridors-note"); d.textContent = o.text.tilesFailed; return d; };
+                    note.addTo(map);
+                });
+            });
+        })({{ this._parent.get_name() }}, {{ this.options }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "MapChrome"
+        self.options = json.dumps({
+            "center": list(CENTER), "zoom": ZOOM, "seatZooms": [[k, z] for k, z in SEAT_ZOOMS.items()],
+            "priority": ["cx", "prov", "prefecture_seat", "pref_other", "county_seat"], "labelCss": LABEL_CSS,
+            "text": {k: i18n.t(f"map_{k}", lang) for k in ("fullscreen", "reset", "zoomTo", "tilesFailed")},
+        }, ensure_ascii=False)
+
+
+class InitialView(MacroElement):
+    """Opens a freshly built map at the viewer's centre and zoom. Put in a dynamic feature group, it runs once
+    per map (a language switch rebuilds the base map; later updates of the lines leave the view alone), and
+    it keeps the base map's own script, and so its identity, independent of where the viewer has panned."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (parent) {
+            parent.on("add", function () {
+                if (window.corridorsViewSet) { return; }
+                window.corridorsViewSet = true;
+                parent._map.setView({{ this.center }}, {{ this.zoom }}, {animate: false});
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, center: tuple[float, float], zoom: int) -> None:
+        super().__init__()
+        self._name = "InitialView"
+        self.center = json.dumps(list(center))
+        self.zoom = int(zoom)
+
+
+class Legend(MacroElement):
+    """The legend as a collapsible Leaflet control (HTML already escaped). Put in a feature group, it comes and
+    goes with that group, so a legend that follows the filters travels with the dynamic layers and never
+    forces the base map to be rebuilt."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (parent) {
+            var ctl = L.control({position: "bottomleft"});
+            ctl.onAdd = function () {
+                var div = L.DomUtil.create("div", "corridors-legend");
+                div.style.cssText = "background:rgba(255,255,255,.92);padding:4px 7px;font:11px/1.3 sans-serif;"
+                    + "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:70vh;overflow:auto";
+                div.innerHTML = {{ this.html|tojson }};
+                var fold = div.querySelector("details");
+                if (fold && L.Browser.mobile) { fold.open = false; }  // a phone's map is too small to cover
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            if (parent instanceof L.Map) { ctl.addTo(parent); return; }
+            parent.on("add", function () { ctl.addTo(parent._map); });
+            parent.on("remove", function () { ctl.remove(); });
+        })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
@@ -190,13 +379,17 @@ def _swatch_line(colour: str, style: dict) -> str:
             f'stroke-width="{style["weight"]}"{dash}/></svg>')
 
 
-def legend_html(lang: str, modes: list[str]) -> str:
-    """Legend: a colour per mode, a dash pattern per status, province shading, crossing marker."""
+LEGEND_STATUSES = ("completed", "under_construction", "planned", "suspended", "plan_stated")
+
+
+def legend_html(lang: str, modes: list[str], statuses: list[str] | None = None, collapsible: bool = False) -> str:
+    """Legend: a colour per mode shown, a dash pattern per status shown, province shading, crossing marker.
+    Collapsible: a <details> element the viewer can fold away (open at first)."""
     e = html.escape
-    rows = [f"<b>{e(i18n.t('legend', lang))}</b>"]
+    rows = [] if collapsible else [f"<b>{e(i18n.t('legend', lang))}</b>"]
     for m in modes:
         rows.append(_swatch_line(MODE_COLOURS[m], STATUS_STYLES["completed"]) + " " + e(i18n.mode(m, lang)))
-    for s in ("completed", "under_construction", "planned", "suspended", "plan_stated"):
+    for s in [x for x in LEGEND_STATUSES if not statuses or x in statuses]:
         rows.append(_swatch_line("#444", STATUS_STYLES[s]) + " " + e(i18n.status(s, lang)))
     quiet = {**STATUS_STYLES["completed"], "weight": STATUS_STYLES["completed"]["weight"] + EXISTING["weight"]}
     rows.append(_swatch_line("#9a9a9a", quiet) + " " + e(i18n.t("legend_existing", lang)))
@@ -206,26 +399,69 @@ def legend_html(lang: str, modes: list[str]) -> str:
                     f'border:1px solid #8c8c8c"></span> {e(i18n.t(key, lang))}')
     rows.append('<svg width="34" height="12"><circle cx="17" cy="6" r="5" fill="#fff" stroke="#000" '
                 f'stroke-width="2"/></svg> {e(i18n.t("legend_crossing", lang))}')
-    return "<br>".join(rows)
+    if not collapsible:
+        return "<br>".join(rows)
+    return (f'<details open><summary style="cursor:pointer;font-weight:bold">{e(i18n.t("legend", lang))}</summary>'
+            + "<br>".join(rows) + "</details>")
+
+
+# Decimal places of a crossing point by the precision of the line it lies on: a point on a line through
+# county seats is known to a few km (0.1° ≈ 10 km), one on a surveyed alignment to about 100 m.
+CROSSING_DECIMALS = {"surveyed": 3, "towns": 2, "county_seats": 1, "approximate": 1, "prefectures": 1,
+                     "endpoints": 1}
+
+
+def crossing_text(lat: float, lon: float, precision: str, lang: str) -> str:
+    """A crossing's coordinates at the precision of its line, marked approximate unless surveyed."""
+    n = CROSSING_DECIMALS.get(precision, 1)
+    text = f"{lat:.{n}f}°N, {lon:.{n}f}°E"
+    return text if precision == "surveyed" else ("约 " if lang == "zh" else "about ") + text
+
+
+def moved(center: tuple[float, float], zoom: int, new_center: tuple[float, float], new_zoom: int) -> bool:
+    """Whether the map reports a view the viewer chose: another zoom, or a centre more than a few pixels
+    (8 px at this zoom) away. Leaflet reports the opening view rounded to whole pixels, which is not a move."""
+    tolerance = 8 * 360 / (256 * 2 ** zoom)
+    return new_zoom != zoom or max(abs(new_center[0] - center[0]), abs(new_center[1] - center[1])) > tolerance
+
+
+def tile_layer(tiles: str, lang: str, tianditu_key: str = "") -> folium.TileLayer | None:
+    """The online tiles chosen (None for the offline map): OpenStreetMap, or 天地图's vector map with its
+    Chinese or English annotation layer (needs the operator's key)."""
+    if tiles == "osm":
+        return folium.TileLayer("OpenStreetMap", name=i18n.t("tiles_osm", lang), control=False)
+    if tiles == "tianditu" and tianditu_key:
+        layer = TIANDITU_URL.replace("{key}", tianditu_key)
+        return folium.TileLayer(layer.replace("{layer}", "vec"), name=i18n.t("tiles_tianditu", lang),
+                                attr="天地图 Tianditu", subdomains="01234567", max_zoom=18, control=False)
+    return None
 
 
 def base_map(display: gpd.GeoDataFrame, lang: str, cls: type[folium.Map] = folium.Map,
-             modes: tuple[str, ...] = tuple(MODE_COLOURS), geojson_text: str | None = None) -> folium.Map:
-    """The stable part of the map: province polygons (offline base), labels, optional online tiles, legend."""
-    m = cls(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True)
-    folium.TileLayer("OpenStreetMap", name=i18n.t("layer_osm", lang), overlay=True, show=False,
-                     control=True).add_to(m)
-    BoundaryLayer(geojson_text or boundaries_geojson(display)).add_to(m)
+             modes: tuple[str, ...] = tuple(MODE_COLOURS), geojson_text: str | None = None, *,
+             legend: bool = True, tiles: str = "none", tianditu_key: str = "",
+             seats: pd.DataFrame | None = None, height: int | None = None) -> folium.Map:
+    """The stable part of the map: province polygons (offline base; light when online tiles are on top of
+    them), province and seat labels, the map's buttons, and (unless the legend travels with the dynamic
+    layers) the legend."""
+    m = cls(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
+            **({"height": height} if height else {}))
+    online = tile_layer(tiles, lang, tianditu_key)
+    if online is not None:
+        online.add_to(m)
+    BoundaryLayer(geojson_text or boundaries_geojson(display), opacity=0.25 if online is not None else 0.8).add_to(m)
     big = display[(display.level == "province") & (shapely.area(display.geometry.to_numpy()) > 0.5)]
     labels = []
     for r in big.itertuples():
         pt = r.geometry.representative_point()
         text = html.escape(r.name_zh if lang == "zh" else r.name_en)
-        labels.append({"k": "label", "c": [round(pt.y, 4), round(pt.x, 4)],
-                       "h": '<div style="font:13px sans-serif;color:#666;white-space:nowrap;'
-                            f'transform:translate(-50%,-50%)">{text}</div>'})
+        labels.append({"k": "label", "c": [round(pt.y, 4), round(pt.x, 4)], "z": "prov", "h": f"<span>{text}</span>"})
+    if seats is not None:
+        labels += seat_labels(seats, lang)
     DataLayer(labels).add_to(m)
-    Legend(legend_html(lang, list(modes))).add_to(m)
+    if legend:
+        Legend(legend_html(lang, list(modes))).add_to(m)
+    MapChrome(lang).add_to(m)
     return m
 
 
@@ -269,16 +505,18 @@ def section_paths(sections: gpd.GeoDataFrame) -> dict[str, list[tuple[str, list[
 
 def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: dict[tuple[str, str], str | None],
                    section_names: dict[tuple[str, str], str], lang: str, selected: str | None = None,
-                   ) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
+                   legend: bool = False) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
     """One feature group per mode (lines) and one for border crossings; and tooltip text → project id.
 
     Lines are drawn per section, each with its own status on the date, so a link whose Hunan half is
-    open and whose neighbour half is being built shows both.
+    open and whose neighbour half is being built shows both. With legend, a collapsible legend of exactly
+    the modes and statuses drawn travels in the crossings group (so it follows the filters).
     """
     items: dict[str, list[dict]] = {}
     popups: dict[str, dict[str, str]] = {}
     lookup: dict[str, str] = {}
     crossing_items: list[dict] = []
+    drawn_statuses: set[str | None] = set()
     drawn = table[(table.same_as == "") & table.route_known]
     for row in drawn.to_dict("records"):
         pid, mode = row["id"], row["mode"]
@@ -287,6 +525,7 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
         secs = paths.get(pid, [])
         for section, coords in secs:
             status = section_status.get((pid, section), row["status"])
+            drawn_statuses.add(status)
             name = section_names.get((pid, section), "") if len(secs) > 1 else ""
             tip = tooltip_text(row, name, status, lang)
             lookup[tip] = pid
@@ -297,8 +536,8 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
             if row["identification"] == "candidate":
                 style["opacity"] = style["opacity"] * CANDIDATE["opacity"]
             if pid == selected:
-                bucket.append({"k": "line", "c": coords, "s": {"color": "#ffd400", "weight": style["weight"] + 8,
-                                                                "opacity": 0.8, "interactive": False}})
+                bucket.append({"k": "line", "c": coords, "sel": 1, "s": {
+                    "color": "#ffd400", "weight": style["weight"] + 8, "opacity": 0.8, "interactive": False}})
             bucket.append({"k": "line", "c": coords, "t": html.escape(tip), "p": pid,
                            "s": {"color": MODE_COLOURS[mode], "weight": style["weight"], "opacity": style["opacity"],
                                  "dashArray": style["dash_array"]}})
@@ -310,10 +549,8 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
             crossing_items.append({"k": "circle", "c": [c["lat"], c["lon"]], "p": html.escape(text),
                                    "s": {"radius": 5, "color": "#000", "weight": 2, "fill": True,
                                          "fillColor": "#fff", "fillOpacity": 1}})
-            crossing_items.append({"k": "label", "c": [c["lat"], c["lon"]], "h": (
-                '<div style="font:bold 11px sans-serif;color:#222;background:rgba(255,255,255,.85);'
-                'padding:0 2px;border-radius:2px;white-space:nowrap;transform:translate(7px,-50%)">'
-                f"{html.escape(side.abbr if lang == 'zh' else side.name_en)}</div>")})
+            crossing_items.append({"k": "label", "c": [c["lat"], c["lon"]], "z": "cx",
+                                   "h": f"<span>{html.escape(side.abbr if lang == 'zh' else side.name_en)}</span>"})
     groups = []
     for mode in MODE_COLOURS:
         if mode in items:
@@ -322,6 +559,10 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
             groups.append(fg)
     crossings = folium.FeatureGroup(name=i18n.t("layer_crossings", lang))
     DataLayer(crossing_items).add_to(crossings)
+    if legend:
+        modes = [m for m in MODE_COLOURS if m in items]
+        statuses = [x for x in LEGEND_STATUSES if x in drawn_statuses]
+        Legend(legend_html(lang, modes, statuses or ["completed"], collapsible=True)).add_to(crossings)
     return groups + [crossings], lookup
 
 

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from .. import auth, counting, dataset, mapview
+from .. import auth, counting, dataset, gazetteer, mapview
 from ..errors import StoreError
 from ..store import Store, explicit, not_created, orphans, store_url
 
@@ -101,6 +101,12 @@ def load(version: tuple[str, int, int] = ("", 0, 0)) -> dataset.Dataset:
 @st.cache_resource(show_spinner=False)
 def display_boundaries() -> gpd.GeoDataFrame:
     return mapview.display_boundaries(base().boundaries)
+
+
+@st.cache_resource(show_spinner=False)
+def seats() -> pd.DataFrame:
+    """The shipped county and prefecture seats: the map's place labels."""
+    return gazetteer.load_seats(base().geodata / "seats.csv")
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,8 +1,11 @@
-"""The dashboard page: sidebar (definition and display filters); headline count; map with details; charts;
-table. The headline depends only on the date and the counting definition, never on display filters."""
+"""The dashboard page, map first: the title with the headline count; then one fragment holding the display
+filters, the map and the table of what they show (a filter, a pan or a zoom reruns only that part); then the
+headline's definition, charts and exports. A project's details open in a dialog, wherever it was picked.
+The headline depends only on the date and the counting definition (sidebar), never on display filters."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import streamlit as st
 from .. import analysis
 from ..boundaries import PROVINCES
 from ..i18n import t
+from ..mapview import TILES
 from . import assets, data, panels, progress, sidebar, state
 
 
@@ -23,49 +27,73 @@ def main(app_dir: Path | None = None) -> None:
     today = date.today()
     departments = sorted(d for d in ds.catalog.projects.lead_department.unique() if d)
     state.init(today, departments)
+    tianditu_key = os.environ.get("CORRIDORS_TIANDITU_KEY", "")
+    tiles = tuple(x for x in TILES if x != "tianditu" or tianditu_key)
+    if state.view()["tiles"] not in tiles:
+        state.set_view(tiles="none")
 
-    picked = panels.table_selection()
-    if picked:
-        st.session_state["project"] = picked
-
-    sidebar.render(today, departments)
+    sidebar.render(today, tiles)
     f = state.current()
     lang = f.lang
+    panels.page_language(lang)
     editor = progress.sign_in(editors, lang)
     table = data.table(f.as_of, f.definition, version)
-    neighbours = [PROVINCES[c].name_zh for c in f.neighbours]
-    base = analysis.filter_projects(table, modes=f.modes, neighbours=neighbours, departments=f.departments,
-                                    query=f.query)
-    if not f.show_existing:
-        base = base[base.in_plan]
-    shown = analysis.filter_projects(base, statuses=f.statuses)
 
-    st.title(t("title", lang))
-    st.caption(t("subtitle", lang))
+    head, kpi = st.columns([3, 2], vertical_alignment="center")
+    with head:
+        st.title(t("title", lang))
+        st.caption(t("subtitle", lang))
+    with kpi:
+        now = panels.headline_metric(ds, f.definition, f.as_of, version, lang)
     progress.store_notices(found, editor, lang)
-    counts = panels.headline(ds, f.definition, f.as_of, version, lang)
-    if len(shown) != len(table):
-        st.caption(t("display_filtered", lang, shown=len(shown), total=len(table)))
 
-    left, right = st.columns([3, 2], gap="medium")
     leaflet = assets.leaflet_urls(str(app_dir or Path.cwd()))
-    with left:
-        clicked = panels.map_panel(ds, shown, f.as_of, lang, leaflet, st.session_state.get("project"))
-    if clicked:
-        st.session_state["project"] = clicked
-    with right:
-        pid = panels.details(ds, table, shown, lang)
-        if pid:
-            progress.timeline_chart(ds, pid, table.set_index("id").same_as[pid], lang)
-            if editor and store is not None:
-                progress.record_form(ds, store, pid, editor, lang)
+    explore(ds, table, leaflet, tianditu_key, departments, lang)
 
+    pid = state.view()["project"]
+    if pid and st.session_state.get("_details_open") and pid in set(table.id):
+        panels.details_dialog(ds, table, pid, lang, editor, store)
+
+    panels.headline(ds, f.definition, f.as_of, version, lang, now)
     panels.over_time(ds, f.definition, f.as_of, version, lang)
-    panels.breakdown(counts, lang)
-    progress.changes(ds, f.definition, f.as_of, set(shown.id), version, lang)
+    panels.breakdown(now, lang)
+    progress.changes(ds, f.definition, f.as_of, set(shown_rows(table, f).id), version, lang)
     progress.export(ds, {"as_of": f.as_of, "lang": lang, "definition": f.definition, "modes": tuple(f.modes),
                          "statuses": tuple(f.statuses), "neighbours": tuple(f.neighbours),
                          "departments": tuple(f.departments), "query": f.query,
                          "compare": st.session_state.get("compare")}, lang)
-    panels.project_table(shown, lang)
-    state.write_url(f, st.session_state.get("project"))
+    state.write_url()
+
+
+def shown_rows(table, f: state.Filters):
+    """The rows the display filters let through (no mode chosen: none)."""
+    if not f.modes:
+        return table.iloc[0:0]
+    neighbours = [PROVINCES[c].name_zh for c in f.neighbours]
+    base = analysis.filter_projects(table, modes=f.modes, neighbours=neighbours, departments=f.departments,
+                                    query=f.query, statuses=f.statuses)
+    return base if f.show_existing else base[base.in_plan]
+
+
+@st.fragment
+def explore(ds, table, leaflet: tuple[str, str], tianditu_key: str, departments: list[str], lang: str) -> None:
+    """Display filters, map and table: what depends only on them reruns alone. A pick (map click, table row,
+    project chooser) reruns the whole page, which opens the details dialog."""
+    phone = panels.is_phone()
+    if not phone:  # on a phone the map comes first and the filters under it
+        panels.filter_bar(departments, lang)
+    f = state.current()
+    shown = shown_rows(table, f)
+    clicked = panels.map_panel(ds, shown, f, state.map_view(), lang, leaflet, tianditu_key)
+    if phone:
+        panels.filter_bar(departments, lang)
+    if not f.modes:
+        st.warning(t("modes_none_chosen", lang))
+    st.caption((t("display_filtered", lang, shown=len(shown), total=len(table)) if len(shown) != len(table)
+                else t("filters_hint", lang)) + " " + t("map_hint", lang))
+    picked = panels.project_table(shown, table, lang) or clicked
+    state.write_url()
+    if picked:
+        state.set_view(project=picked)
+        st.session_state["_details_open"] = True
+        st.rerun(scope="app")

@@ -5,35 +5,51 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from .. import counting, i18n, mapview, status
-from ..boundaries import PROVINCES
+from ..boundaries import NEIGHBOURS, PROVINCES
+from ..catalog import MODES
 from ..counting import Definition
 from ..dataset import Dataset
 from ..i18n import t
-from . import data
+from ..status import DISPLAY_STATUSES
+from . import data, state
+from .state import widget
 
 STATUS_COLOURS = {"completed": "#1a9850", "under_construction": "#fdae61", "planned": "#abd9e9",
                   "suspended": "#bdbdbd", "cancelled": "#636363", "no_evidence": "#e0e0e0"}
 
 
-def headline(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str) -> dict:
-    """The count against the target under the definition, with the baseline, 2020-12-31 and today beside
-    it, the definition spelled out and why it is the default. Display filters never reach this."""
-    today = date.today()
+def page_language(lang: str) -> None:
+    """The page's <html lang> follows the UI language (Chromium picks Chinese glyph forms only for zh)."""
+    code = "zh-CN" if lang == "zh" else "en"
+    st.html(f"<script>document.documentElement.lang = {code!r};</script>"
+            "<style>.block-container, [data-testid='stMainBlockContainer']{padding-top:3.2rem}"
+            "h1{font-size:2rem !important;padding:0 !important}</style>", unsafe_allow_javascript=True,
+            width="content")
+
+
+def headline_metric(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str) -> dict:
+    """The count against the target on the chosen date, beside the title. Display filters never reach it."""
     now = data.count(as_of, d, version)
+    done, target = now["completed"], ds.target.count
+    st.metric(t("kpi_completed", lang, date=as_of.isoformat()), f"{done} / {target}",
+              help=t("kpi_completed_help", lang))
+    st.progress(min(done / target, 1.0) if target else 0.0)
+    return now
+
+
+def headline(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str, now: dict) -> None:
+    """Beside the count: the baseline, 2020-12-31 and today, the definition spelled out, why it is the
+    default, and which definitions reach the target."""
+    today = date.today()
     marks = {"baseline": ds.plan_date, "target_date": date(ds.target.year, 12, 31), "today": today}
     at = {k: data.count(v, d, version) for k, v in marks.items()}
-    done, target = now["completed"], ds.target.count
-    c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
-    with c1:
-        st.metric(t("kpi_completed", lang, date=as_of.isoformat()), f"{done} / {target}")
-        st.progress(min(done / target, 1.0) if target else 0.0)
-    for col, key in ((c2, "baseline"), (c3, "target_date"), (c4, "today")):
+    st.subheader(t("headline_context", lang))
+    for col, key in zip(st.columns(3), ("baseline", "target_date", "today")):
         col.metric(t(f"kpi_{key}", lang, date=marks[key].isoformat()), at[key]["completed"],
                    help=t(f"kpi_{key}_help", lang))
     extra = t("kpi_rest", lang, uc=now["by_status"]["under_construction"], planned=now["by_status"]["planned"],
@@ -48,7 +64,6 @@ def headline(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str)
         reconciliation(ds, version, lang)
     with st.expander(t("which_reach", lang, date=marks["target_date"].isoformat()), expanded=False):
         st.table(which_reach(ds, d, marks, version, lang).set_index(t("col_definition", lang)))
-    return now
 
 
 def which_reach(ds: Dataset, d: Definition, marks: dict, version: tuple, lang: str) -> pd.DataFrame:
@@ -90,17 +105,71 @@ def reconciliation(ds: Dataset, version: tuple, lang: str) -> None:
     }), hide_index=True, width="stretch", column_config={t("col_source", lang): st.column_config.LinkColumn()})
 
 
-def map_panel(ds: Dataset, shown: pd.DataFrame, as_of: date, lang: str, leaflet: tuple[str, str],
-              selected: str | None) -> str | None:
-    """Draw the map; return the project id of a line the user has just clicked, if any."""
+def filter_bar(departments: list[str], lang: str) -> None:
+    """The display filters in one row above the map: modes as chips, the rest (status, search, neighbour,
+    department, existing corridors) in a pop-over whose label counts what is set. They change the map and
+    the table only."""
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    with c1:
+        st.pills(t("modes", lang), MODES, selection_mode="multi", format_func=lambda m: i18n.mode(m, lang),
+                 wrap=True, **widget("modes"))
+    v = state.view()
+    more = (len(v["statuses"]) + len(v["neighbours"]) + len(v["departments"]) + (not v["show_existing"])
+            + bool(v["query"]))
+    with c2.popover(t("more_filters", lang) + (f" ({more})" if more else ""), width="stretch"):
+        st.pills(t("statuses", lang), DISPLAY_STATUSES, selection_mode="multi", wrap=True,
+                 format_func=lambda x: i18n.status(x, lang), help=t("statuses_help", lang), **widget("statuses"))
+        st.text_input(t("search", lang), **widget("query"))
+        st.multiselect(t("neighbours", lang), NEIGHBOURS, placeholder=t("all", lang), **widget("neighbours"),
+                       format_func=lambda c: PROVINCES[c].name_zh if lang == "zh" else PROVINCES[c].name_en)
+        st.multiselect(t("departments", lang), departments, placeholder=t("all", lang), **widget("departments"),
+                       format_func=lambda d: i18n.department(d, lang))
+        st.toggle(t("show_existing", lang), **widget("show_existing"))
+
+
+def is_phone() -> bool:
+    return "Mobile" in (st.context.headers or {}).get("User-Agent", "")
+
+
+def map_height() -> int:
+    """Most of a desktop viewport (640 px of 900); about half a phone's."""
+    return 420 if is_phone() else 620
+
+
+def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple[str, str],
+              tianditu_key: str) -> str | None:
+    """Draw the map; keep its centre and zoom in the view; return the project id of a line just clicked.
+
+    The base map (polygons, labels, buttons, tiles) changes only with the language and the tiles, so a
+    filter or a pan updates the lines in place (feature groups) instead of rebuilding the map.
+    """
     cls = mapview.map_class(*leaflet)
-    m = mapview.base_map(data.display_boundaries(), lang, cls, geojson_text=data.boundaries_geojson())
-    groups, lookup = mapview.project_layers(shown, data.section_paths(), ds.section_statuses(as_of),
-                                            ds.section_names(lang), lang, selected)
-    out = st_folium(m, key="map", height=640, use_container_width=True,
-                    returned_objects=["last_object_clicked_tooltip"], feature_group_to_add=groups,
-                    layer_control=folium.LayerControl(collapsed=True))
-    tip = (out or {}).get("last_object_clicked_tooltip")
+    m = mapview.base_map(data.display_boundaries(), lang, cls, geojson_text=data.boundaries_geojson(), legend=False,
+                         tiles=mv.tiles, tianditu_key=tianditu_key, seats=data.seats())
+    groups, lookup = mapview.project_layers(shown, data.section_paths(), ds.section_statuses(f.as_of),
+                                            ds.section_names(lang), lang, mv.project, legend=True)
+    base = (lang, mv.tiles)  # what the base map depends on: when it changes, the new map opens at the view
+    if st.session_state.get("_map_base") != base:
+        st.session_state["_map_base"] = base
+        st.session_state["_map_origin"] = (mv.center, mv.zoom)
+        st.session_state["_map_fresh"] = mapview.moved(mapview.CENTER, mapview.ZOOM, mv.center, mv.zoom)
+    mapview.InitialView(*st.session_state["_map_origin"]).add_to(groups[-1])
+    out = st_folium(m, key="map", height=map_height(), use_container_width=True,
+                    returned_objects=["last_object_clicked_tooltip", "zoom", "center"], feature_group_to_add=groups)
+    out = out or {}
+    centre, zoom = out.get("center"), out.get("zoom")
+    if centre and zoom:
+        reported = ((centre["lat"], centre["lng"]), int(zoom))
+        # a rebuilt map first reports the view it was built with, before it moves to the viewer's
+        opening = not mapview.moved(mapview.CENTER, mapview.ZOOM, *reported)
+        if opening and st.session_state.get("_map_fresh"):
+            pass
+        elif mapview.moved(mv.center, mv.zoom, *reported):
+            state.set_view(center=(round(reported[0][0], 4), round(reported[0][1], 4)), zoom=reported[1])
+            st.session_state["_map_fresh"] = False
+        else:
+            st.session_state["_map_fresh"] = False
+    tip = out.get("last_object_clicked_tooltip")
     if tip and tip != st.session_state.get("_last_map_click"):
         st.session_state["_last_map_click"] = tip
         return lookup.get(tip.strip())
@@ -185,52 +254,67 @@ def breakdown(counts: dict, lang: str) -> None:
 PROVINCES_BY_ZH = {p.name_zh: p for p in PROVINCES.values()}
 
 
-def project_table(shown: pd.DataFrame, lang: str) -> None:
-    """The sortable table; choosing a row opens its details (handled at the top of the next run)."""
+def project_table(shown: pd.DataFrame, table: pd.DataFrame, lang: str) -> str | None:
+    """The sortable table of what the filters show, and a chooser over every project; returns a project
+    just picked in either (its details open in a dialog)."""
     st.subheader(t("projects", lang))
+    pick = project_chooser(shown, table, lang)
     if shown.empty:
         st.info(t("none_match", lang))
     zh = lang == "zh"
     view = pd.DataFrame({
         t("col_name", lang): shown.name_zh if zh else shown.name_en,
-        t("col_name_other", lang): shown.name_en if zh else shown.name_zh,
         t("col_mode", lang): shown["mode"].map(lambda m: i18n.mode(m, lang)),
         t("col_status", lang): [_status_label(s, p, lang) for s, p in zip(shown.status, shown.partly_open)],
         t("col_since", lang): shown.status_since,
-        t("col_provinces", lang): (shown.provinces if zh else shown.provinces_en).map(" → ".join),
         t("col_neighbours", lang): (shown.neighbours_entered if zh else shown.neighbours_entered_en).map("、".join),
-        t("col_corridor", lang): shown.corridor,
         t("col_counted", lang): shown.counted,
         t("col_length", lang): shown.length_km,
         t("col_precision", lang): shown.precision.map(lambda p: t(f"precision_{p}", lang)),
-        t("col_lead", lang): shown.lead_department,
+        t("col_lead", lang): shown.lead_department if zh else shown.lead_department.map(i18n.department_en),
+        t("col_name_other", lang): shown.name_en if zh else shown.name_zh,
         t("col_id", lang): shown.id,
     })
-    st.session_state["_table_ids"] = list(shown.id)
-    st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                 key="table", column_config={
-                     t("col_length", lang): st.column_config.NumberColumn(format="%.0f"),
-                     t("col_corridor", lang): st.column_config.CheckboxColumn(),
-                     t("col_counted", lang): st.column_config.CheckboxColumn()})
+    event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                         key=f"table.{lang}", column_config={
+                             t("col_name", lang): st.column_config.TextColumn(width="medium", pinned=True),
+                             t("col_length", lang): st.column_config.NumberColumn(format="%.0f", width="small"),
+                             t("col_counted", lang): st.column_config.CheckboxColumn(width="small")})
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    ids = list(shown.id)
+    picked = ids[rows[0]] if rows and rows[0] < len(ids) else None
+    if picked and picked != st.session_state.get("_last_table_pick"):
+        st.session_state["_last_table_pick"] = picked
+        return picked
+    if not picked:
+        st.session_state.pop("_last_table_pick", None)
+    return pick
+
+
+def project_chooser(shown: pd.DataFrame, table: pd.DataFrame, lang: str) -> str | None:
+    """A searchable list of every project (those shown first), showing the project picked; choosing one opens
+    its details."""
+    ordered = list(shown.id) + [i for i in table.id if i not in set(shown.id)]
+    names = dict(zip(table.id, [i18n.name(r, lang) for r in table.itertuples()]))
+    key = f"project.{lang}"
+    picked = state.view()["project"]
+    st.session_state[key] = picked if picked in names else None
+    st.selectbox(t("choose_project", lang), [None, *ordered], key=key, placeholder=t("details_hint", lang),
+                 format_func=lambda i: t("details_hint", lang) if i is None else names[i], on_change=_chosen,
+                 args=(key,))
+    return st.session_state.pop("_chosen", None)
+
+
+def _chosen(key: str) -> None:
+    st.session_state["_chosen"] = st.session_state[key]
+    if st.session_state[key] is None:
+        state.set_view(project=None)
 
 
 def _status_label(s: str | None, partly: bool, lang: str) -> str:
     label = i18n.status(s, lang)
     return f"{label}（{t('partly_open', lang)}）" if partly and lang == "zh" else (
         f"{label} ({t('partly_open', lang)})" if partly else label)
-
-
-def table_selection() -> str | None:
-    """The project chosen in the table on the previous run, if the choice is new."""
-    sel = st.session_state.get("table")
-    rows = list(getattr(getattr(sel, "selection", None), "rows", []) or (sel or {}).get("selection", {}).get("rows", [])
-                ) if sel else []
-    ids = st.session_state.get("_table_ids", [])
-    picked = ids[rows[0]] if rows and rows[0] < len(ids) else None
-    if picked and picked != st.session_state.get("_last_table_pick"):
-        st.session_state["_last_table_pick"] = picked
-        return picked
-    return None
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
@@ -246,16 +330,27 @@ def md_link(title: str, url: str) -> str:
     return f"[{md_text(title)}]({safe_url})" if url.startswith(("http://", "https://")) else md_text(title)
 
 
-def details(ds: Dataset, table: pd.DataFrame, shown: pd.DataFrame, lang: str) -> str | None:
-    """The chosen project's facts, notes, history and sources; returns its id."""
-    st.subheader(t("details", lang))
-    ordered = list(shown.id) + [i for i in table.id if i not in set(shown.id)]
+def details_dialog(ds: Dataset, table: pd.DataFrame, pid: str, lang: str, editor: str | None, store) -> None:
+    """The project's details in a dialog over the page: where the viewer is looking, whether the pick came
+    from the map, the table or the chooser. Closing it keeps the project picked (highlighted, in the URL)."""
+    from . import progress
+
+    def body() -> None:
+        details(ds, table, pid, lang)
+        progress.timeline_chart(ds, pid, table.set_index("id").same_as[pid], lang)
+        if editor and store is not None:
+            progress.record_form(ds, store, pid, editor, lang)
+
+    st.dialog(t("details", lang), width="large", on_dismiss=_details_closed)(body)()
+
+
+def _details_closed() -> None:
+    st.session_state["_details_open"] = False
+
+
+def details(ds: Dataset, table: pd.DataFrame, pid: str, lang: str) -> None:
+    """The chosen project's facts, notes, history and sources."""
     by_id = table.set_index("id")
-    st.selectbox(t("choose_project", lang), [None, *ordered], key="project", placeholder=t("details_hint", lang),
-                 format_func=lambda i: t("details_hint", lang) if i is None else i18n.name(by_id.loc[i], lang))
-    pid = st.session_state.get("project")
-    if not pid or pid not in by_id.index:
-        return None
     r = by_id.loc[pid]
     zh = lang == "zh"
     st.markdown(f"### {md_text(r.name_zh)}\n*{md_text(r.name_en)}*")
@@ -277,8 +372,8 @@ def details(ds: Dataset, table: pd.DataFrame, shown: pd.DataFrame, lang: str) ->
         t("col_provinces", lang): " → ".join(r.provinces if zh else r.provinces_en) or "—",
         t("col_crossings", lang): "；".join(
             f"{t('direction_' + c['direction'], lang)} "
-            f"{c['province_zh'] if zh else PROVINCES[c['province']].name_en} ({c['lat']:.2f}°N, {c['lon']:.2f}°E)"
-            for c in r.crossings) or "—",
+            f"{c['province_zh'] if zh else PROVINCES[c['province']].name_en} "
+            f"({mapview.crossing_text(c['lat'], c['lon'], r.precision, lang)})" for c in r.crossings) or "—",
         t("col_counted", lang): t("units_counted", lang, n=int(r.units)) if r.counted else (
             t("units_eligible", lang, n=int(r.units)) if r.corridor else t("units_none", lang)),
         t("col_length", lang): f"{r.length_km:.0f} {t('km', lang)}" if pd.notna(r.length_km) else "—",
@@ -287,8 +382,9 @@ def details(ds: Dataset, table: pd.DataFrame, shown: pd.DataFrame, lang: str) ->
     }
     if r.in_plan:
         facts.update({
-            t("col_lead", lang): r.lead_department,
-            t("col_participating", lang): r.participating_departments.replace("；", "、") or "—",
+            t("col_lead", lang): i18n.department(r.lead_department, lang),
+            t("col_participating", lang): "、".join(i18n.department(x, lang) for x in
+                                                   r.participating_departments.split("；") if x) or "—",
             t("col_clause", lang): f"{r.plan_clause}：{r.plan_name}",
             t("col_plan_status", lang): t("plan_says_" + r.plan_status, lang),
         })
@@ -298,25 +394,42 @@ def details(ds: Dataset, table: pd.DataFrame, shown: pd.DataFrame, lang: str) ->
         facts[t("col_same_as", lang)] = i18n.name(by_id.loc[r.same_as], lang)
     colon = "：" if zh else ": "
     st.markdown("\n".join(f"- **{md_text(k)}**{colon}{md_text(v)}" for k, v in facts.items()))
-    with st.expander(t("col_name_note", lang) + " · " + t("col_route_note", lang)):
-        st.markdown(md_text(r.name_note) + "\n\n" + md_text(r.route_note))
-    history(ds, pid, r.same_as, lang)
+    sources = ds.catalog.sources.set_index("id")
+    history(ds, pid, r.same_as, lang, sources)
     gaps = ds.catalog.gaps[ds.catalog.gaps.project_id.isin([pid, r.same_as])]
     if len(gaps):
         st.markdown(f"**{t('gaps', lang)}**\n" + "\n".join(
             f"- {md_text(t('event_' + g.milestone, lang) if 'event_' + g.milestone in i18n.STRINGS else g.milestone)}"
-            f"{colon}{md_text(g.note)}" for g in gaps.itertuples()))
-    sources = ds.catalog.sources.set_index("id")
+            for g in gaps.itertuples()))
     ids = [s for s in r.source_ids.split(";") if s in sources.index]
     with st.expander(f"{t('col_sources', lang)} ({len(ids)})"):
-        st.markdown("\n".join(f"- {md_link(sources.loc[s, 'title'], sources.loc[s, 'url'])} "
-                              f"{md_text(sources.loc[s, 'publisher'])}" for s in ids))
-    return pid
+        st.caption(t("outlet_hint", lang))
+        st.markdown("\n".join(f"- {source_line(sources.loc[s], lang)}" for s in ids))
+    with st.expander(t("research_note", lang)):
+        notes = [(t("col_name_note", lang), r.name_note), (t("col_route_note", lang), r.route_note)]
+        notes += [(t("gaps", lang) + " · " + (t("event_" + g.milestone, lang) if "event_" + g.milestone in i18n.STRINGS
+                                               else g.milestone), g.note) for g in gaps.itertuples()]
+        st.markdown("\n\n".join(f"**{md_text(k)}**{colon}{md_text(v)}" for k, v in notes if v))
 
 
-def history(ds: Dataset, pid: str, same_as: str, lang: str) -> None:
-    """Every event of the project, oldest first: shipped, the plan's own statement and recorded ones.
-    A superseded event stays listed and says so."""
+def source_line(src: pd.Series, lang: str) -> str:
+    """A source as a cited line: [kind] linked title — publisher, date (at its precision)."""
+    published = src.get("published")
+    when = f", {published}" if isinstance(published, str) and published else ""
+    return (f"**[{md_text(t('outlet_' + src.outlet, lang))}]** {md_link(src.title, src.url)} — "
+            f"{md_text(src.publisher)}{md_text(when)}")
+
+
+def _checked(ids: str, sources: pd.DataFrame, lang: str) -> str:
+    """The second sources of an event, by publisher and kind (never raw ids)."""
+    names = [f"{sources.publisher.get(i, i)} ({t('outlet_' + sources.outlet[i], lang)})" if i in sources.index else i
+             for i in ids.split(";") if i]
+    return t("checked_by", lang, ids="；".join(names) if lang == "zh" else "; ".join(names))
+
+
+def history(ds: Dataset, pid: str, same_as: str, lang: str, sources: pd.DataFrame) -> None:
+    """Every event of the project, oldest first, dated at its precision: shipped, the plan's own statement and
+    recorded ones. A superseded event stays listed and says so."""
     ev = status.dated(ds.events[ds.events.project_id.isin([pid, same_as] if same_as else [pid])])
     names = ds.section_names(lang)
     gone = set(ds.events.supersedes) - {""}
@@ -328,14 +441,12 @@ def history(ds: Dataset, pid: str, same_as: str, lang: str) -> None:
                                for e, i in zip(ev.event, ev.event_id)],
         t("col_status", lang): ev.status.map(lambda s: i18n.status(s, lang)),
         t("col_source", lang): [u if u.startswith(("http://", "https://")) else None for u in ev.source_url],
-        t("col_checked", lang): [(t("checked_by", lang, ids=c.replace(";", ", ")) if c else t("single_source", lang))
+        t("col_checked", lang): [(_checked(c, sources, lang) if c else t("single_source", lang))
                                  if o == "geodata" else "" for c, o in zip(ev.confirmed_by, ev.origin)],
-        t("col_note", lang): [n if u.startswith(("http://", "https://")) or not ti else f"{ti}. {n}".strip()
-                              for u, ti, n in zip(ev.source_url, ev.source_title, ev.note)],
+        t("col_note_original", lang): [n if u.startswith(("http://", "https://")) or not ti else f"{ti}. {n}".strip()
+                                       for u, ti, n in zip(ev.source_url, ev.source_title, ev.note)],
         t("recorded_by", lang): ev.recorded_by,
-        t("col_id", lang): ev.event_id,
     })
     st.markdown(f"**{t('col_history', lang)}**")
     st.dataframe(rows, hide_index=True, width="stretch",
                  column_config={t("col_source", lang): st.column_config.LinkColumn()})
-

@@ -1,5 +1,6 @@
-"""Sidebar: language, date, the counting definition (what the headline counts) and the display filters
-(what the map and table show). Each widget's key is a field of ui.state."""
+"""Sidebar: language, date, the counting definition (what the headline counts) and the map's online tiles:
+the controls that change the whole page. The display filters sit above the map (panels.filter_bar). Every
+widget is bound to a field of the view (ui.state)."""
 
 from __future__ import annotations
 
@@ -7,41 +8,32 @@ from datetime import date
 
 import streamlit as st
 
-from ..boundaries import NEIGHBOURS, PROVINCES
 from ..catalog import EARLIEST, MODES
 from ..counting import INCLUDE, OPENED_RULES, PROVINCE_RULES, UNITS
-from ..i18n import LANGS, mode, status, t
-from ..status import DISPLAY_STATUSES
+from ..i18n import LANGS, mode, t
+from ..mapview import TILES
 from . import state
+from .state import widget
 
 
-def render(max_date: date, departments: list[str]) -> None:
-    lang = st.session_state["lang"]
+def render(max_date: date, tiles: tuple[str, ...] = TILES) -> None:
     with st.sidebar:
-        st.radio(t("language", lang), LANGS, key="lang", horizontal=True,
+        st.radio(t("language", "zh"), LANGS, horizontal=True, **widget("lang", per_language=False),
                  format_func=lambda code: {"zh": "中文", "en": "English"}[code])
-        lang = st.session_state["lang"]
-        st.date_input(t("as_of", lang), min_value=EARLIEST, max_value=max_date, key="as_of")
+        lang = state.view()["lang"]
+        st.date_input(t("as_of", lang), min_value=EARLIEST, max_value=max_date, **widget("as_of"))
         with st.expander(t("definition", lang), expanded=False):
             st.caption(t("definition_hint", lang))
-            st.radio(t("def_include", lang), INCLUDE, key="def_include", format_func=lambda v: t(f"include_{v}", lang))
-            st.radio(t("def_unit", lang), UNITS, key="def_unit", format_func=lambda v: t(f"unit_{v}", lang))
-            st.multiselect(t("def_modes", lang), MODES, key="def_modes", format_func=lambda m: mode(m, lang),
-                           on_change=state.keep_counted_modes)
+            st.radio(t("def_include", lang), INCLUDE, format_func=lambda v: t(f"include_{v}", lang),
+                     **widget("def_include"))
+            st.radio(t("def_unit", lang), UNITS, format_func=lambda v: t(f"unit_{v}", lang), **widget("def_unit"))
+            st.multiselect(t("def_modes", lang), MODES, format_func=lambda m: mode(m, lang), **widget("def_modes"))
             if st.session_state.pop("_modes_kept", False):
                 st.warning(t("modes_kept", lang))
-            st.radio(t("def_provinces", lang), PROVINCE_RULES, key="def_provinces",
-                     format_func=lambda v: t(f"provinces_{v}", lang))
-            st.radio(t("def_opened", lang), OPENED_RULES, key="def_opened", format_func=lambda v: t(f"opened_{v}", lang))
-            st.checkbox(t("def_candidates", lang), key="def_candidates")
-        st.header(t("filters", lang))
-        st.caption(t("filters_hint", lang))
-        st.multiselect(t("modes", lang), MODES, key="modes", format_func=lambda m: mode(m, lang),
-                       placeholder=t("all", lang))
-        st.multiselect(t("statuses", lang), DISPLAY_STATUSES, key="statuses", format_func=lambda s: status(s, lang),
-                       placeholder=t("all", lang))
-        st.multiselect(t("neighbours", lang), NEIGHBOURS, key="neighbours", placeholder=t("all", lang),
-                       format_func=lambda c: PROVINCES[c].name_zh if lang == "zh" else PROVINCES[c].name_en)
-        st.multiselect(t("departments", lang), departments, key="departments", placeholder=t("all", lang))
-        st.text_input(t("search", lang), key="query")
-        st.toggle(t("show_existing", lang), key="show_existing")
+            st.radio(t("def_provinces", lang), PROVINCE_RULES, format_func=lambda v: t(f"provinces_{v}", lang),
+                     **widget("def_provinces"))
+            st.radio(t("def_opened", lang), OPENED_RULES, format_func=lambda v: t(f"opened_{v}", lang),
+                     **widget("def_opened"))
+            st.checkbox(t("def_candidates", lang), **widget("def_candidates"))
+        st.header(t("map_options", lang))
+        st.radio(t("tiles", lang), tiles, format_func=lambda v: t(f"tiles_{v}", lang), **widget("tiles"))

@@ -1,6 +1,12 @@
-"""View state: read once from the URL query string, kept in widget keys, written back to the URL, so any
-view is a shareable link. Two kinds of state, kept apart on purpose: the counting definition (what the
-headline counts) and the display filters (what the map and table show; they never change the headline)."""
+"""View state: one dict of stable codes (the view), read once from the URL, changed only by widget callbacks,
+written back to the URL, so any view is a shareable link and nothing a viewer reads changes behind their back.
+
+Widgets never hold the truth. Each widget's key carries the language (``modes.zh``): Streamlit's frontend
+keeps a select widget's value as its *formatted labels*, so a widget whose labels are translated in place
+loses its value on the next interaction. A language switch therefore makes new widgets, seeded from the
+view. Two kinds of state are kept apart on purpose: the counting definition (what the headline counts) and
+the display filters (what the map and table show; they never change the headline).
+"""
 
 from __future__ import annotations
 
@@ -13,16 +19,19 @@ from ..boundaries import NEIGHBOURS
 from ..catalog import EARLIEST, MODES
 from ..counting import DEFAULT, INCLUDE, OPENED_RULES, PROVINCE_RULES, UNITS, Definition
 from ..i18n import LANGS
+from ..mapview import CENTER, TILES, ZOOM
 from ..status import DISPLAY_STATUSES
 
-LIST_KEYS = {"modes": MODES, "statuses": DISPLAY_STATUSES, "neighbours": tuple(NEIGHBOURS)}
-# Definition switches: widget key → (URL parameter, allowed values, default).
+VIEW = "_view"
+LIST_KEYS = {"statuses": DISPLAY_STATUSES, "neighbours": tuple(NEIGHBOURS)}
+# Definition switches: view field → (URL parameter, allowed values, default).
 DEFINITION_KEYS = {
     "def_include": ("include", INCLUDE, DEFAULT.include),
     "def_unit": ("unit", UNITS, DEFAULT.unit),
     "def_provinces": ("provinces", PROVINCE_RULES, DEFAULT.provinces),
     "def_opened": ("opened", OPENED_RULES, DEFAULT.opened),
 }
+ZOOMS = range(4, 14)
 
 
 @dataclass(frozen=True)
@@ -30,12 +39,22 @@ class Filters:
     lang: str
     as_of: date
     definition: Definition
-    modes: list[str]  # display only; empty = all
-    statuses: list[str]
-    neighbours: list[str]  # adcodes
+    modes: list[str]  # display only; every mode by default, none = no lines
+    statuses: list[str]  # empty = all
+    neighbours: list[str]  # adcodes; empty = all
     departments: list[str]
     query: str
     show_existing: bool
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the map shows besides the data: its centre and zoom, online tiles, the project picked."""
+
+    center: tuple[float, float]
+    zoom: int
+    tiles: str
+    project: str | None
 
 
 def _parse_date(value: str | None, lo: date, hi: date) -> date:
@@ -46,75 +65,131 @@ def _parse_date(value: str | None, lo: date, hi: date) -> date:
     return min(max(d, lo), hi)
 
 
-def init(max_date: date, departments: list[str]) -> None:
-    """On a session's first run, seed the widget keys from the query string (invalid values are ignored)."""
-    if st.session_state.get("_seeded"):
-        return
-    q = st.query_params
-    st.session_state["lang"] = q.get("lang") if q.get("lang") in LANGS else "zh"
-    st.session_state["as_of"] = _parse_date(q.get("date"), EARLIEST, max_date)
+def _parse_center(value: str | None) -> tuple[float, float]:
+    try:
+        lat, lon = (float(v) for v in (value or "").split(","))
+    except ValueError:
+        return CENTER
+    return (lat, lon) if 15 <= lat <= 40 and 95 <= lon <= 125 else CENTER
+
+
+def _parse_zoom(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and int(value) in ZOOMS else ZOOM
+
+
+def parse(q: dict[str, str], max_date: date, departments: list[str]) -> dict:
+    """The view a query string asks for; values that are not allowed fall back to the defaults."""
+    v: dict = {"lang": q.get("lang") if q.get("lang") in LANGS else "zh",
+               "as_of": _parse_date(q.get("date"), EARLIEST, max_date)}
     for key, (param, allowed, default) in DEFINITION_KEYS.items():
-        st.session_state[key] = q.get(param) if q.get(param) in allowed else default
+        v[key] = q.get(param) if q.get(param) in allowed else default
     raw = q.get("count_modes")
-    chosen = [m for m in raw.split(",") if m in MODES] if raw else []
-    st.session_state["def_modes"] = chosen or list(DEFAULT.modes)
-    st.session_state["def_candidates"] = q.get("candidates", "yes") != "no"
+    v["def_modes"] = [m for m in MODES if m in raw.split(",")] if raw else []
+    v["def_modes"] = v["def_modes"] or list(DEFAULT.modes)
+    v["def_candidates"] = q.get("candidates", "yes") != "no"
+    raw = q.get("modes")
+    v["modes"] = list(MODES) if raw is None else [m for m in MODES if m in raw.split(",")]
+    if raw and not v["modes"]:  # nothing recognisable: show everything rather than an empty map
+        v["modes"] = list(MODES)
     for key, allowed in LIST_KEYS.items():
         raw = q.get(key)
-        st.session_state[key] = [v for v in raw.split(",") if v in allowed] if raw else []
+        v[key] = [x for x in raw.split(",") if x in allowed] if raw else []
     raw = q.get("departments")
-    st.session_state["departments"] = [d for d in raw.split(",") if d in departments] if raw else []
-    st.session_state["query"] = q.get("q", "")
-    st.session_state["show_existing"] = q.get("existing", "yes") != "no"
-    st.session_state["project"] = q.get("project") or None
-    st.session_state["_seeded"] = True
+    v["departments"] = [d for d in raw.split(",") if d in departments] if raw else []
+    v["query"] = q.get("q", "")
+    v["show_existing"] = q.get("existing", "yes") != "no"
+    v["project"] = q.get("project") or None
+    v["center"] = _parse_center(q.get("center"))
+    v["zoom"] = _parse_zoom(q.get("zoom"))
+    v["tiles"] = q.get("tiles") if q.get("tiles") in TILES else "none"
+    return v
 
 
-def keep_counted_modes() -> None:
-    """on_change of the counted-modes box: emptying it keeps the last valid choice (and says so), so clearing
-    the box never silently means "every mode"."""
-    s = st.session_state
-    if not s["def_modes"]:
-        s["def_modes"] = list(s.get("_last_def_modes", DEFAULT.modes))
+def init(max_date: date, departments: list[str]) -> None:
+    """On a session's first run, the view from the query string; a link naming a project opens its details."""
+    if VIEW not in st.session_state:
+        st.session_state[VIEW] = parse(dict(st.query_params), max_date, departments)
+        st.session_state["_details_open"] = bool(st.session_state[VIEW]["project"])
+
+
+def view() -> dict:
+    return st.session_state[VIEW]
+
+
+def set_view(**changes) -> None:
+    """Change view fields from code (a map click, a table pick, a reset), not from a widget."""
+    st.session_state[VIEW].update(changes)
+
+
+def widget(name: str, per_language: bool = True) -> dict:
+    """Keyword arguments binding a widget to view field `name`: its key, seeded with the view's value, and
+    an on_change that copies the new value back into the view."""
+    v = st.session_state[VIEW]
+    key = f"{name}.{v['lang']}" if per_language else name
+    value = v[name]
+    st.session_state[key] = list(value) if isinstance(value, list) else value
+    return {"key": key, "on_change": _sync, "args": (name, key)}
+
+
+def _sync(name: str, key: str) -> None:
+    s, v = st.session_state, st.session_state[VIEW]
+    value = s[key]
+    if name == "def_modes" and not value:  # emptying the counted modes keeps the last choice, and says so
         s["_modes_kept"] = True
+        return
+    v[name] = list(value) if isinstance(value, list) else value
 
 
 def definition() -> Definition:
-    """The counting definition the switches hold."""
-    s = st.session_state
-    modes = tuple(m for m in MODES if m in s["def_modes"]) or tuple(s.get("_last_def_modes", DEFAULT.modes))
-    s["_last_def_modes"] = modes
-    return Definition(include=s["def_include"], unit=s["def_unit"], modes=modes, provinces=s["def_provinces"],
-                      opened=s["def_opened"], candidates=bool(s["def_candidates"]))
+    """The counting definition the view holds."""
+    v = st.session_state[VIEW]
+    return Definition(include=v["def_include"], unit=v["def_unit"], modes=tuple(m for m in MODES if m in v["def_modes"]),
+                      provinces=v["def_provinces"], opened=v["def_opened"], candidates=bool(v["def_candidates"]))
 
 
 def current() -> Filters:
-    s = st.session_state
-    return Filters(s["lang"], s["as_of"], definition(), list(s["modes"]), list(s["statuses"]),
-                   list(s["neighbours"]), list(s["departments"]), s["query"], bool(s["show_existing"]))
+    v = st.session_state[VIEW]
+    return Filters(v["lang"], v["as_of"], definition(), list(v["modes"]), list(v["statuses"]),
+                   list(v["neighbours"]), list(v["departments"]), v["query"], bool(v["show_existing"]))
 
 
-def write_url(f: Filters, project: str | None) -> None:
-    """Mirror the view into the query string (only what differs from the defaults)."""
-    want = {"lang": f.lang, "date": f.as_of.isoformat()}
-    d = f.definition
+def map_view() -> MapView:
+    v = st.session_state[VIEW]
+    return MapView(tuple(v["center"]), int(v["zoom"]), v["tiles"], v["project"])
+
+
+def url(v: dict) -> dict[str, str]:
+    """The query string of a view (only what differs from the defaults, besides language and date)."""
+    want = {"lang": v["lang"], "date": v["as_of"].isoformat()}
     for key, (param, _, default) in DEFINITION_KEYS.items():
-        value = getattr(d, key.removeprefix("def_"))
-        if value != default:
-            want[param] = value
-    if d.modes != DEFAULT.modes:
-        want["count_modes"] = ",".join(d.modes)
-    if not d.candidates:
+        if v[key] != default:
+            want[param] = v[key]
+    modes = [m for m in MODES if m in v["def_modes"]]
+    if tuple(modes) != DEFAULT.modes:
+        want["count_modes"] = ",".join(modes)
+    if not v["def_candidates"]:
         want["candidates"] = "no"
-    for key in ("modes", "statuses", "neighbours", "departments"):
-        values = getattr(f, key)
-        if values:
-            want[key] = ",".join(values)
-    if f.query:
-        want["q"] = f.query
-    if not f.show_existing:
+    if list(v["modes"]) != list(MODES):
+        want["modes"] = ",".join(v["modes"])
+    for key in ("statuses", "neighbours", "departments"):
+        if v[key]:
+            want[key] = ",".join(v[key])
+    if v["query"]:
+        want["q"] = v["query"]
+    if not v["show_existing"]:
         want["existing"] = "no"
-    if project:
-        want["project"] = project
+    if v["project"]:
+        want["project"] = v["project"]
+    if tuple(v["center"]) != CENTER or v["zoom"] != ZOOM:
+        want["center"] = f"{v['center'][0]:.4f},{v['center'][1]:.4f}"
+        want["zoom"] = str(v["zoom"])
+    if v["tiles"] != "none":
+        want["tiles"] = v["tiles"]
+    return want
+
+
+def write_url() -> None:
+    """Mirror the view into the query string."""
+    want = url(st.session_state[VIEW])
     if dict(st.query_params) != want:
         st.query_params.from_dict(want)
