@@ -6,6 +6,7 @@ import subprocess
 import sys
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from corridors import dataset
@@ -174,3 +175,89 @@ def test_a_seat_at_longitude_zero_is_refused(geodata_copy):
     _set(geodata_copy / "seats.csv", 5, "lon", "0.0")
     e = _problem(geodata_copy, file="seats.csv", row=7, field="lon")
     assert "minimum" in str(e)
+
+
+def _edit_line(path, index, fn):
+    """Rewrite one physical line of a file (0 is the header)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[index] = fn(lines[index])
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _first_cell(line: str, value: str) -> str:
+    return value + line[line.index(","):]
+
+
+# Each breaks (or only bends) one file; the quick check must never let through what frictionless refuses.
+EDITS = {
+    "valid as shipped": ("projects.csv", None),
+    "unknown enum value": ("projects.csv", lambda f: f.assign(mode=["ship", *f["mode"][1:]])),
+    "id against its pattern": ("projects.csv", lambda f: f.assign(id=["Bad-Id", *f.id[1:]])),
+    "required value missing": ("events.csv", lambda f: f.assign(source_id=["", *f.source_id[1:]])),
+    "duplicated primary key": ("sources.csv", lambda f: pd.concat([f, f.iloc[[4]]], ignore_index=True)),
+    "dangling foreign key": ("waypoints.csv", lambda f: f.assign(project_id=[*f.project_id[:-1], "nowhere"])),
+    "not an integer": ("waypoints.csv", lambda f: f.assign(seq=["x", *f.seq[1:]])),
+    "a fraction for an integer": ("waypoints.csv", lambda f: f.assign(seq=["1.5", *f.seq[1:]])),
+    "an integer with spaces": ("waypoints.csv", lambda f: f.assign(seq=[f" {f.seq[0]} ", *f.seq[1:]])),
+    "an integer with a sign": ("waypoints.csv", lambda f: f.assign(seq=[f"+{f.seq[0]}", *f.seq[1:]])),
+    "the same key once cast": ("waypoints.csv", lambda f: f.assign(seq=[f.seq[0], "0" + f.seq[0], *f.seq[2:]])),
+    "not a number": ("seats.csv", lambda f: f.assign(lon=["abc", *f.lon[1:]])),
+    "below the minimum": ("seats.csv", lambda f: f.assign(lon=["0.0", *f.lon[1:]])),
+    "above the maximum": ("places.csv", lambda f: f.assign(lat=["99.5", *f.lat[1:]])),
+    "an empty integer that may be empty": ("reported_totals.csv",
+                                           lambda f: f.assign(tolerance=["", *f.tolerance[1:]])),
+}
+LINE_EDITS = {
+    "an extra cell": ("gaps.csv", 3, lambda line: line + ",extra"),
+    "a missing cell": ("gaps.csv", 3, lambda line: line[:line.rindex(",")]),
+    "a blank row": ("gaps.csv", 3, lambda line: ",,," + "\n" + line),
+    "an empty line": ("sections.csv", 5, lambda line: "\n" + line),
+    "a byte-order mark": ("projects.csv", 0, lambda line: "\ufeff" + line),
+    "a value in quotes that need none": ("sections.csv", 2, lambda line: _first_cell(line, '"' + line.split(",")[0]
+                                                                                      + '"')),
+}
+
+
+def _frictionless_only(geodata):
+    import corridors.catalog as catalog
+
+    real = catalog.plainly_valid
+    catalog.plainly_valid = lambda *a: False
+    try:
+        return [str(e) for e in catalog.schema_errors(geodata)]
+    finally:
+        catalog.plainly_valid = real
+
+
+@pytest.mark.parametrize("name", [*EDITS, *LINE_EDITS])
+def test_the_quick_check_finds_what_frictionless_finds(geodata_copy, name):
+    """schema_errors skips frictionless's cell-by-cell validation when the quick check proves the tables
+    plainly valid; with it or without it the answer is the same."""
+    from corridors.catalog import schema_errors
+
+    if name in EDITS:
+        file, fn = EDITS[name]
+        if fn:
+            edit_csv(geodata_copy / file, fn)
+    else:
+        file, index, fn = LINE_EDITS[name]
+        _edit_line(geodata_copy / file, index, fn)
+    quick = [str(e) for e in schema_errors(geodata_copy)]
+    assert quick == _frictionless_only(geodata_copy)
+    if name in REFUSED:
+        assert quick
+
+
+REFUSED = {"unknown enum value", "id against its pattern", "required value missing", "duplicated primary key",
+           "dangling foreign key", "not an integer", "a fraction for an integer", "the same key once cast",
+           "not a number", "below the minimum", "above the maximum", "an extra cell", "a missing cell"}
+
+
+def test_the_shipped_tables_pass_the_quick_check():
+    """Otherwise every load pays for frictionless's cell-by-cell validation."""
+    import frictionless
+
+    from corridors.catalog import PACKAGE, plainly_valid
+    from corridors.config import geodata_dir
+
+    assert plainly_valid(frictionless.Package(str(geodata_dir() / PACKAGE)), geodata_dir())

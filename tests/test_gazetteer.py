@@ -120,3 +120,35 @@ def test_bad_place_rows_name_file_row_and_field(geodata_copy, field, value, mess
         load_places(path)
     assert exc.value.file == "places.csv" and exc.value.row == 4 and exc.value.field == field
     assert message in str(exc.value)
+
+
+def _scan(gaz: Gazetteer, name: str) -> pd.DataFrame:
+    """Every place a name could mean, by filtering the whole table: what the indexes must agree with."""
+    import re
+
+    from corridors.names import pinyin_key, stem
+
+    f, name = gaz.frame, name.strip()
+    for hits in (lambda: f[f.names.map(lambda ns: name in ns)], lambda: f[f.stem == stem(name)]):
+        if len(hits()):
+            return hits()
+    if re.fullmatch(r"[A-Za-z' \-]+", name):
+        key = pinyin_key(name)
+        hit = f[(f.key_full == key) | (f.key_en == key)]
+        if len(hit):
+            return hit
+    if len(name) == 1:
+        return f[(f.kind == "prefecture_seat") & f.stem.str.startswith(name)]
+    return f.iloc[0:0]
+
+
+def test_indexed_look_up_equals_a_scan_of_the_table(gaz, ds):
+    names = set(ds.catalog.waypoints.place_zh) | set(ds.catalog.waypoints.county_zh)
+    names |= {n[:1] for n in names} | {n[:-1] for n in names} | set(gaz.frame.name_en.sample(200, random_state=1))
+    names |= {"  慈利县 ", "Cili", "cili county", "黔", "郴", "乌有县", "", "宁乡市"}
+    for name in sorted(names):
+        pd.testing.assert_frame_equal(gaz.candidates(name), _scan(gaz, name))
+    for r in ds.catalog.waypoints.itertuples():
+        want = _scan(gaz, r.place_zh)
+        got = gaz.lookup(r.place_zh, county=r.county_zh, province=r.province_zh)
+        assert got.name_zh in set(want.name_zh) | set(want.aliases.str.split(";").sum())

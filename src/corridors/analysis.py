@@ -6,6 +6,7 @@ Hunan and reaches a province in the chosen scope, not because a table says so.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from functools import cache
 
@@ -140,6 +141,13 @@ def _names(codes: list[str], lang: str = "zh") -> list[str]:
     return [PROVINCES[c].name_zh if lang == "zh" else PROVINCES[c].name_en for c in codes]
 
 
+def _rows(frame: pd.DataFrame, columns: list[str]) -> list:
+    """The frame's rows as named tuples of plain Python values, reading each column once (itertuples reads
+    Arrow-backed text one element at a time)."""
+    Row = namedtuple("Row", columns, rename=True)
+    return [Row._make(v) for v in zip(*(frame[c].tolist() for c in columns))] if len(frame) else []
+
+
 def project_table(projects: pd.DataFrame, lines: gpd.GeoDataFrame, traces: dict[str, Trace],
                   statuses: pd.DataFrame, scope: str = "pan-prd") -> pd.DataFrame:
     """One row per project: status on the chosen date, path through provinces, corridor verdicts.
@@ -147,10 +155,11 @@ def project_table(projects: pd.DataFrame, lines: gpd.GeoDataFrame, traces: dict[
     A project that is the same physical line as another (same_as) shows that line's path but is not
     counted, so a line named twice in the plan counts once.
     """
-    geo = {r.project_id: r for r in lines.itertuples()}
+    geo = {r.project_id: r for r in _rows(lines, ["project_id", "geometry", "length_km", "precision", "places",
+                                                  "places_en"])}
     st = statuses.set_index("project_id").to_dict("index")
     rows = []
-    for p in projects.itertuples():
+    for p in _rows(projects, list(projects.columns)):
         # A project that is part of another line (same_as) is drawn as its own stretch when it has one.
         drawn_as = p.id if geo[p.id].geometry is not None or not p.same_as else p.same_as
         tr = traces.get(drawn_as, Trace((), ()))

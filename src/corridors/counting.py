@@ -91,8 +91,8 @@ def units(table: pd.DataFrame, d: Definition) -> dict[str, list[tuple]]:
     """Per eligible project: the units it contributes (a crossing, or a route per neighbour)."""
     out: dict[str, list[tuple]] = {}
     ok = eligible(table, d)
-    for pid, mode, route, crossings, path, keep in zip(table.id, table["mode"], table.route_number, table.crossings,
-                                                       table.province_codes, ok, strict=True):
+    columns = (table.id, table["mode"], table.route_number, table.crossings, table.province_codes, ok)
+    for pid, mode, route, crossings, path, keep in zip(*(c.tolist() for c in columns), strict=True):
         if not keep:
             continue
         keys = []
@@ -116,9 +116,10 @@ def count(table: pd.DataFrame, d: Definition, target: int) -> dict:
     A unit's status is its most advanced project's (for the route unit, several lines may share a route).
     """
     per = units(table, d)
-    status = dict(zip(table.id, table[d.status_column]))
-    mode = dict(zip(table.id, table["mode"]))
-    cand = dict(zip(table.id, table.identification == "candidate"))
+    ids = table.id.tolist()
+    status = dict(zip(ids, table[d.status_column].tolist()))
+    mode = dict(zip(ids, table["mode"].tolist()))
+    cand = dict(zip(ids, (table.identification == "candidate").tolist()))
     members: dict[tuple, list[str]] = {}
     for pid, keys in per.items():
         for k in keys:

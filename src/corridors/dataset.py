@@ -54,9 +54,11 @@ class Dataset:
         st = status.status_on(self.timeline, list(self.catalog.projects.id), as_of)
         scope = "neighbours" if definition.provinces == "neighbours" else "pan-prd"
         t = analysis.project_table(self.catalog.projects, self.lines, self.traces, st, scope)
-        latest = status.last_evidence(self.events, as_of)
-        last_day = [latest["last"].get(s or p) for p, s in zip(t.id, t.same_as)]
-        t["latest_evidence"] = [latest["date"].get(s or p) for p, s in zip(t.id, t.same_as)]
+        latest = status.latest_evidence(self._evidence(), as_of)
+        last_of, date_of = dict(zip(latest.index, latest["last"])), dict(zip(latest.index, latest["date"]))
+        keys = [s or p for p, s in zip(t.id.tolist(), t.same_as.tolist())]
+        last_day = [last_of.get(k) for k in keys]
+        t["latest_evidence"] = [date_of.get(k) for k in keys]
         plan_on = as_of >= self.plan_date
         t["status"] = [s if isinstance(s, str) else ("plan_stated" if plan and plan_on else "no_record")
                        for s, plan in zip(t.status, t.in_plan)]
@@ -66,6 +68,14 @@ class Dataset:
         t["stale"] = [s not in ("completed", "no_record") and (last is None or (as_of - last).days > status.STALE_DAYS)
                       for s, last in zip(t.status, last_day)]
         return counting.mark(t, definition)
+
+    def _evidence(self) -> pd.DataFrame:
+        """The events that can set a status, dated and in order; worked out once per dataset."""
+        ev = self.__dict__.get("_dated_evidence")
+        if ev is None:
+            ev = status.evidence(status.dated(self.events))
+            object.__setattr__(self, "_dated_evidence", ev)  # a cache beside the fields, not one of them
+        return ev
 
     def count(self, as_of: date, definition: counting.Definition = counting.DEFAULT) -> dict:
         """The count against the target on a date under a definition."""

@@ -228,8 +228,12 @@ def timeline(projects: pd.DataFrame, sections: pd.DataFrame, events: pd.DataFram
 def last_evidence(events: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Per project, the latest evidence (not the plan, not a forecast) on or before the date: its last day
     ('last') and its date as sourced, at its precision ('date')."""
-    ev = evidence(dated(events))
-    ev = ev[ev["last"] <= as_of]
+    return latest_evidence(evidence(dated(events)), as_of)
+
+
+def latest_evidence(dated_evidence: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """last_evidence from events already passed through evidence(dated(...)), which a dataset does once."""
+    ev = dated_evidence[dated_evidence["last"] <= as_of]
     return ev.drop_duplicates("project_id", keep="last").set_index("project_id")[["last", "date"]]
 
 
