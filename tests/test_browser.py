@@ -161,6 +161,8 @@ def test_place_labels_follow_the_zoom_and_do_not_overlap(desk):
     frame.evaluate("window.map.setView([28.2, 112.9], 8)")
     pg.wait_for_timeout(1500)
     assert frame.evaluate(shown.format("county_seat")) > 20  # 浏阳市, 宁乡市, …
+    assert frame.evaluate(shown.replace(" && e.style.visibility != 'hidden'", "").format("river")) >= 4
+    assert frame.locator("path").count() > _lines(pg)  # rivers and lakes are drawn (not interactive)
     overlaps = frame.evaluate("""() => {
         const r = Array.from(document.querySelectorAll('.corridors-label')).filter(e =>
             getComputedStyle(e).display != 'none' && e.style.visibility != 'hidden')

@@ -145,6 +145,7 @@ STRINGS: dict[str, dict[str, str]] = {
                           "en": "No transport mode is chosen, so the map and table show no lines (the headline is "
                                 "unchanged)."},
     "map_options": {"zh": "地图", "en": "Map"},
+    "legend_water": {"zh": "主要河流、洞庭湖", "en": "Major rivers, Dongting Lake"},
     "outlet_official": {"zh": "官方", "en": "official"},
     "outlet_original": {"zh": "原始报道", "en": "original outlet"},
     "outlet_repost": {"zh": "转载", "en": "repost"},

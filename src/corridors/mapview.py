@@ -34,7 +34,10 @@ TIANDITU_URL = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUES
                 "&tk={key}")
 # Place labels by zoom: Hunan's prefecture seats and the provincial capitals from the opening zoom, the
 # other prefecture seats from 7, county seats from 8.
-SEAT_ZOOMS = {"prefecture_seat": 6, "pref_other": 7, "county_seat": 8}
+SEAT_ZOOMS = {"prefecture_seat": 6, "pref_other": 7, "county_seat": 8, "lake": 6, "river": 7}
+WATER = {"line": "#4a90c2", "fill": "#b9d8ee"}
+RIVER_TOLERANCE_M = 1000.0  # display simplification of the river lines (metres, metric CRS)
+HUNAN_RIVERS = ("yangtze", "xiang", "zi", "yuan", "li", "dongting")  # labelled; the neighbours' rivers are drawn only
 
 MODE_COLOURS = {"rail": "#b2182b", "highway": "#2166ac", "waterway": "#01857a", "pipeline": "#762a83",
                 "power": "#d6604d"}
@@ -134,6 +137,64 @@ class BoundaryLayer(MacroElement):
         self.fill = FILL
 
 
+def rivers_geojson(rivers: gpd.GeoDataFrame, tolerance_m: float = RIVER_TOLERANCE_M) -> str:
+    """Compact GeoJSON of the rivers and lakes for the browser: simplified in metres, 3 decimals, only the
+    kind kept (names go in labels)."""
+    from .geometry import METRIC_CRS
+
+    simple = rivers.to_crs(METRIC_CRS).simplify(tolerance_m).to_crs(4326)
+    geoms = shapely.set_precision(simple.to_numpy(), 10 ** -DISPLAY_DECIMALS)
+    features = [{"type": "Feature", "properties": {"lake": int(k == "lake")}, "geometry": shapely.geometry.mapping(g)}
+                for k, g in zip(rivers.kind, geoms) if not g.is_empty]
+    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+
+
+def river_labels(rivers: gpd.GeoDataFrame, lang: str) -> list[dict]:
+    """Names of Hunan's rivers and 洞庭湖 (the lake from the opening zoom, rivers from zoom 7), placed on the
+    part of each river inside Hunan's box so that the label sits where the planner looks."""
+    lon0, lat0, lon1, lat1 = COUNTY_LABEL_BOX
+    box = shapely.box(lon0 + 0.6, lat0 + 0.6, lon1 - 0.6, lat1 - 0.6)
+    out = []
+    for r in rivers[rivers.id.isin(HUNAN_RIVERS)].itertuples():
+        part = r.geometry.intersection(box)
+        if part.is_empty:
+            continue
+        pt = part.representative_point() if r.kind == "lake" else shapely.line_interpolate_point(
+            max(getattr(part, "geoms", [part]), key=lambda g: g.length), 0.5, normalized=True)
+        name = r.name_zh if lang == "zh" else r.name_en.replace(" (Chang Jiang)", "")
+        out.append({"k": "label", "c": [round(pt.y, 4), round(pt.x, 4)], "z": r.kind,
+                    "h": f"<span>{html.escape(name)}</span>"})
+    return out
+
+
+class WaterLayer(MacroElement):
+    """Rivers and lakes as one non-interactive L.geoJSON layer above the province fills, with their sources in
+    the map's attribution."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.geoJSON({{ this.data }}, {interactive: false, style: function (f) {
+            return f.properties.lake ? {color: {{ this.water.line|tojson }}, weight: 0.8,
+                                        fillColor: {{ this.water.fill|tojson }}, fillOpacity: 0.9}
+                                     : {color: {{ this.water.line|tojson }}, weight: 1.3, opacity: 0.75};
+        }}).addTo({{ this._parent.get_name() }});
+        if ({{ this._parent.get_name() }}.attributionControl) {
+            {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});
+        }
+        {% endmacro %}
+    """)
+
+    def __init__(self, geojson_text: str, attribution: str) -> None:
+        super().__init__()
+        self._name = "WaterLayer"
+        self.data = geojson_text
+        self.water = WATER
+        self.attribution = attribution
+
+
+WATER_ATTRIBUTION = "Rivers: Natural Earth (public domain); GSHHG 2.3.6 (LGPL-3.0-or-later)"
+
+
 class DataLayer(MacroElement):
     """Many lines, circle markers or labels drawn by one loop over JSON data (one template, one dump).
 
@@ -189,6 +250,7 @@ LABEL_CSS = (
     ".prefecture_seat span:before,.pref_other span:before,.county_seat span:before{content:'';display:inline-block;"
     "width:5px;height:5px;margin-right:3px;border-radius:50%;background:#555;vertical-align:middle}"
     ".prefecture_seat span:before,.pref_other span:before{width:7px;height:7px;background:#222}"
+    ".river span,.lake span{font:italic 12px serif;color:#2b6a9a;transform:translate(-50%,-50%)}"
 )
 # County seats are labelled in and around Hunan (this box); prefecture seats everywhere on the map.
 COUNTY_LABEL_BOX = (108.4, 24.4, 114.6, 30.4)
@@ -311,7 +373,7 @@ class MapChrome(MacroElement):
         self._name = "MapChrome"
         self.options = json.dumps({
             "center": list(CENTER), "zoom": ZOOM, "seatZooms": [[k, z] for k, z in SEAT_ZOOMS.items()],
-            "priority": ["cx", "prov", "prefecture_seat", "pref_other", "county_seat"], "labelCss": LABEL_CSS,
+            "priority": ["cx", "prov", "prefecture_seat", "lake", "pref_other", "river", "county_seat"], "labelCss": LABEL_CSS,
             "text": {k: i18n.t(f"map_{k}", lang) for k in ("fullscreen", "reset", "zoomTo", "tilesFailed")},
         }, ensure_ascii=False)
 
@@ -397,12 +459,15 @@ def legend_html(lang: str, modes: list[str], statuses: list[str] | None = None, 
                       ("legend_other", FILL["other"])):
         rows.append(f'<span style="display:inline-block;width:30px;height:10px;background:{fill};'
                     f'border:1px solid #8c8c8c"></span> {e(i18n.t(key, lang))}')
+    rows.append(f'<svg width="34" height="10"><line x1="1" y1="5" x2="33" y2="5" stroke="{WATER["line"]}" '
+                f'stroke-width="1.5"/></svg> {e(i18n.t("legend_water", lang))}')
     rows.append('<svg width="34" height="12"><circle cx="17" cy="6" r="5" fill="#fff" stroke="#000" '
                 f'stroke-width="2"/></svg> {e(i18n.t("legend_crossing", lang))}')
     if not collapsible:
         return "<br>".join(rows)
+    cells = "".join(f'<div style="white-space:nowrap">{r}</div>' for r in rows)
     return (f'<details open><summary style="cursor:pointer;font-weight:bold">{e(i18n.t("legend", lang))}</summary>'
-            + "<br>".join(rows) + "</details>")
+            f'<div style="display:grid;grid-template-columns:auto auto;column-gap:10px">{cells}</div></details>')
 
 
 # Decimal places of a crossing point by the precision of the line it lies on: a point on a line through
@@ -440,7 +505,8 @@ def tile_layer(tiles: str, lang: str, tianditu_key: str = "") -> folium.TileLaye
 def base_map(display: gpd.GeoDataFrame, lang: str, cls: type[folium.Map] = folium.Map,
              modes: tuple[str, ...] = tuple(MODE_COLOURS), geojson_text: str | None = None, *,
              legend: bool = True, tiles: str = "none", tianditu_key: str = "",
-             seats: pd.DataFrame | None = None, height: int | None = None) -> folium.Map:
+             seats: pd.DataFrame | None = None, rivers: gpd.GeoDataFrame | None = None,
+             rivers_text: str | None = None, height: int | None = None) -> folium.Map:
     """The stable part of the map: province polygons (offline base; light when online tiles are on top of
     them), province and seat labels, the map's buttons, and (unless the legend travels with the dynamic
     layers) the legend."""
@@ -450,6 +516,8 @@ def base_map(display: gpd.GeoDataFrame, lang: str, cls: type[folium.Map] = foliu
     if online is not None:
         online.add_to(m)
     BoundaryLayer(geojson_text or boundaries_geojson(display), opacity=0.25 if online is not None else 0.8).add_to(m)
+    if rivers is not None:
+        WaterLayer(rivers_text or rivers_geojson(rivers), WATER_ATTRIBUTION).add_to(m)
     big = display[(display.level == "province") & (shapely.area(display.geometry.to_numpy()) > 0.5)]
     labels = []
     for r in big.itertuples():
@@ -458,6 +526,8 @@ def base_map(display: gpd.GeoDataFrame, lang: str, cls: type[folium.Map] = foliu
         labels.append({"k": "label", "c": [round(pt.y, 4), round(pt.x, 4)], "z": "prov", "h": f"<span>{text}</span>"})
     if seats is not None:
         labels += seat_labels(seats, lang)
+    if rivers is not None:
+        labels += river_labels(rivers, lang)
     DataLayer(labels).add_to(m)
     if legend:
         Legend(legend_html(lang, list(modes))).add_to(m)

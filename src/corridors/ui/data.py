@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from .. import auth, counting, dataset, gazetteer, mapview
+from .. import auth, counting, dataset, gazetteer, hydro, mapview
 from ..errors import StoreError
 from ..store import Store, explicit, not_created, orphans, store_url
 
@@ -107,6 +107,17 @@ def display_boundaries() -> gpd.GeoDataFrame:
 def seats() -> pd.DataFrame:
     """The shipped county and prefecture seats: the map's place labels."""
     return gazetteer.load_seats(base().geodata / "seats.csv")
+
+
+@st.cache_resource(show_spinner=False)
+def rivers() -> gpd.GeoDataFrame:
+    """The shipped major rivers and 洞庭湖: the map's water layer."""
+    return hydro.load_rivers(base().geodata / "rivers.geojson")
+
+
+@st.cache_resource(show_spinner=False)
+def rivers_geojson() -> str:
+    return mapview.rivers_geojson(rivers())
 
 
 @st.cache_resource(show_spinner=False)

@@ -145,7 +145,8 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple
     """
     cls = mapview.map_class(*leaflet)
     m = mapview.base_map(data.display_boundaries(), lang, cls, geojson_text=data.boundaries_geojson(), legend=False,
-                         tiles=mv.tiles, tianditu_key=tianditu_key, seats=data.seats())
+                         tiles=mv.tiles, tianditu_key=tianditu_key, seats=data.seats(), rivers=data.rivers(),
+                         rivers_text=data.rivers_geojson())
     groups, lookup = mapview.project_layers(shown, data.section_paths(), ds.section_statuses(f.as_of),
                                             ds.section_names(lang), lang, mv.project, legend=True)
     base = (lang, mv.tiles)  # what the base map depends on: when it changes, the new map opens at the view
