@@ -80,3 +80,17 @@ def test_export_to_a_folder_or_a_blocked_path_is_one_line(tmp_path, capsys):
         err = capsys.readouterr().err.strip()
         assert err.startswith("error: cannot write") and needle in err and "\n" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_a_second_command_reads_the_cached_dataset_and_no_cache_builds_it(tmp_path, monkeypatch, capsys):
+    from corridors import dataset
+
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))
+    builds = []
+    real = dataset.build
+    monkeypatch.setattr(dataset, "build", lambda *a, **kw: builds.append(a) or real(*a, **kw))
+    assert main(["count", "--json"]) == 0 and main(["count", "--json"]) == 0
+    assert len(builds) == 1 and len(list((tmp_path / "cache").glob("dataset-*.pickle"))) == 1
+    assert main(["--no-cache", "count", "--json"]) == 0 and len(builds) == 2
+    first, second, third = (json.loads(x) for x in capsys.readouterr().out.replace("}\n{", "}\n\0{").split("\0"))
+    assert first == second == third

@@ -44,7 +44,7 @@ def _dataset(args: argparse.Namespace):
     and events whose project or section is gone are warned about on stderr and kept in args.store_problems."""
     from . import dataset, store
 
-    ds = dataset.load(args.geodata)
+    ds = dataset.load(args.geodata, cache=not getattr(args, "no_cache", False))
     progress = store.existing(args.store)
     args.store_problems = []
     if progress is None:
@@ -213,6 +213,9 @@ def parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog="corridors", description=__doc__)
     p.add_argument("--geodata", type=Path, default=geodata_dir(), help="data folder (default: %(default)s)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="build the dataset from the files even when the cache holds it (the cache folder is "
+                        "$CORRIDORS_CACHE_DIR, else the user's cache folder; it is keyed by the files' contents)")
     p.add_argument("--store", help="progress store: SQLAlchemy URL or SQLite file, read-only except for `store "
                                    "init|migrate` (default: $CORRIDORS_STORE_URL, else ./corridors-progress.sqlite "
                                    "if it exists); a named store that does not exist is an error")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 import geopandas as gpd
 import numpy as np
@@ -17,7 +18,13 @@ from .errors import GeometryError
 # Equidistant conic for South-Central China: distances along meridians are true, and with standard
 # parallels at 21°N and 33°N the scale error along parallels stays under about 0.8 % from 18°N to 35°N.
 METRIC_CRS = "+proj=eqdc +lat_0=0 +lon_0=112 +lat_1=21 +lat_2=33 +ellps=WGS84 +units=m +no_defs"
-_TO_METRIC = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+
+
+@cache
+def _to_metric() -> Transformer:
+    """WGS-84 → the metric CRS, made on first use (a command that only reads a cached dataset needs none)."""
+    return Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+
 
 # How a line was made, best first. Shown to users so a schematic line is never taken for a survey.
 PRECISIONS = ("surveyed", "towns", "county_seats", "prefectures", "endpoints", "none")
@@ -48,7 +55,7 @@ def line_from_points(points: Sequence[tuple[float, float]], *, name: str = "") -
 
 def to_metric(geom: BaseGeometry) -> BaseGeometry:
     """Project a WGS-84 geometry into the metric CRS used for lengths and distances."""
-    return shapely.transform(geom, lambda xy: np.column_stack(_TO_METRIC.transform(xy[:, 0], xy[:, 1])))
+    return shapely.transform(geom, lambda xy: np.column_stack(_to_metric().transform(xy[:, 0], xy[:, 1])))
 
 
 def length_km(geom: BaseGeometry | None) -> float | None:
