@@ -7,8 +7,9 @@ geodata/ with its projects cloned under new ids (`<id>__cN`) together with their
 events, gaps and sources (`<source>--cN`), until the catalog holds that many projects. A clone keeps its
 geometry and history; its same_as/upgrade_of point at the same copy's clones, and its route number becomes
 'unnumbered' (or empty) so that `corridors check` does not see one crossing listed twice. The first size, when
-not given, is the shipped catalog itself (every project). Each folder is valid against
-geodata/datapackage.json and passes `corridors check`'s rules (checked once per size with --check).
+not given, is the shipped catalog itself (every project); a size below it keeps the first projects (and those
+they reference). Each folder is valid against geodata/datapackage.json, and one of the shipped size or larger
+passes `corridors check`'s rules (run with --check; a smaller one no longer covers every project the plan names).
 
 Figures, per size (medians of --runs, in a fresh cache folder per size, so nothing leaks between sizes):
 - count (cold cache): `corridors --geodata DIR count`, a new process, with an empty dataset cache: the
@@ -70,10 +71,16 @@ def make_catalog(size: int, out: Path, source: Path = GEODATA) -> Path:
     """Write a copy of `source` holding `size` projects (the shipped ones first, then clones); return `out`."""
     shutil.copytree(source, out)
     projects = _read(source / "projects.csv")
-    if size <= len(projects):
-        return out
     tables = {n: _read(source / f"{n}.csv") for n in ("waypoints", "sections", "events", "gaps", "sources")}
     refs = {r.id: {x for x in (r.same_as, r.upgrade_of) if x} for r in projects.itertuples()}
+    if size < len(projects):  # the first projects, with whatever they reference
+        keep = _closure(list(projects.id[:size]), refs)
+        _write(projects[projects.id.isin(keep)], out / "projects.csv")
+        for name in ("waypoints", "sections", "events", "gaps"):
+            _write(tables[name][tables[name].project_id.isin(keep)], out / f"{name}.csv")
+        return out
+    if size == len(projects):
+        return out
     copies = {n: [t] for n, t in tables.items()}
     copies["projects"] = [projects]
     have, n = len(projects), 0
