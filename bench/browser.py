@@ -21,9 +21,10 @@ Dashboard rows, in the order they run:
   st_folium iframe; once;
 - new page, warm server: the same on a new page (a new browser context: empty browser cache, new session)
   once the server has served the page before — a second visitor;
-- mode filter: choose 水运 in the sidebar's 运输方式 box (Enter) until the map has the number of lines that
-  choice settles on; clear: Backspace removes it, until every line is back;
-- status filter: the same with 建成 in 状态;
+- mode filter: a click on the 水运 chip above the map (every mode is chosen at first, so this leaves it
+  out) until the map has the number of lines that choice settles on; a second click until every line is back;
+- status filter: the same with the 建成 chip in the 状态 pop-over (opened untimed first; no status is
+  chosen at first, so the first click keeps only completed lines);
 - as-of date: type 2018-12-31 into 截至日期 and close the calendar until the headline metric shows that
   date's count (→ headline), and until every map line has that date's style (→ map restyled: colour,
   weight, dash and opacity of every line, which show status); back: type today's date again. Enter does not
@@ -33,12 +34,12 @@ Dashboard rows, in the order they run:
   → map redrawn: from the same click until a new Leaflet map (the language changes the base map, so
   st_folium rebuilds it) has all its lines; back to 中文 → title;
 - click 沅水 line → details: a mouse click at the midpoint of the yuanshui line (computed with
-  `window.map.latLngToContainerPoint` in the map frame) until a heading with the project's Chinese name
-  appears; between repetitions an untimed click on another, isolated line resets the selection (a second
-  click on the same line is not a new selection);
+  `window.map.latLngToContainerPoint` in the map frame) until the details dialog shows a heading with the
+  project's Chinese name; between repetitions the dialog is closed (Escape) and an untimed click on another,
+  isolated line resets the selection (a second click on the same line is not a new selection);
 - table row → details: a click on the first row's selection box in the project table (an st.dataframe
-  canvas: the row is found by geometry, 35 px rows under a 35 px header) until the details heading of that
-  row appears; an untimed click on the second row resets it;
+  canvas: the row is found by geometry, 35 px rows under a 35 px header) until the details dialog of that
+  row appears; the dialog is closed and an untimed click on the second row resets it;
 - snapshot ZIP → download: a click on 下载快照 ZIP until the browser's download event (the ZIP is built
   on the server on click).
 
@@ -100,7 +101,8 @@ STATE_JS = """() => {
   } catch (e) {}
   const texts = sel => Array.from(document.querySelectorAll(sel), e => e.innerText.trim());
   return {lines, stroke, mapId, style, metric: texts('[data-testid="stMetricValue"]')[0] ?? null,
-          title: texts('h1')[0] ?? null, h3: texts('[data-testid="stMain"] h3'),
+          title: texts('h1')[0] ?? null, h3: texts('[role="dialog"] h3'),
+          dialog: document.querySelectorAll('[role="dialog"]').length,
           stale: document.querySelectorAll('[data-stale="true"]').length};
 }"""
 
@@ -258,23 +260,20 @@ def toggle(res: Results, pg, runs: int, steps, keys) -> None:
             quiet(pg)
 
 
-def multiselect_steps(pg, label: str, option: str, short: str):
-    box = sidebar(pg).get_by_role("combobox", name=label, exact=True)
+def pill_steps(pg, option: str, short: str, popover: bool = False):
+    """Toggle a filter chip off and on again (modes start all chosen; statuses start none chosen, in the
+    pop-over, which is opened untimed first)."""
+    def prepare():
+        body = pg.locator('[data-testid="stPopoverBody"]')
+        if popover and not body.is_visible():
+            pg.locator('[data-testid="stPopoverButton"]').click()
+            body.wait_for()
+        commit[0] = clicker(pg, pg.get_by_role("button", name=option, exact=True))
 
-    def choose():
-        box.click()
-        box.fill(option)
-
-    def enter():
-        pg.keyboard.press("Enter")
-        pg.keyboard.press("Escape")
-
-    def backspace():
-        pg.keyboard.press("Backspace")
-        pg.keyboard.press("Escape")
-
-    return [([f"{short}: choose {option} → lines change"], choose, enter),
-            ([f"{short}: clear → all lines back"], box.click, backspace)]
+    commit = [None]
+    first, second = (f"choose {option}", "clear it") if popover else (f"unselect {option}", "select it again")
+    return [([f"{short}: {first} → lines change"], prepare, lambda: commit[0]()),
+            ([f"{short}: {second} → lines back"], prepare, lambda: commit[0]())]
 
 
 def date_steps(pg, today: date):
@@ -336,6 +335,10 @@ def line_click(res: Results, pg, runs: int, targets: list[tuple[str, str, float,
         return lambda s: any(name in h for h in s["h3"])
 
     def prepare():
+        if state(pg)["dialog"]:  # the details dialog covers the map: close it, as a person would
+            pg.keyboard.press("Escape")
+            wait(pg, lambda s: not s["dialog"])
+            quiet(pg)
         frame.evaluate("window.map.closePopup()")  # an open popup could cover the next click point
 
     (_, name, lat, lon), *others = targets
@@ -372,7 +375,11 @@ def line_click(res: Results, pg, runs: int, targets: list[tuple[str, str, float,
 def table_rows(res: Results, pg, runs: int) -> None:
     def row(i):
         def prepare():
-            df = pg.locator('[data-testid="stDataFrame"]').last  # the project table is the page's last
+            if state(pg)["dialog"]:
+                pg.keyboard.press("Escape")
+                wait(pg, lambda s: not s["dialog"])
+                quiet(pg)
+            df = pg.locator('[data-testid="stDataFrame"]').first  # the project table is the page's first
             df.scroll_into_view_if_needed()
             box = df.bounding_box()
             commits[i] = lambda: pg.mouse.click(box["x"] + 18, box["y"] + ROW_H * (i + 1) + ROW_H / 2)
@@ -441,9 +448,9 @@ def dashboard(res: Results, browser, runs: int, targets, today: date) -> None:
                 break
 
         groups = [
-            ("mode filter", lambda pg: toggle(res, pg, runs, multiselect_steps(pg, "运输方式", "水运", "mode filter"),
+            ("mode filter", lambda pg: toggle(res, pg, runs, pill_steps(pg, "水运", "mode filter"),
                                               [lambda s: s["lines"]])),
-            ("status filter", lambda pg: toggle(res, pg, runs, multiselect_steps(pg, "状态", "建成", "status filter"),
+            ("status filter", lambda pg: toggle(res, pg, runs, pill_steps(pg, "建成", "status filter", popover=True),
                                                 [lambda s: s["lines"]])),
             ("as-of date", lambda pg: toggle(res, pg, runs, date_steps(pg, today),
                                              [lambda s: s["metric"], lambda s: s["style"]])),

@@ -12,18 +12,20 @@ from streamlit.testing.v1 import AppTest
 from corridors import analysis, mapview
 from corridors.counting import Definition
 
+from .apptest import map_drawn
 from .browser import ROOT
 
 APP = str(ROOT / "app.py")
 
 
 def run(**query) -> AppTest:
+    """The page as a browser sees it once the map is drawn (the map's report brings the rest of the page)."""
     at = AppTest.from_file(APP, default_timeout=90)
     for k, v in query.items():
         at.query_params[k] = v
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    return at
+    return map_drawn(at)
 
 
 def rerun(at: AppTest) -> AppTest:
@@ -186,7 +188,7 @@ def test_clicking_a_line_on_the_map_opens_its_details(ds):
     status = ds.section_statuses(date.today())[("zhitong", "hunan")]
     tip = mapview.tooltip_text(row, ds.section_names("zh")[("zhitong", "hunan")], status, "zh")
     assert tip in map_args(at)["feature_group"]
-    at.session_state[component.key] = {"last_object_clicked_tooltip": tip}
+    at.session_state[component.key] = {**at.session_state[component.key], "last_object_clicked_tooltip": tip}
     rerun(at)
     assert at.session_state["_view"]["project"] == "zhitong"
     assert any(row.name_zh in m.value for m in at.markdown)

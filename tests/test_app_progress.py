@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from .apptest import map_drawn
 from .test_app import APP, kpi
 
 
@@ -18,9 +19,17 @@ def editor_env(monkeypatch, tmp_path):
 
 
 def _run(at: AppTest) -> AppTest:
+    """Run the page; on a session's first run, also send the map's "drawn" report, as a browser does."""
     at.run()
     assert not at.exception, [e.message for e in at.exception]
+    ready = "_page_ready" in at.session_state and at.session_state["_page_ready"]
+    if not ready and _has_map(at):
+        map_drawn(at)
     return at
+
+
+def _has_map(at: AppTest) -> bool:
+    return any(c.proto.component_name.endswith("st_folium") for c in at.get("component_instance"))
 
 
 def test_without_editors_there_is_no_editing_and_no_store(monkeypatch, tmp_path):

@@ -25,6 +25,28 @@ from .config import geodata_dir
 
 
 @dataclass(frozen=True)
+class History:
+    """What the status timelines were swept from and their rows per project, kept so that folding in events
+    recomputes only the projects they touch; the evidence dated once for the tables' 'latest evidence'."""
+
+    events: pd.DataFrame
+    catalog: catalog.Catalog
+    timeline_rows: dict[str, list[dict]]
+    section_rows: dict[str, list[dict]]
+    evidence: pd.DataFrame
+
+    @classmethod
+    def of(cls, cat: catalog.Catalog, events: pd.DataFrame, rows: dict[str, list[dict]],
+           srows: dict[str, list[dict]]) -> History:
+        return cls(events, cat, rows, srows, status.evidence(status.dated(events)))
+
+    def holds(self, ds: Dataset) -> bool:
+        """Whether this is the history of that dataset's very events and catalog (a dataset made by hand from
+        another one's fields with other events or another catalog is not)."""
+        return self.events is ds.events and self.catalog is ds.catalog
+
+
+@dataclass(frozen=True)
 class Dataset:
     catalog: catalog.Catalog
     boundaries: gpd.GeoDataFrame
@@ -40,9 +62,7 @@ class Dataset:
     section_timeline: pd.DataFrame
     fingerprint: str  # hash of every input: the geodata files and any recorded events
     geodata: Path = Path("geodata")  # the folder it was loaded from
-    # The timelines' rows per project, kept so that folding in events recomputes only the projects they touch.
-    timeline_rows: dict[str, list[dict]] | None = field(default=None, repr=False, compare=False)
-    section_rows: dict[str, list[dict]] | None = field(default=None, repr=False, compare=False)
+    history: History | None = field(default=None, repr=False, compare=False)
 
     def table(self, as_of: date, definition: counting.Definition = counting.DEFAULT) -> pd.DataFrame:
         """The project table on a date, with its evidence and the definition's verdicts.
@@ -70,12 +90,9 @@ class Dataset:
         return counting.mark(t, definition)
 
     def _evidence(self) -> pd.DataFrame:
-        """The events that can set a status, dated and in order; worked out once per dataset."""
-        ev = self.__dict__.get("_dated_evidence")
-        if ev is None:
-            ev = status.evidence(status.dated(self.events))
-            object.__setattr__(self, "_dated_evidence", ev)  # a cache beside the fields, not one of them
-        return ev
+        """The events that can set a status, dated and in order (worked out once, by the history)."""
+        h = self.history
+        return h.evidence if h is not None and h.holds(self) else status.evidence(status.dated(self.events))
 
     def count(self, as_of: date, definition: counting.Definition = counting.DEFAULT) -> dict:
         """The count against the target on a date under a definition."""
@@ -118,19 +135,20 @@ class Dataset:
         extra = extra.assign(confirmed_by=extra.get("confirmed_by", ""))
         events = pd.concat([self.events, extra[EVENT_FRAME]], ignore_index=True)
         projects, sections = self.catalog.projects, self.catalog.sections
-        if self.timeline_rows is None or self.section_rows is None:
+        h = self.history
+        if h is None or not h.holds(self):
             rows = status.timeline_rows(projects, sections, events)
             srows = status.section_rows(sections, events)
         else:
             named = status.superseded(extra)
             touched = set(extra.project_id) | set(events.project_id[events.event_id.isin(named)])
-            rows = {**self.timeline_rows, **status.timeline_rows(projects, sections, events, only=touched)}
-            srows = {**self.section_rows, **status.section_rows(sections, events, only=touched)}
+            rows = {**h.timeline_rows, **status.timeline_rows(projects, sections, events, only=touched)}
+            srows = {**h.section_rows, **status.section_rows(sections, events, only=touched)}
         recorded = extra[EVENT_FRAME].sort_values("event_id").to_csv(index=False).encode("utf-8")
         fp = hashlib.sha256(self.fingerprint.encode() + recorded).hexdigest()
         return replace(self, events=events, timeline=status.frame(rows, status.TIMELINE_COLUMNS),
                        section_timeline=status.frame(srows, status.SECTION_TIMELINE_COLUMNS), fingerprint=fp,
-                       timeline_rows=rows, section_rows=srows)
+                       history=History.of(self.catalog, events, rows, srows))
 
     def section_statuses(self, as_of: date) -> dict[tuple[str, str], str]:
         """(project, section) → status on a date."""
@@ -209,7 +227,7 @@ def build(geodata: Path, *, today: date | None = None, fp: str | None = None) ->
     srows = status.section_rows(cat.sections, events)
     return Dataset(cat, bnd, resolved, lines, sections, traces, items, plan_date, plan.target(text), events,
                    status.frame(rows, status.TIMELINE_COLUMNS), status.frame(srows, status.SECTION_TIMELINE_COLUMNS),
-                   fp or fingerprint(geodata), geodata, rows, srows)
+                   fp or fingerprint(geodata), geodata, History.of(cat, events, rows, srows))
 
 
 def fingerprint(geodata: Path) -> str:

@@ -145,6 +145,9 @@ STRINGS: dict[str, dict[str, str]] = {
                           "en": "No transport mode is chosen, so the map and table show no lines (the headline is "
                                 "unchanged)."},
     "map_options": {"zh": "地图", "en": "Map"},
+    "loading_rest": {"zh": "地图绘出后载入其余内容（计数说明、图表、表格、导出）……",
+                     "en": "The rest of the page (the count explained, charts, table, exports) loads once the map "
+                           "is drawn…"},
     "legend_water": {"zh": "主要河流、洞庭湖", "en": "Major rivers, Dongting Lake"},
     "outlet_official": {"zh": "官方", "en": "official"},
     "outlet_original": {"zh": "原始报道", "en": "original outlet"},

@@ -1,7 +1,11 @@
 """The dashboard page, map first: the title with the headline count; then one fragment holding the display
 filters, the map and the table of what they show (a filter, a pan or a zoom reruns only that part); then the
 headline's definition, charts and exports. A project's details open in a dialog, wherever it was picked.
-The headline depends only on the date and the counting definition (sidebar), never on display filters."""
+The headline depends only on the date and the counting definition (sidebar), never on display filters.
+
+A session's first run sends only the title, the count and the map; the rest of the page follows once the map
+reports that it is drawn, so the browser spends its first second drawing the map rather than loading the
+table and chart code."""
 
 from __future__ import annotations
 
@@ -50,6 +54,9 @@ def main(app_dir: Path | None = None) -> None:
     leaflet = assets.leaflet_urls(str(app_dir or Path.cwd()))
     explore(ds, table, leaflet, tianditu_key, departments, lang)
 
+    if not st.session_state.get("_page_ready"):
+        st.caption(t("loading_rest", lang))
+        return
     pid = state.view()["project"]
     if pid and st.session_state.get("_details_open") and pid in set(table.id):
         panels.details_dialog(ds, table, pid, lang, editor, store)
@@ -84,14 +91,17 @@ def explore(ds, table, leaflet: tuple[str, str], tianditu_key: str, departments:
         panels.filter_bar(departments, lang)
     f = state.current()
     shown = shown_rows(table, f)
-    clicked = panels.map_panel(ds, shown, f, state.map_view(), lang, leaflet, tianditu_key)
+    clicked, drawn = panels.map_panel(ds, shown, f, state.map_view(), lang, leaflet, tianditu_key)
     if phone:
         panels.filter_bar(departments, lang)
     if not f.modes:
         st.warning(t("modes_none_chosen", lang))
     st.caption((t("display_filtered", lang, shown=len(shown), total=len(table)) if len(shown) != len(table)
                 else t("filters_hint", lang)) + " " + t("map_hint", lang))
-    picked = panels.project_table(shown, table, lang) or clicked
+    if drawn and not st.session_state.get("_page_ready"):
+        st.session_state["_page_ready"] = True
+        st.rerun(scope="app")
+    picked = (panels.project_table(shown, table, lang) if st.session_state.get("_page_ready") else None) or clicked
     state.write_url()
     if picked:
         state.set_view(project=picked)

@@ -137,8 +137,9 @@ def map_height() -> int:
 
 
 def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple[str, str],
-              tianditu_key: str) -> str | None:
-    """Draw the map; keep its centre and zoom in the view; return the project id of a line just clicked.
+              tianditu_key: str) -> tuple[str | None, bool]:
+    """Draw the map; keep its centre and zoom in the view; return the project id of a line just clicked, and
+    whether the map has reported from the browser (it is drawn).
 
     The base map (polygons, labels, buttons, tiles) changes only with the language and the tiles, so a
     filter or a pan updates the lines in place (feature groups) instead of rebuilding the map.
@@ -170,11 +171,12 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple
             st.session_state["_map_fresh"] = False
         else:
             st.session_state["_map_fresh"] = False
+    drawn = "center" in out  # st_folium's defaults carry no centre: only the browser reports one
     tip = out.get("last_object_clicked_tooltip")
     if tip and tip != st.session_state.get("_last_map_click"):
         st.session_state["_last_map_click"] = tip
-        return lookup.get(tip.strip())
-    return None
+        return lookup.get(tip.strip()), drawn
+    return None, drawn
 
 
 def over_time(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str) -> None:
