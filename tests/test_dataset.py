@@ -44,7 +44,7 @@ def _retirable(ds, besides: str) -> pd.Series:
     for e in ds.events[(ds.events.origin == "geodata") & (ds.events.project_id != besides)].itertuples():
         without = ds.events[ds.events.event_id != e.event_id]
         if status.timeline_rows(c.projects, c.sections, without, only={e.project_id}) != {
-                k: v for k, v in ds.timeline_rows.items() if k == e.project_id or
+                k: v for k, v in ds.history.timeline_rows.items() if k == e.project_id or
                 c.projects.set_index("id").same_as.get(k) == e.project_id}:
             return ds.events.loc[e.Index]
     raise AssertionError("no shipped event changes a timeline")
@@ -70,11 +70,11 @@ def test_folding_events_in_equals_a_full_rebuild(ds):
     tl, stl = full(merged)
     pd.testing.assert_frame_equal(merged.timeline, tl)
     pd.testing.assert_frame_equal(merged.section_timeline, stl)
-    rebuilt = replace(merged, timeline=tl, section_timeline=stl, timeline_rows=None, section_rows=None)
+    rebuilt = replace(merged, timeline=tl, section_timeline=stl, history=None)
     assert_same(merged, rebuilt)
     t = merged.timeline
     assert ((t.project_id == twin.id) & (t["from"] == date(2020, 1, 1))).any()  # the twin was recomputed
-    assert merged.timeline_rows[other.project_id] != ds.timeline_rows[other.project_id]
+    assert merged.history.timeline_rows[other.project_id] != ds.history.timeline_rows[other.project_id]
 
 
 def test_events_folded_in_twice_equal_them_folded_in_at_once(ds):
@@ -91,18 +91,36 @@ def test_events_folded_in_twice_equal_them_folded_in_at_once(ds):
     assert once.count(date.today()) == twice.count(date.today())
 
 
+def test_a_dataset_made_from_another_ones_fields_is_never_folded_from_stale_rows(ds):
+    """Code that builds a Dataset from another one's fields, with other events, gets a full recomputation."""
+    pid = ds.catalog.projects.id.iloc[0]
+    moved = ds.events.assign(date=["1999-01-01" if p == pid and o == "geodata" else d for p, o, d in
+                                   zip(ds.events.project_id, ds.events.origin, ds.events.date)],
+                             date_precision=["day" if p == pid and o == "geodata" else x for p, o, x in
+                                             zip(ds.events.project_id, ds.events.origin, ds.events.date_precision)])
+    by_hand = type(ds)(**{**ds.__dict__, "events": moved})
+    merged = by_hand.with_events(recorded({"event_id": "s-1", "project_id": ds.catalog.projects.id.iloc[-1]}))
+    tl, stl = full(merged)
+    pd.testing.assert_frame_equal(merged.timeline, tl)
+    pd.testing.assert_frame_equal(merged.section_timeline, stl)
+    assert by_hand.table(date(1999, 1, 2)).set_index("id").latest_evidence[pid] == "1999-01-01"
+
+
 def test_a_recorded_event_leaves_other_projects_rows_untouched(ds):
     pid = ds.catalog.projects.id.iloc[0]
     merged = ds.with_events(recorded({"event_id": "s-1", "project_id": pid, "date": "2024-01-02"}))
-    for other, rows in ds.timeline_rows.items():
+    for other, rows in ds.history.timeline_rows.items():
         if other != pid and ds.catalog.projects.set_index("id").same_as.get(other) != pid:
-            assert merged.timeline_rows[other] is rows
+            assert merged.history.timeline_rows[other] is rows
 
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
+    """An empty cache folder; the code's version held still (an edit to any module mid-test would change it)."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(folder))
+    version = dataset.code_version()
+    monkeypatch.setattr(dataset, "code_version", lambda: version)
     return folder
 
 
@@ -124,6 +142,7 @@ def test_a_second_load_reads_the_cache_and_equals_a_build(cache, geodata_copy, m
     second = dataset.load(geodata_copy)
     assert len(builds) == 1 and len(list(cache.glob("dataset-*.pickle"))) == 1
     assert second.geodata == geodata_copy and second.fingerprint == first.fingerprint
+    assert second.history.holds(second)  # read back whole: folding events in stays incremental
     assert_same(second, dataset.load(geodata_copy, cache=False))
 
 
