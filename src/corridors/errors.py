@@ -56,6 +56,15 @@ class GeometryError(CorridorsError):
     """A geometry is invalid, outside the region or of the wrong type."""
 
 
+class AlignmentError(GeometryError):
+    """An alignment file is refused; the message names the file, layer, feature and reason. Nothing was stored."""
+
+    def __init__(self, reason: str, *, file: str, layer: str | None = None, feature: str | None = None) -> None:
+        self.file, self.layer, self.feature, self.reason = file, layer, feature, reason
+        where = [file] + ([f"layer '{layer}'"] if layer else []) + ([f"feature {feature}"] if feature else [])
+        super().__init__(f"{', '.join(where)}: {reason}; nothing was stored")
+
+
 class StoreError(CorridorsError):
     """A progress event is refused; nothing was written."""
 

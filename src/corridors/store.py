@@ -21,7 +21,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
+import numpy as np
 import pandas as pd
+import shapely
 import sqlalchemy as sa
 
 from .catalog import DATE_PRECISIONS, EARLIEST, EVENT_KINDS, EVENT_STATUS, STATUSES, WHOLE_PROJECT, parse_date
@@ -80,7 +82,46 @@ def _index_and_guard(conn: sa.Connection) -> None:
             "FOR EACH ROW EXECUTE FUNCTION progress_events_append_only()"))
 
 
-MIGRATIONS = (_create_events, _index_and_guard)
+alignments_table = sa.Table(
+    "alignments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("project_id", sa.String(64), nullable=False),
+    sa.Column("section", sa.String(64), nullable=False),  # a section, or catalog.WHOLE_PROJECT
+    sa.Column("kind", sa.String(8), nullable=False),  # 'import' or 'revert'
+    sa.Column("geometry", sa.Text, nullable=True),  # WKT, WGS-84, full resolution; NULL for a revert
+    sa.Column("datum", sa.String(16), nullable=False),
+    sa.Column("crs", sa.Text, nullable=False),
+    sa.Column("layer", sa.Text, nullable=False),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("source_title", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("recorded_by", sa.String(128), nullable=False),
+    sa.Column("recorded_at", sa.String(32), nullable=False),
+    sa.Column("reverts_to", sa.String(32), nullable=True),  # 'a-N' or 'schematic' for a revert
+    sa.Column("supersedes", sa.String(32), nullable=True),  # the row that was current for this key before
+)
+
+
+def _alignments(conn: sa.Connection) -> None:
+    """v3: versioned alignments beside the events, append-only by trigger like them."""
+    alignments_table.create(conn)
+    conn.execute(sa.text("CREATE INDEX ix_alignments_project ON alignments (project_id)"))
+    if conn.dialect.name == "sqlite":
+        for op in ("UPDATE", "DELETE"):
+            conn.execute(sa.text(
+                f"CREATE TRIGGER alignments_no_{op.lower()} BEFORE {op} ON alignments "
+                "BEGIN SELECT RAISE(ABORT, 'alignments are append-only'); END"))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(sa.text(
+            "CREATE FUNCTION alignments_append_only() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'alignments are append-only'; END $$ LANGUAGE plpgsql"))
+        conn.execute(sa.text(
+            "CREATE TRIGGER alignments_append_only BEFORE UPDATE OR DELETE ON alignments "
+            "FOR EACH ROW EXECUTE FUNCTION alignments_append_only()"))
+
+
+MIGRATIONS = (_create_events, _index_and_guard, _alignments)
 LATEST = len(MIGRATIONS)
 COLUMNS = [c.name for c in events_table.columns]
 
@@ -531,6 +572,99 @@ class Store:
         self.found = LATEST
         return f"s-{new_id}"
 
+    def read_alignments(self, project_id: str | None = None) -> RecordedAlignments:
+        """Every stored alignment row (optionally of one project), oldest first; rows that break the rules, and
+        reverts naming a version that is not there, are left out and each named in problems. A store created
+        before alignments existed (schema < 3) simply has none."""
+        if not self.found:
+            return RecordedAlignments(_alignment_frame([]))
+        q = sa.select(alignments_table).order_by(alignments_table.c.id)
+        if project_id:
+            q = q.where(alignments_table.c.project_id == project_id)
+
+        def work():
+            with self.engine.connect() as conn:
+                if (self._version(conn) or 0) < 3:
+                    return []
+                return [dict(r._mapping) for r in conn.execute(q)]
+        good, problems = [], []
+        imports: set[tuple[str, str, str]] = set()
+        for row in self._guarded(work, "read"):
+            bad = alignment_field_problems(row, stored=True)
+            key = (row.get("project_id"), row.get("section"))
+            if not bad and row["kind"] == "revert" and row["reverts_to"] != SCHEMATIC \
+                    and (*key, row["reverts_to"]) not in imports:
+                bad = [("reverts_to", f"names {row['reverts_to']}, which is not a readable import of "
+                                      f"{key[0]}:{key[1]} before it")]
+            if bad:
+                problems.append(f"progress store {self.label}, alignments row a-{row['id']}: "
+                                + "; ".join(f"field '{f}' {why}" for f, why in bad) + " (row skipped)")
+                continue
+            if row["kind"] == "import":
+                imports.add((*key, f"a-{row['id']}"))
+            good.append(row)
+        return RecordedAlignments(_alignment_frame(good), tuple(problems))
+
+    def alignments(self, project_id: str | None = None) -> pd.DataFrame:
+        """The stored alignment rows that follow the rules (see read_alignments for the ones skipped)."""
+        return self.read_alignments(project_id).rows
+
+    def current_alignments(self, project_id: str | None = None) -> pd.DataFrame:
+        """The latest version of each (project, section) and the line it makes current (current_alignments)."""
+        return current_alignments(self.alignments(project_id))
+
+    def alignments_version(self) -> tuple[int, int]:
+        """(number of alignment rows, highest id): changes whenever anyone imports or reverts a line."""
+        def work():
+            with self.engine.connect() as conn:
+                if (self._version(conn) or 0) < 3:
+                    return 0, 0
+                return conn.execute(sa.select(sa.func.count(), sa.func.max(alignments_table.c.id))).one()
+        if not self.found:
+            return 0, 0
+        n, top = self._guarded(work, "read")
+        return int(n), int(top or 0)
+
+    def append_alignment(self, al: NewAlignment, projects: pd.DataFrame, sections: pd.DataFrame,
+                         expect_current: str | None = None) -> str:
+        """Validate and record one alignment row in one transaction; return its id ('a-N'). Raise StoreError if
+        refused. Like the first event, the first alignment creates the store or migrates an older one in the
+        same transaction. The geometric checks (alignment.preview) come before: this guards what is stored."""
+        if self.read_only:
+            raise StoreError(f"the progress store {self.label} is read-only here: recording needs an editor "
+                             "credential")
+        where = f"alignment for {al.project_id}:{al.section}"
+        if self.found is None:  # refuse before anything is created
+            problems = validate_alignment(al, projects, sections, _alignment_frame([]), expect_current)
+            if problems:
+                raise StoreError(f"{where} refused: " + "; ".join(problems))
+
+        def work():
+            with self._writing() as conn:
+                created = self._version(conn) is None
+                self._upgrade(conn)
+                q = sa.select(alignments_table).where(alignments_table.c.project_id == al.project_id)
+                rows = [dict(r._mapping) for r in conn.execute(q.order_by(alignments_table.c.id))]
+                history = _alignment_frame([r for r in rows if not alignment_field_problems(r, stored=True)])
+                problems = validate_alignment(al, projects, sections, history, expect_current)
+                if problems:
+                    raise StoreError(f"{where} refused: " + "; ".join(problems))
+                mine = history[history.section == al.section]
+                row = asdict(al)
+                row["kind"] = al.kind
+                row["reverts_to"] = al.reverts_to or None
+                row["supersedes"] = mine.alignment_id.iloc[-1] if len(mine) else None
+                row["recorded_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+                table = alignments_table
+                new_id = conn.execute(table.insert().values(**row).returning(table.c.id)).scalar_one()
+            if created:
+                self._wal()
+            return new_id
+
+        new_id = self._guarded(work, "write to")
+        self.found = LATEST
+        return f"a-{new_id}"
+
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
     """Stored rows as the status module reads events."""
@@ -545,3 +679,183 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 def _sqlite_begin(conn: sa.Connection) -> None:
     immediate = conn.get_execution_options().get("sqlite_immediate")
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+# --- alignments: versioned real lines beside the events ---------------------------------------------------
+
+ALIGNMENT_KINDS = ("import", "revert")
+DATUMS = ("wgs84", "gcj02", "cgcs2000")  # the datum a file was declared in; stored geometry is always WGS-84
+SCHEMATIC = "schematic"  # what a revert names to go back to the line drawn through the sourced places
+MAX_STORED_VERTICES = 200_000  # the store refuses a longer line whoever writes it (alignment.MAX_VERTICES)
+ALIGNMENT_LIMITS = {"project_id": 64, "section": 64, "kind": 8, "datum": 16, "crs": 4000, "layer": 500,
+                    "file_name": 255, "sha256": 64, "source_title": 500, "note": 4000, "recorded_by": 128,
+                    "recorded_at": 32, "reverts_to": 32, "supersedes": 32}
+ALIGNMENT_MULTILINE = {"note", "crs"}
+ALIGNMENT_NULLABLE = {"reverts_to", "supersedes", "geometry"}
+ALIGNMENT_COLUMNS = ["alignment_id", "project_id", "section", "kind", "geometry", "datum", "crs", "layer",
+                     "file_name", "sha256", "source_title", "note", "recorded_by", "recorded_at", "reverts_to",
+                     "supersedes", "origin"]
+
+
+@dataclass(frozen=True)
+class NewAlignment:
+    """What an editor records: an imported line (geometry as WKT, WGS-84, with where it came from), or a
+    revert (reverts_to: an earlier version 'a-N' of the same project and section, or SCHEMATIC)."""
+
+    project_id: str
+    section: str  # a section of the project, or catalog.WHOLE_PROJECT
+    source_title: str
+    recorded_by: str
+    geometry: str | None = None
+    datum: str = "wgs84"
+    crs: str = ""
+    layer: str = ""
+    file_name: str = ""
+    sha256: str = ""
+    note: str = ""
+    reverts_to: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return "revert" if self.reverts_to else "import"
+
+
+@dataclass(frozen=True)
+class RecordedAlignments:
+    """Stored alignment rows that follow the rules (oldest first), and one line per row skipped."""
+
+    rows: pd.DataFrame
+    problems: tuple[str, ...] = ()
+
+
+def alignment_field_problems(values: Mapping[str, object], *, stored: bool = False) -> list[tuple[str, str]]:
+    """(field, reason) for every alignment value that is too long, holds control characters, breaks a closed
+    set or, for an import, is not a line the store can keep; the same rules on every backend and on read."""
+    out = []
+    for field, limit in ALIGNMENT_LIMITS.items():
+        value = values.get(field)
+        if value is None and (field in ALIGNMENT_NULLABLE or (field == "recorded_at" and not stored)):
+            continue
+        if not isinstance(value, str):
+            out.append((field, f"is {type(value).__name__}, not text"))
+            continue
+        if len(value) > limit:
+            out.append((field, f"is {len(value)} characters long (at most {limit})"))
+        allowed = "\n\r\t" if field in ALIGNMENT_MULTILINE else ""
+        if any((ord(ch) < 32 and ch not in allowed) or ord(ch) == 127 for ch in value):
+            out.append((field, "holds a control character"))
+    if out:
+        return out
+    for field in ("project_id", "section", "source_title", "recorded_by"):
+        if not values[field].strip():
+            out.append((field, "is empty"))
+    if values["kind"] not in ALIGNMENT_KINDS:
+        out.append(("kind", f"'{values['kind']}' is not one of {', '.join(ALIGNMENT_KINDS)}"))
+    if values["datum"] not in DATUMS:
+        out.append(("datum", f"'{values['datum']}' is not one of {', '.join(DATUMS)}"))
+    reverts_to = values.get("reverts_to")
+    if values["kind"] == "revert":
+        if not reverts_to or not (reverts_to == SCHEMATIC or _is_alignment_id(reverts_to)):
+            out.append(("reverts_to", f"a revert names an earlier version (a-N) or '{SCHEMATIC}' "
+                                      f"(got '{reverts_to or ''}')"))
+        if values.get("geometry") is not None:
+            out.append(("geometry", "a revert carries no geometry: it names the version it goes back to"))
+        return out
+    if reverts_to:
+        out.append(("reverts_to", "only a revert names a version to go back to"))
+    if not values["file_name"].strip():
+        out.append(("file_name", "is empty"))
+    sha = values["sha256"]
+    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+        out.append(("sha256", "is not a SHA-256 in lower-case hex"))
+    wkt = values.get("geometry")
+    if not isinstance(wkt, str) or not wkt.strip():
+        out.append(("geometry", "is missing: an import carries its line"))
+        return out
+    try:
+        geom = shapely.from_wkt(wkt)
+    except shapely.errors.GEOSException as exc:
+        out.append(("geometry", f"is not WKT ({str(exc).splitlines()[0]})"))
+        return out
+    if geom is None or geom.geom_type != "LineString" or geom.is_empty:
+        out.append(("geometry", f"is a {'nothing' if geom is None else geom.geom_type}, not a LineString"))
+        return out
+    xy = shapely.get_coordinates(geom)
+    if len(xy) > MAX_STORED_VERTICES:
+        out.append(("geometry", f"has {len(xy)} vertices (at most {MAX_STORED_VERTICES})"))
+    elif len(xy) < 2 or not np.isfinite(xy).all() or not ((-180 <= xy[:, 0]) & (xy[:, 0] <= 180)
+                                                          & (-90 <= xy[:, 1]) & (xy[:, 1] <= 90)).all():
+        out.append(("geometry", "is not a line of at least two WGS-84 longitude/latitude points"))
+    return out
+
+
+def _is_alignment_id(value: str) -> bool:
+    return value.startswith("a-") and value[2:].isdigit()
+
+
+def validate_alignment(al: NewAlignment, projects: pd.DataFrame, sections: pd.DataFrame, history: pd.DataFrame,
+                       expect_current: str | None = None) -> list[str]:
+    """Every reason to refuse an alignment row, as sentences naming the field; empty when it may be recorded.
+
+    history: the stored rows of the same project (RecordedAlignments.rows); expect_current: the version the
+    editor saw as current for this project and section ('' for none), so that a change recorded by someone
+    else in between is not overwritten unseen.
+    """
+    values = {**asdict(al), "kind": al.kind}
+    problems = [f"{field} {reason}" for field, reason in alignment_field_problems(values)]
+    if problems:
+        return problems
+    if al.project_id not in set(projects.id):
+        return [f"project '{al.project_id}' is unknown"]
+    known_sections = set(sections[sections.project_id == al.project_id].section) | {WHOLE_PROJECT}
+    if al.section not in known_sections:
+        return [f"section '{al.section}' is not a section of {al.project_id} "
+                f"(choose one of {', '.join(sorted(known_sections))})"]
+    mine = history[(history.project_id == al.project_id) & (history.section == al.section)]
+    if al.kind == "revert" and al.reverts_to != SCHEMATIC:
+        imports = set(mine.alignment_id[mine.kind == "import"])
+        if al.reverts_to not in imports:
+            problems.append(f"{al.reverts_to} is not an imported version of {al.project_id}:{al.section} "
+                            f"(versions: {', '.join(sorted(imports, key=_id_number)) or 'none'}; or '{SCHEMATIC}')")
+    if expect_current is not None:
+        now = mine.alignment_id.iloc[-1] if len(mine) else ""
+        if now != expect_current:
+            problems.append(f"{al.project_id}:{al.section} changed since the preview: its latest version is "
+                            f"{now or 'the schematic line'}, not {expect_current or 'the schematic line'}; "
+                            "look again before recording")
+    return problems
+
+
+def _id_number(alignment_id: str) -> int:
+    return int(alignment_id[2:])
+
+
+def _alignment_frame(rows: list[dict]) -> pd.DataFrame:
+    """Stored alignment rows as a frame: ids 'a-N', geometry as shapely lines (None for a revert)."""
+    frame = pd.DataFrame(rows, columns=[c.name for c in alignments_table.columns])
+    frame["alignment_id"] = "a-" + frame["id"].astype(str)
+    wkt = np.array([v if isinstance(v, str) else None for v in frame["geometry"].tolist()], dtype=object)
+    frame["geometry"] = pd.Series(list(shapely.from_wkt(wkt)) if len(frame) else [], index=frame.index, dtype=object)
+    for c in ("reverts_to", "supersedes"):
+        frame[c] = frame[c].fillna("")
+    frame["origin"] = "store"
+    return frame[ALIGNMENT_COLUMNS].reset_index(drop=True)
+
+
+def current_alignments(rows: pd.DataFrame) -> pd.DataFrame:
+    """The latest row of each (project, section), with the geometry it makes current: its own line for an
+    import, the named version's line for a revert to it, None for a revert to the schematic line.
+
+    version: the id whose line is current ('a-N'), or SCHEMATIC; line_source: that import's source.
+    """
+    columns = [*ALIGNMENT_COLUMNS, "version", "line_source"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    by_id = dict(zip(rows.alignment_id, rows.geometry))
+    source_of = dict(zip(rows.alignment_id, rows.source_title))
+    latest = rows.groupby(["project_id", "section"], sort=False).tail(1).copy()
+    latest["version"] = [SCHEMATIC if k == "revert" and r == SCHEMATIC else (r if k == "revert" else i)
+                         for i, k, r in zip(latest.alignment_id, latest.kind, latest.reverts_to)]
+    latest["geometry"] = [by_id.get(v) for v in latest.version]
+    latest["line_source"] = [source_of.get(v, "") for v in latest.version]
+    return latest.sort_values("alignment_id", key=lambda s: s.map(_id_number))[columns].reset_index(drop=True)
