@@ -52,7 +52,9 @@ def main(app_dir: Path | None = None) -> None:
     progress.store_notices(found, editor, lang)
 
     leaflet = assets.leaflet_urls(str(app_dir or Path.cwd()))
-    explore(ds, table, leaflet, tianditu_key, departments, lang)
+    st.session_state["_full_run"] = True
+    explore(ds, table, leaflet, tianditu_key, departments, lang, editor, store)
+    st.session_state["_full_run"] = False
 
     if not st.session_state.get("_page_ready"):
         st.caption(t("loading_rest", lang))
@@ -64,12 +66,18 @@ def main(app_dir: Path | None = None) -> None:
     panels.headline(ds, f.definition, f.as_of, version, lang, now)
     panels.over_time(ds, f.definition, f.as_of, version, lang)
     panels.breakdown(now, lang)
-    progress.changes(ds, f.definition, f.as_of, set(shown_rows(table, f).id), version, lang)
-    progress.export(ds, {"as_of": f.as_of, "lang": lang, "definition": f.definition, "modes": tuple(f.modes),
-                         "statuses": tuple(f.statuses), "neighbours": tuple(f.neighbours),
-                         "departments": tuple(f.departments), "query": f.query,
-                         "compare": st.session_state.get("compare")}, lang)
+    progress.changes(ds, f.definition, f.as_of, set(table.id), version, lang)
+    progress.export(ds, snapshot_request, lang)
     state.write_url()
+
+
+def snapshot_request() -> dict:
+    """The snapshot's request from the view as it is when the button is pressed (the filters above the map
+    may have changed since this part of the page last ran)."""
+    f = state.current()
+    return {"as_of": f.as_of, "lang": f.lang, "definition": f.definition, "modes": tuple(f.modes),
+            "statuses": tuple(f.statuses), "neighbours": tuple(f.neighbours), "departments": tuple(f.departments),
+            "query": f.query, "compare": st.session_state.get("compare")}
 
 
 def shown_rows(table, f: state.Filters):
@@ -83,9 +91,11 @@ def shown_rows(table, f: state.Filters):
 
 
 @st.fragment
-def explore(ds, table, leaflet: tuple[str, str], tianditu_key: str, departments: list[str], lang: str) -> None:
+def explore(ds, table, leaflet: tuple[str, str], tianditu_key: str, departments: list[str], lang: str,
+            editor: str | None, store) -> None:
     """Display filters, map and table: what depends only on them reruns alone. A pick (map click, table row,
-    project chooser) reruns the whole page, which opens the details dialog."""
+    project chooser) reruns this part once more, to highlight the project on the map, and opens its details
+    dialog (on a whole-page run the page opens it)."""
     phone = panels.is_phone()
     if not phone:  # on a phone the map comes first and the filters under it
         panels.filter_bar(departments, lang)
@@ -106,4 +116,7 @@ def explore(ds, table, leaflet: tuple[str, str], tianditu_key: str, departments:
     if picked:
         state.set_view(project=picked)
         st.session_state["_details_open"] = True
-        st.rerun(scope="app")
+        st.rerun(scope="app" if st.session_state.get("_full_run") else "fragment")
+    pid = state.view()["project"]
+    if not st.session_state.get("_full_run") and st.session_state.get("_details_open") and pid in set(table.id):
+        panels.details_dialog(ds, table, pid, lang, editor, store)

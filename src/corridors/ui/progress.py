@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pandas as pd
@@ -158,13 +159,19 @@ def changes(ds: Dataset, definition, as_of: date, shown_ids: set[str], version: 
     }), hide_index=True, width="stretch")
 
 
-def export(ds: Dataset, request_kwargs: dict, lang: str) -> None:
-    """One button: the snapshot bundle for the current date and filters, as a ZIP built on click."""
+def export(ds: Dataset, request: Callable[[], dict], lang: str) -> None:
+    """One button: the snapshot bundle for the date and filters shown when it is pressed, as a ZIP built on
+    click."""
     from .. import snapshot
 
     st.subheader(t("export", lang))
-    req = snapshot.Request(**request_kwargs)
+    req = snapshot.Request(**request())
     st.caption(t("export_hint", lang, date=req.as_of.isoformat(), compare=(req.compare or ds.plan_date).isoformat()))
-    st.download_button(t("export_button", lang), data=lambda: snapshot.zip_bundle(snapshot.build(ds, req), req.as_of),
+
+    def bundle() -> bytes:
+        now = snapshot.Request(**request())
+        return snapshot.zip_bundle(snapshot.build(ds, now), now.as_of)
+
+    st.download_button(t("export_button", lang), data=bundle,
                        file_name=f"corridors-snapshot-{req.as_of.isoformat()}.zip", mime="application/zip",
                        on_click="ignore", icon=":material/download:", key="export")
