@@ -311,6 +311,10 @@ def test_a_table_pick_shows_the_details_inside_the_viewport(server, phone):
 def test_snapshot_download_for_the_target_date_matches_the_page(server, tmp_path):
     pg = _open(server, "/?date=2020-12-31")
     shown = _kpis(pg)[0]
+    pg.get_by_role("button", name=re.compile("下载快照")).wait_for(timeout=30_000)
+    _pill(pg, "水运").click()  # a filter changed after the snapshot button was drawn: the download follows it
+    pg.wait_for_url(re.compile(r"modes=rail%2Chighway%2Cpipeline%2Cpower|modes=rail,highway,pipeline,power"))
+    _quiet(pg, lambda: _state(pg))
     button = pg.get_by_role("button", name=re.compile("下载快照"))
     button.scroll_into_view_if_needed()
     with pg.expect_download(timeout=120_000) as info:
@@ -327,6 +331,7 @@ def test_snapshot_download_for_the_target_date_matches_the_page(server, tmp_path
     assert len(names) == 8 and all("2020-12-31" in n for n in names)
     c = manifest["counts"]
     assert shown == f"{c['by_status']['completed']} / {c['target']}"  # the same number as the page
+    assert manifest["filters"]["modes"] == ["rail", "highway", "pipeline", "power"]
     pg.screenshot(path=str(ARTIFACTS / "09-target-date.png"))
     pg.context.close()
 

@@ -67,17 +67,19 @@ def main(app_dir: Path | None = None) -> None:
     panels.over_time(ds, f.definition, f.as_of, version, lang)
     panels.breakdown(now, lang)
     progress.changes(ds, f.definition, f.as_of, set(table.id), version, lang)
-    progress.export(ds, snapshot_request, lang)
+    view, compare = state.view(), st.session_state.get("compare")
+    progress.export(ds, lambda: snapshot_request(view, compare), lang)
     state.write_url()
 
 
-def snapshot_request() -> dict:
+def snapshot_request(view: dict, compare: date | None) -> dict:
     """The snapshot's request from the view as it is when the button is pressed (the filters above the map
-    may have changed since this part of the page last ran)."""
-    f = state.current()
+    may have changed since this part of the page last ran; the download is built outside the script run, so
+    the view dict is passed in)."""
+    f = state.current(view)
     return {"as_of": f.as_of, "lang": f.lang, "definition": f.definition, "modes": tuple(f.modes),
             "statuses": tuple(f.statuses), "neighbours": tuple(f.neighbours), "departments": tuple(f.departments),
-            "query": f.query, "compare": st.session_state.get("compare")}
+            "query": f.query, "compare": compare}
 
 
 def shown_rows(table, f: state.Filters):

@@ -140,16 +140,18 @@ def _sync(name: str, key: str) -> None:
     v[name] = list(value) if isinstance(value, list) else value
 
 
-def definition() -> Definition:
+def definition(v: dict | None = None) -> Definition:
     """The counting definition the view holds."""
-    v = st.session_state[VIEW]
+    v = st.session_state[VIEW] if v is None else v
     return Definition(include=v["def_include"], unit=v["def_unit"], modes=tuple(m for m in MODES if m in v["def_modes"]),
                       provinces=v["def_provinces"], opened=v["def_opened"], candidates=bool(v["def_candidates"]))
 
 
-def current() -> Filters:
-    v = st.session_state[VIEW]
-    return Filters(v["lang"], v["as_of"], definition(), list(v["modes"]), list(v["statuses"]),
+def current(v: dict | None = None) -> Filters:
+    """The filters of the session's view (or of a view dict held from an earlier run: widget callbacks change
+    that same dict, so it is current when read later, e.g. when a download is built)."""
+    v = st.session_state[VIEW] if v is None else v
+    return Filters(v["lang"], v["as_of"], definition(v), list(v["modes"]), list(v["statuses"]),
                    list(v["neighbours"]), list(v["departments"]), v["query"], bool(v["show_existing"]))
 
 
