@@ -12,7 +12,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from .. import auth, counting, dataset, gazetteer, hydro, mapview
+from .. import alignment, auth, counting, dataset, gazetteer, hydro, mapview
+from .. import store as store_module
 from ..errors import StoreError
 from ..store import Store, explicit, not_created, orphans, store_url
 
@@ -42,7 +43,7 @@ class Progress:
     of its content, the line saying why it could not be read, and its rows that were skipped."""
 
     store: Store | None = None
-    version: tuple[str, int, int] = ("", 0, 0)
+    version: tuple = ("", 0, 0, 0, 0)  # (url, events, last event id, alignments, last alignment id)
     error: str | None = None
     problems: tuple[str, ...] = ()
     orphans: tuple[str, ...] = ()
@@ -57,7 +58,7 @@ def progress(writable: bool) -> Progress:
         return Progress()
     try:
         s = _open_store(url, writable)
-        version = (s.url, *s.version())
+        version = (s.url, *s.version(), *s.alignments_version())
         rec = recorded(version)
     except StoreError as exc:
         _log.warning("%s", exc)
@@ -78,10 +79,10 @@ class _Read:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def recorded(version: tuple[str, int, int]) -> _Read:
+def recorded(version: tuple) -> _Read:
     """The store's events for one version, without the rows that break the rules or whose project or
     section is not in the geodata (both listed)."""
-    url, count, _ = version
+    url, count = version[0], version[1]
     if not url or not count:
         return _Read(pd.DataFrame(columns=dataset.EVENT_FRAME), (), ())
     ds = base()
@@ -91,11 +92,32 @@ def recorded(version: tuple[str, int, int]) -> _Read:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def load(version: tuple[str, int, int] = ("", 0, 0)) -> dataset.Dataset:
-    """The dataset with the store's events folded in, for one store version."""
-    url, count, _ = version
+def schematic(version: tuple = ("", 0, 0, 0, 0)) -> dataset.Dataset:
+    """The dataset with the store's events folded in and the shipped (schematic) lines: what an import is
+    checked against."""
+    url, count = version[0], version[1]
+    return base().with_events(recorded(version).events) if url and count else base()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load(version: tuple = ("", 0, 0, 0, 0)) -> dataset.Dataset:
+    """The dataset with the store's events and imported alignments folded in, for one store version."""
+    ds = schematic(version)
+    lines = alignments(version)
+    return ds.with_alignments(lines) if len(lines) else ds
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def alignments(version: tuple) -> pd.DataFrame:
+    """The current imported alignment of each (project, section) for one store version (none without a
+    store); versions whose project or section left the geodata are dropped."""
+    url = version[0]
+    if not url or len(version) < 5 or not version[3]:
+        return store_module.current_alignments(pd.DataFrame(columns=store_module.ALIGNMENT_COLUMNS))
     ds = base()
-    return ds.with_events(recorded(version).events) if url and count else ds
+    current = _open_store(url, False).current_alignments()
+    kept, _ = alignment.orphans(current, ds.catalog.projects, ds.catalog.sections)
+    return kept
 
 
 @st.cache_resource(show_spinner=False)
@@ -120,9 +142,10 @@ def rivers_geojson() -> str:
     return mapview.rivers_geojson(rivers())
 
 
-@st.cache_resource(show_spinner=False)
-def section_paths() -> dict:
-    return mapview.section_paths(base().sections)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def section_paths(version: tuple = ("", 0, 0, 0, 0)) -> dict:
+    """The map's coordinates of every section, imported lines simplified for display (exports keep them whole)."""
+    return mapview.section_paths(alignment.display_sections(load(version).sections))
 
 
 @st.cache_resource(show_spinner=False)
@@ -132,21 +155,21 @@ def boundaries_geojson() -> str:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def table(as_of: date, definition: counting.Definition = counting.DEFAULT,
-          version: tuple[str, int, int] = ("", 0, 0)) -> pd.DataFrame:
+          version: tuple = ("", 0, 0, 0, 0)) -> pd.DataFrame:
     return load(version).table(as_of, definition)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def count(as_of: date, definition: counting.Definition = counting.DEFAULT,
-          version: tuple[str, int, int] = ("", 0, 0)) -> dict:
+          version: tuple = ("", 0, 0, 0, 0)) -> dict:
     return load(version).count(as_of, definition)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def series(definition: counting.Definition, end: date, version: tuple[str, int, int] = ("", 0, 0)) -> pd.DataFrame:
+def series(definition: counting.Definition, end: date, version: tuple = ("", 0, 0, 0, 0)) -> pd.DataFrame:
     return load(version).count_series(definition, end)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def reconciliation(version: tuple[str, int, int] = ("", 0, 0)) -> pd.DataFrame:
+def reconciliation(version: tuple = ("", 0, 0, 0, 0)) -> pd.DataFrame:
     return load(version).reconcile()

@@ -53,7 +53,7 @@ def main(app_dir: Path | None = None) -> None:
 
     leaflet = assets.leaflet_urls(str(app_dir or Path.cwd()))
     st.session_state["_full_run"] = True
-    explore(ds, table, leaflet, tianditu_key, departments, lang, editor, store)
+    explore(ds, table, leaflet, tianditu_key, departments, lang, editor, store, version)
     st.session_state["_full_run"] = False
 
     if not st.session_state.get("_page_ready"):
@@ -61,7 +61,7 @@ def main(app_dir: Path | None = None) -> None:
         return
     pid = state.view()["project"]
     if pid and st.session_state.get("_details_open") and pid in set(table.id):
-        panels.details_dialog(ds, table, pid, lang, editor, store)
+        panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)
 
     panels.headline(ds, f.definition, f.as_of, version, lang, now)
     panels.over_time(ds, f.definition, f.as_of, version, lang)
@@ -94,7 +94,7 @@ def shown_rows(table, f: state.Filters):
 
 @st.fragment
 def explore(ds, table, leaflet: tuple[str, str], tianditu_key: str, departments: list[str], lang: str,
-            editor: str | None, store) -> None:
+            editor: str | None, store, version: tuple) -> None:
     """Display filters, map and table: what depends only on them reruns alone. A pick (map click, table row,
     project chooser) reruns this part once more, to highlight the project on the map, and opens its details
     dialog (on a whole-page run the page opens it)."""
@@ -103,7 +103,7 @@ def explore(ds, table, leaflet: tuple[str, str], tianditu_key: str, departments:
         panels.filter_bar(departments, lang)
     f = state.current()
     shown = shown_rows(table, f)
-    clicked, drawn = panels.map_panel(ds, shown, f, state.map_view(), lang, leaflet, tianditu_key)
+    clicked, drawn = panels.map_panel(ds, shown, f, state.map_view(), lang, leaflet, tianditu_key, version)
     if phone:
         panels.filter_bar(departments, lang)
     if not f.modes:
@@ -121,4 +121,4 @@ def explore(ds, table, leaflet: tuple[str, str], tianditu_key: str, departments:
         st.rerun(scope="app" if st.session_state.get("_full_run") else "fragment")
     pid = state.view()["project"]
     if not st.session_state.get("_full_run") and st.session_state.get("_details_open") and pid in set(table.id):
-        panels.details_dialog(ds, table, pid, lang, editor, store)
+        panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)

@@ -137,7 +137,7 @@ def map_height() -> int:
 
 
 def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple[str, str],
-              tianditu_key: str) -> tuple[str | None, bool]:
+              tianditu_key: str, version: tuple) -> tuple[str | None, bool]:
     """Draw the map; keep its centre and zoom in the view; return the project id of a line just clicked, and
     whether the map has reported from the browser (it is drawn).
 
@@ -148,7 +148,7 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple
     m = mapview.base_map(data.display_boundaries(), lang, cls, geojson_text=data.boundaries_geojson(), legend=False,
                          tiles=mv.tiles, tianditu_key=tianditu_key, seats=data.seats(), rivers=data.rivers(),
                          rivers_text=data.rivers_geojson())
-    groups, lookup = mapview.project_layers(shown, data.section_paths(), ds.section_statuses(f.as_of),
+    groups, lookup = mapview.project_layers(shown, data.section_paths(version), ds.section_statuses(f.as_of),
                                             ds.section_names(lang), lang, mv.project, legend=True)
     base = (lang, mv.tiles)  # what the base map depends on: when it changes, the new map opens at the view
     if st.session_state.get("_map_base") != base:
@@ -302,10 +302,12 @@ def project_chooser(shown: pd.DataFrame, table: pd.DataFrame, lang: str) -> str 
     key = f"project.{lang}"
     picked = state.view()["project"]
     st.session_state[key] = picked if picked in names else None
-    st.selectbox(t("choose_project", lang), [None, *ordered], key=key, placeholder=t("details_hint", lang),
+    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    c1.selectbox(t("choose_project", lang), [None, *ordered], key=key, placeholder=t("details_hint", lang),
                  format_func=lambda i: t("details_hint", lang) if i is None else names[i], on_change=_chosen,
                  args=(key,))
-    return st.session_state.pop("_chosen", None)
+    again = picked in names and c2.button(t("open_details", lang), key=f"open.{lang}", width="stretch")
+    return st.session_state.pop("_chosen", None) or (picked if again else None)
 
 
 def _chosen(key: str) -> None:
@@ -333,22 +335,27 @@ def md_link(title: str, url: str) -> str:
     return f"[{md_text(title)}]({safe_url})" if url.startswith(("http://", "https://")) else md_text(title)
 
 
-def details_dialog(ds: Dataset, table: pd.DataFrame, pid: str, lang: str, editor: str | None, store) -> None:
+def details_dialog(ds: Dataset, table: pd.DataFrame, pid: str, lang: str, editor: str | None, store,
+                   version: tuple, leaflet: tuple[str, str]) -> None:
     """The project's details in a dialog over the page: where the viewer is looking, whether the pick came
     from the map, the table or the chooser. Closing it keeps the project picked (highlighted, in the URL)."""
-    from . import progress
+    from . import alignments, progress
 
     def body() -> None:
         details(ds, table, pid, lang)
         progress.timeline_chart(ds, pid, table.set_index("id").same_as[pid], lang)
         if editor and store is not None:
             progress.record_form(ds, store, pid, editor, lang)
+            alignments.panel(data.schematic(version), ds, store, pid, editor, lang, version, leaflet)
 
     st.dialog(t("details", lang), width="large", on_dismiss=_details_closed)(body)()
 
 
 def _details_closed() -> None:
+    """on_dismiss of the dialog: the project stays picked; a click on the same line or row opens it again."""
     st.session_state["_details_open"] = False
+    st.session_state.pop("_last_map_click", None)
+    st.session_state.pop("_last_table_pick", None)
 
 
 def details(ds: Dataset, table: pd.DataFrame, pid: str, lang: str) -> None:

@@ -131,7 +131,8 @@ def timeline_chart(ds: Dataset, pid: str, same_as: str, lang: str) -> None:
     st.vega_lite_chart({
         "height": {"step": 24}, "data": {"values": values}, "mark": "bar",
         "encoding": {"y": {"field": "section", "type": "nominal", "title": None},
-                     "x": {"field": "from", "type": "temporal", "title": None},
+                     "x": {"field": "from", "type": "temporal", "title": None,
+                           "axis": {"format": "%Y", "tickCount": "year"}},  # years only: no English month names
                      "x2": {"field": "to"},
                      "color": {"field": "status", "type": "nominal", "title": None,
                                "scale": {"domain": order, "range": list(STATUS_COLOURS.values())},
