@@ -240,3 +240,14 @@ def test_a_language_switch_keeps_the_view_and_the_headline(ds):
     assert {k: v for k, v in at.query_params.items() if k not in ("lang", "q")} == {
         k: v for k, v in url.items() if k != "lang"}
     assert at.query_params["q"] == "a"
+
+
+def test_the_table_gives_dates_at_their_precision(ds):
+    """A milestone known only to its year shows as that year, never as a made-up day."""
+    from corridors.i18n import t
+
+    table = ds.table(date.today()).set_index("id")
+    year_only = [p for p, s in table.since.items() if isinstance(s, str) and len(s) == 4]
+    assert year_only  # the shipped events have year-only dates (events.csv, date_precision = year)
+    shown = projects(run()).set_index(t("col_id", "zh"))[t("col_since", "zh")]
+    assert all(shown[p] == table.since[p] for p in year_only if p in shown.index)

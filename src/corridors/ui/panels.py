@@ -269,7 +269,7 @@ def project_table(shown: pd.DataFrame, table: pd.DataFrame, lang: str) -> str | 
         t("col_name", lang): shown.name_zh if zh else shown.name_en,
         t("col_mode", lang): shown["mode"].map(lambda m: i18n.mode(m, lang)),
         t("col_status", lang): [_status_label(s, p, lang) for s, p in zip(shown.status, shown.partly_open)],
-        t("col_since", lang): shown.status_since,
+        t("col_since", lang): shown.since,  # at its precision: "2008", "2023-12"
         t("col_neighbours", lang): (shown.neighbours_entered if zh else shown.neighbours_entered_en).map("、".join),
         t("col_counted", lang): shown.counted,
         t("col_length", lang): shown.length_km,
