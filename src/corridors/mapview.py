@@ -575,7 +575,7 @@ def section_paths(sections: gpd.GeoDataFrame) -> dict[str, list[tuple[str, list[
 
 def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: dict[tuple[str, str], str | None],
                    section_names: dict[tuple[str, str], str], lang: str, selected: str | None = None,
-                   legend: bool = False) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
+                   legend: bool = False, popups: bool = True) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
     """One feature group per mode (lines) and one for border crossings; and tooltip text → project id.
 
     Lines are drawn per section, each with its own status on the date, so a link whose Hunan half is
@@ -583,7 +583,7 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
     the modes and statuses drawn travels in the crossings group (so it follows the filters).
     """
     items: dict[str, list[dict]] = {}
-    popups: dict[str, dict[str, str]] = {}
+    popup_text: dict[str, dict[str, str]] = {}
     lookup: dict[str, str] = {}
     crossing_items: list[dict] = []
     drawn_statuses: set[str | None] = set()
@@ -591,7 +591,8 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
     for row in drawn.to_dict("records"):
         pid, mode = row["id"], row["mode"]
         bucket = items.setdefault(mode, [])
-        popups.setdefault(mode, {})[pid] = popup_html(row, lang)
+        if popups:
+            popup_text.setdefault(mode, {})[pid] = popup_html(row, lang)
         secs = paths.get(pid, [])
         for section, coords in secs:
             status = section_status.get((pid, section), row["status"])
@@ -608,9 +609,12 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
             if pid == selected:
                 bucket.append({"k": "line", "c": coords, "sel": 1, "s": {
                     "color": "#ffd400", "weight": style["weight"] + 8, "opacity": 0.8, "interactive": False}})
-            bucket.append({"k": "line", "c": coords, "t": html.escape(tip), "p": pid,
+            line = {"k": "line", "c": coords, "t": html.escape(tip),
                            "s": {"color": MODE_COLOURS[mode], "weight": style["weight"], "opacity": style["opacity"],
-                                 "dashArray": style["dash_array"]}})
+                                 "dashArray": style["dash_array"]}}
+            if popups:
+                line["p"] = pid
+            bucket.append(line)
         for c in row["crossings"] if row["in_plan"] else []:  # label the plan's crossings; others stay quiet
             side = PROVINCES[c["province"]]
             who = side.name_zh if lang == "zh" else side.name_en
@@ -625,7 +629,7 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
     for mode in MODE_COLOURS:
         if mode in items:
             fg = folium.FeatureGroup(name=i18n.mode(mode, lang))
-            DataLayer(items[mode], popups[mode]).add_to(fg)
+            DataLayer(items[mode], popup_text.get(mode, {})).add_to(fg)
             groups.append(fg)
     crossings = folium.FeatureGroup(name=i18n.t("layer_crossings", lang))
     DataLayer(crossing_items).add_to(crossings)

@@ -149,7 +149,8 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple
                          tiles=mv.tiles, tianditu_key=tianditu_key, seats=data.seats(), rivers=data.rivers(),
                          rivers_text=data.rivers_geojson())
     groups, lookup = mapview.project_layers(shown, data.section_paths(version), ds.section_statuses(f.as_of),
-                                            ds.section_names(lang), lang, mv.project, legend=True)
+                                            ds.section_names(lang), lang, mv.project, legend=True,
+                                            popups=False)
     base = (lang, mv.tiles)  # what the base map depends on: when it changes, the new map opens at the view
     if st.session_state.get("_map_base") != base:
         st.session_state["_map_base"] = base
@@ -352,10 +353,9 @@ def details_dialog(ds: Dataset, table: pd.DataFrame, pid: str, lang: str, editor
 
 
 def _details_closed() -> None:
-    """on_dismiss of the dialog: the project stays picked; a click on the same line or row opens it again."""
+    """on_dismiss of the dialog: the project stays picked (highlighted, in the link); 打开详情 opens it again.
+    The last map click and table pick are kept: the map still reports its last click, which is not a new one."""
     st.session_state["_details_open"] = False
-    st.session_state.pop("_last_map_click", None)
-    st.session_state.pop("_last_table_pick", None)
 
 
 def details(ds: Dataset, table: pd.DataFrame, pid: str, lang: str) -> None:
