@@ -293,7 +293,16 @@ def test_a_table_pick_shows_the_details_inside_the_viewport(server, phone):
     box = pg.locator(MAP).bounding_box()
     assert box["height"] >= share["height"] * vp["height"] and box["width"] >= share["width"] * vp["width"]
     assert box["y"] < vp["height"] / 2  # the map comes before the filters and the table
+    frame = _frame(pg)
+    shown = ("Array.from(document.querySelectorAll('.corridors-label.{0}')).filter(e => getComputedStyle(e)"
+             ".display != 'none' && e.style.visibility != 'hidden').length")
+    assert frame.evaluate(shown.format("prefecture_seat")) >= 5  # place names at the opening zoom (6)
     pg.screenshot(path=str(ARTIFACTS / f"07-first-view-{vp['width']}.png"))
+    frame.evaluate("window.map.setView([28.2, 112.9], 8)")
+    pg.wait_for_timeout(1500)
+    assert frame.evaluate(shown.format("county_seat")) >= 5  # and county seats at zoom 8
+    frame.evaluate("window.map.setView([27.3, 111.9], 6)")
+    pg.wait_for_timeout(1000)
     table = pg.locator('[data-testid="stDataFrame"]').first
     table.scroll_into_view_if_needed()
     t = table.bounding_box()

@@ -192,7 +192,7 @@ class WaterLayer(MacroElement):
         self.attribution = attribution
 
 
-WATER_ATTRIBUTION = "Rivers: Natural Earth (public domain); GSHHG 2.3.6 (LGPL-3.0-or-later)"
+WATER_ATTRIBUTION = "Rivers: Natural Earth (PD); GSHHG 2.3.6 (LGPL-3.0)"
 
 
 class DataLayer(MacroElement):
