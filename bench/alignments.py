@@ -23,23 +23,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from corridors import alignment, dataset, mapview, store
+from bench.scale import map_payload
+from corridors import alignment, dataset, store
 from corridors.catalog import WHOLE_PROJECT
 from corridors.errors import AlignmentError
 from tests.test_alignment import kml_text, surveyed
-
-
-def map_payload(ds, sections) -> tuple[int, int]:
-    """Bytes of the rendered map page and of its corridor layers' JSON, drawing `sections`."""
-    today = date.today()
-    m = mapview.base_map(mapview.display_boundaries(ds.boundaries), "zh")
-    groups, _ = mapview.project_layers(ds.table(today), mapview.section_paths(sections), ds.section_statuses(today),
-                                       ds.section_names("zh"), "zh")
-    layers = 0
-    for g in groups:
-        g.add_to(m)
-        layers += sum(len(c.items) + len(c.popups) for c in g._children.values() if isinstance(c, mapview.DataLayer))
-    return len(m.get_root().render().encode("utf-8")), layers
 
 
 def main() -> None:

@@ -169,14 +169,16 @@ def _event(ds) -> pd.DataFrame:
         "recorded_by": "bench", "recorded_at": "", "origin": "store"}], columns=dataset.EVENT_FRAME)
 
 
-def map_payload(ds) -> tuple[int, int]:
-    """Bytes of the rendered map page (base map and every corridor layer), and of the corridor layers' JSON."""
+def map_payload(ds, sections=None) -> tuple[int, int]:
+    """Bytes of the rendered map page (base map and every corridor layer), and of the corridor layers' JSON;
+    drawing `sections` (default: the dataset's own)."""
     from corridors import mapview
 
     today = date.today()
     table = ds.table(today)
     m = mapview.base_map(mapview.display_boundaries(ds.boundaries), "zh")
-    groups, _ = mapview.project_layers(table, mapview.section_paths(ds.sections), ds.section_statuses(today),
+    paths = mapview.section_paths(ds.sections if sections is None else sections)
+    groups, _ = mapview.project_layers(table, paths, ds.section_statuses(today),
                                        ds.section_names("zh"), "zh")
     layers = 0
     for g in groups:

@@ -18,7 +18,7 @@ from shapely.geometry import mapping, shape
 
 from .datum import gcj02_to_wgs84
 from .errors import DataError
-from .geometry import round_coordinates
+from .geometry import feature_collection_text, round_coordinates
 from .names import english_name
 
 HUNAN = "430000"
@@ -133,8 +133,7 @@ def boundaries_geojson(gdf: gpd.GeoDataFrame) -> str:
         props = {c: (bool(r[c]) if c in ("pan_prd", "neighbour") else str(r[c])) for c in COLUMNS}
         features.append({"type": "Feature", "properties": props,
                          "geometry": round_coordinates(mapping(geom), COORD_DECIMALS)})
-    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
-    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+    return feature_collection_text(features)
 
 
 def load_boundaries(path: Path) -> gpd.GeoDataFrame:

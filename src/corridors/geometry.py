@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from functools import cache
 
@@ -29,6 +30,12 @@ def _to_metric() -> Transformer:
 # How a line was made, best first. Shown to users so a schematic line is never taken for a survey.
 PRECISIONS = ("surveyed", "towns", "county_seats", "prefectures", "endpoints", "none")
 SEAT_KINDS = ("county_seat", "prefecture_seat")
+
+
+def feature_collection_text(features: list[dict]) -> str:
+    """Deterministic GeoJSON text for shipped files: one feature per line, so a rebuild diffs line by line."""
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
 def round_coordinates(obj, decimals: int):

@@ -16,7 +16,6 @@ Everything is clipped to BBOX and simplified in the project's metric CRS for dis
 from __future__ import annotations
 
 import heapq
-import json
 from dataclasses import dataclass
 from importlib.metadata import distribution, version
 from pathlib import Path
@@ -31,7 +30,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
 from .errors import DataError
-from .geometry import METRIC_CRS, round_coordinates
+from .geometry import METRIC_CRS, feature_collection_text, round_coordinates
 
 BBOX = (103.0, 21.0, 118.0, 33.0)  # lon/lat: Hunan and its neighbours
 SIMPLIFY_M = 300.0  # Douglas–Peucker tolerance in metres (METRIC_CRS): invisible below zoom ~10
@@ -361,8 +360,7 @@ def rivers_geojson(gdf: gpd.GeoDataFrame) -> str:
         geom = shapely.orient_polygons(r.geometry, exterior_cw=False)
         features.append({"type": "Feature", "properties": {c: str(r[c]) for c in COLUMNS},
                          "geometry": round_coordinates(mapping(geom), COORD_DECIMALS)})
-    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
-    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+    return feature_collection_text(features)
 
 
 def load_rivers(path: Path) -> gpd.GeoDataFrame:

@@ -502,22 +502,9 @@ def tile_layer(tiles: str, lang: str, tianditu_key: str = "") -> folium.TileLaye
     return None
 
 
-def base_map(display: gpd.GeoDataFrame, lang: str, cls: type[folium.Map] = folium.Map,
-             modes: tuple[str, ...] = tuple(MODE_COLOURS), geojson_text: str | None = None, *,
-             legend: bool = True, tiles: str = "none", tianditu_key: str = "",
-             seats: pd.DataFrame | None = None, rivers: gpd.GeoDataFrame | None = None,
-             rivers_text: str | None = None, height: int | None = None) -> folium.Map:
-    """The stable part of the map: province polygons (offline base; light when online tiles are on top of
-    them), province and seat labels, the map's buttons, and (unless the legend travels with the dynamic
-    layers) the legend."""
-    m = cls(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
-            **({"height": height} if height else {}))
-    online = tile_layer(tiles, lang, tianditu_key)
-    if online is not None:
-        online.add_to(m)
-    BoundaryLayer(geojson_text or boundaries_geojson(display), opacity=0.25 if online is not None else 0.8).add_to(m)
-    if rivers is not None:
-        WaterLayer(rivers_text or rivers_geojson(rivers), WATER_ATTRIBUTION).add_to(m)
+def place_labels(display: gpd.GeoDataFrame, lang: str, seats: pd.DataFrame | None = None,
+                 rivers: gpd.GeoDataFrame | None = None) -> list[dict]:
+    """Every name the base map shows: provinces (large ones), seats by zoom, Hunan's rivers and 洞庭湖."""
     big = display[(display.level == "province") & (shapely.area(display.geometry.to_numpy()) > 0.5)]
     labels = []
     for r in big.itertuples():
@@ -528,7 +515,27 @@ def base_map(display: gpd.GeoDataFrame, lang: str, cls: type[folium.Map] = foliu
         labels += seat_labels(seats, lang)
     if rivers is not None:
         labels += river_labels(rivers, lang)
-    DataLayer(labels).add_to(m)
+    return labels
+
+
+def base_map(display: gpd.GeoDataFrame, lang: str, cls: type[folium.Map] = folium.Map,
+             modes: tuple[str, ...] = tuple(MODE_COLOURS), geojson_text: str | None = None, *,
+             legend: bool = True, tiles: str = "none", tianditu_key: str = "",
+             seats: pd.DataFrame | None = None, rivers: gpd.GeoDataFrame | None = None,
+             rivers_text: str | None = None, labels: list[dict] | None = None,
+             height: int | None = None) -> folium.Map:
+    """The stable part of the map: province polygons (offline base; light when online tiles are on top of
+    them), rivers, place labels (given ready-made, or made from display, seats and rivers), the map's
+    buttons, and (unless the legend travels with the dynamic layers) the legend."""
+    m = cls(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
+            **({"height": height} if height else {}))
+    online = tile_layer(tiles, lang, tianditu_key)
+    if online is not None:
+        online.add_to(m)
+    BoundaryLayer(geojson_text or boundaries_geojson(display), opacity=0.25 if online is not None else 0.8).add_to(m)
+    if rivers is not None:
+        WaterLayer(rivers_text or rivers_geojson(rivers), WATER_ATTRIBUTION).add_to(m)
+    DataLayer(place_labels(display, lang, seats, rivers) if labels is None else labels).add_to(m)
     if legend:
         Legend(legend_html(lang, list(modes))).add_to(m)
     MapChrome(lang).add_to(m)

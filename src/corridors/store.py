@@ -68,18 +68,23 @@ def _create_events(conn: sa.Connection) -> None:
 def _index_and_guard(conn: sa.Connection) -> None:
     """v2: an index for per-project reads, and triggers that make the table append-only."""
     conn.execute(sa.text("CREATE INDEX ix_progress_events_project ON progress_events (project_id)"))
+    _append_only(conn, "progress_events", "progress events")
+
+
+def _append_only(conn: sa.Connection, table: str, what: str) -> None:
+    """Triggers that refuse UPDATE and DELETE on a table, whoever writes to the database."""
     if conn.dialect.name == "sqlite":
         for op in ("UPDATE", "DELETE"):
             conn.execute(sa.text(
-                f"CREATE TRIGGER progress_events_no_{op.lower()} BEFORE {op} ON progress_events "
-                "BEGIN SELECT RAISE(ABORT, 'progress events are append-only'); END"))
+                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{what} are append-only'); END"))
     elif conn.dialect.name == "postgresql":
         conn.execute(sa.text(
-            "CREATE FUNCTION progress_events_append_only() RETURNS trigger AS $$ BEGIN "
-            "RAISE EXCEPTION 'progress events are append-only'; END $$ LANGUAGE plpgsql"))
+            f"CREATE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
+            f"RAISE EXCEPTION '{what} are append-only'; END $$ LANGUAGE plpgsql"))
         conn.execute(sa.text(
-            "CREATE TRIGGER progress_events_append_only BEFORE UPDATE OR DELETE ON progress_events "
-            "FOR EACH ROW EXECUTE FUNCTION progress_events_append_only()"))
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"))
 
 
 alignments_table = sa.Table(
@@ -107,18 +112,7 @@ def _alignments(conn: sa.Connection) -> None:
     """v3: versioned alignments beside the events, append-only by trigger like them."""
     alignments_table.create(conn)
     conn.execute(sa.text("CREATE INDEX ix_alignments_project ON alignments (project_id)"))
-    if conn.dialect.name == "sqlite":
-        for op in ("UPDATE", "DELETE"):
-            conn.execute(sa.text(
-                f"CREATE TRIGGER alignments_no_{op.lower()} BEFORE {op} ON alignments "
-                "BEGIN SELECT RAISE(ABORT, 'alignments are append-only'); END"))
-    elif conn.dialect.name == "postgresql":
-        conn.execute(sa.text(
-            "CREATE FUNCTION alignments_append_only() RETURNS trigger AS $$ BEGIN "
-            "RAISE EXCEPTION 'alignments are append-only'; END $$ LANGUAGE plpgsql"))
-        conn.execute(sa.text(
-            "CREATE TRIGGER alignments_append_only BEFORE UPDATE OR DELETE ON alignments "
-            "FOR EACH ROW EXECUTE FUNCTION alignments_append_only()"))
+    _append_only(conn, "alignments", "alignments")
 
 
 MIGRATIONS = (_create_events, _index_and_guard, _alignments)

@@ -17,7 +17,7 @@ from ..dataset import Dataset
 from ..errors import CorridorsError
 from ..i18n import t
 from ..store import Store
-from . import data
+from . import data, state
 
 DATUMS = ("auto", "wgs84", "gcj02", "cgcs2000")
 UPLOAD_TYPES = sorted(ext.lstrip(".") for ext in alignment.FORMATS)
@@ -64,8 +64,8 @@ def _preview(base, ds, store, current, pid, section, datum, upload, source, edit
         st.session_state.pop("_al_preview_key", None)
         st.error(t("align_refused", lang, why=md_text(str(exc))))
         return
-    after = alignment.with_preview(base, current, p).table(st.session_state["_view"]["as_of"])
-    before = ds.table(st.session_state["_view"]["as_of"])
+    as_of = state.view()["as_of"]
+    after, before = alignment.with_preview(base, current, p).table(as_of), ds.table(as_of)
     a, b = after.set_index("id").loc[pid], before.set_index("id").loc[pid]
     st.markdown("\n".join([
         f"- **{t('align_length', lang)}**{'：' if lang == 'zh' else ': '}"

@@ -138,6 +138,12 @@ def rivers() -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def place_labels(lang: str) -> list[dict]:
+    """The map's place names in one language, made once per process rather than on every rerun."""
+    return mapview.place_labels(display_boundaries(), lang, seats(), rivers())
+
+
+@st.cache_resource(show_spinner=False)
 def rivers_geojson() -> str:
     return mapview.rivers_geojson(rivers())
 

@@ -146,8 +146,8 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple
     """
     cls = mapview.map_class(*leaflet)
     m = mapview.base_map(data.display_boundaries(), lang, cls, geojson_text=data.boundaries_geojson(), legend=False,
-                         tiles=mv.tiles, tianditu_key=tianditu_key, seats=data.seats(), rivers=data.rivers(),
-                         rivers_text=data.rivers_geojson())
+                         tiles=mv.tiles, tianditu_key=tianditu_key, rivers=data.rivers(),
+                         rivers_text=data.rivers_geojson(), labels=data.place_labels(lang))
     groups, lookup = mapview.project_layers(shown, data.section_paths(version), ds.section_statuses(f.as_of),
                                             ds.section_names(lang), lang, mv.project, legend=True,
                                             popups=False)
@@ -164,14 +164,11 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple
     if centre and zoom:
         reported = ((centre["lat"], centre["lng"]), int(zoom))
         # a rebuilt map first reports the view it was built with, before it moves to the viewer's
-        opening = not mapview.moved(mapview.CENTER, mapview.ZOOM, *reported)
-        if opening and st.session_state.get("_map_fresh"):
-            pass
-        elif mapview.moved(mv.center, mv.zoom, *reported):
-            state.set_view(center=(round(reported[0][0], 4), round(reported[0][1], 4)), zoom=reported[1])
+        stale = st.session_state.get("_map_fresh") and not mapview.moved(mapview.CENTER, mapview.ZOOM, *reported)
+        if not stale:
             st.session_state["_map_fresh"] = False
-        else:
-            st.session_state["_map_fresh"] = False
+            if mapview.moved(mv.center, mv.zoom, *reported):
+                state.set_view(center=(round(reported[0][0], 4), round(reported[0][1], 4)), zoom=reported[1])
     drawn = "center" in out  # st_folium's defaults carry no centre: only the browser reports one
     tip = out.get("last_object_clicked_tooltip")
     if tip and tip != st.session_state.get("_last_map_click"):
