@@ -13,7 +13,8 @@ import pytest
 
 from .browser import ARTIFACTS, chromium, streamlit_server
 
-MAP = 'iframe[title="streamlit_folium.st_folium"]'
+# The map as shown: a rebuilt map (language switch) can leave the old iframe behind, hidden, for a while.
+MAP = 'iframe[title="streamlit_folium.st_folium"]:visible'
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
@@ -64,7 +65,8 @@ def desk(server):
 
 
 def _frame(pg):
-    return next(f for f in pg.frames if "streamlit_folium" in f.url)
+    """The shown map's frame (not a hidden one left behind by a rebuild)."""
+    return pg.locator(MAP).first.element_handle().content_frame()
 
 
 def _lines(pg) -> int:
