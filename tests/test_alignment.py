@@ -405,7 +405,7 @@ def test_alignments_are_append_only_and_come_with_a_migration(url, ds):
     assert old.schema_version() == 2 and old.alignments().empty and old.alignments_version() == (0, 0)
     assert run("--store", url, "store", "migrate") == 0
     progress = store.Store(url, read_only=False)
-    assert progress.schema_version() == 3
+    assert progress.schema_version() == store.LATEST
     a1 = alignment.revert(progress, ds, PID, WHOLE_PROJECT, "schematic", source="s", recorded_by="r")
     assert a1 == "a-1"
     for sql in ("UPDATE alignments SET source_title = 'x'", "DELETE FROM alignments"):

@@ -51,3 +51,12 @@ def test_throttle_grows_per_name_and_per_client():
 def test_an_unknown_name_is_not_accepted():
     assert not auth.check("nobody", "\0", {"王工": "right"})
     assert auth.check("王工", "right", {"王工": "right"}) and not auth.check("王工", "righ", {"王工": "right"})
+
+
+def test_the_client_behind_the_proxy_is_the_last_forwarded_hop():
+    """Behind the team deployment's proxy every peer is loopback (Streamlit reports None): the client is the
+    address the proxy appended last, not one the client wrote itself."""
+    assert auth.client_address("10.1.2.3", {"X-Forwarded-For": "6.6.6.6"}) == "10.1.2.3"
+    assert auth.client_address(None, {"X-Forwarded-For": "6.6.6.6, 10.9.8.7"}) == "10.9.8.7"
+    assert auth.client_address("127.0.0.1", {"x-forwarded-for": "10.9.8.7"}) == "10.9.8.7"
+    assert auth.client_address(None, {}) == "unknown"

@@ -160,6 +160,42 @@ def test_two_processes_writing_at_once_lose_nothing(url):
     assert sorted(events.note) == sorted([f"{t}-{i}" for t in "ab" for i in range(200)])
 
 
+def _corrector(url: str, tag: str, start_at: float, results) -> None:
+    from corridors import dataset
+
+    ds = dataset.load()
+    store = writer(url)
+    while time.time() < start_at:
+        time.sleep(0.002)
+    try:
+        results.put((tag, append(store, ds, ev(event="correction", date="2025-09-28", supersedes="s-1",
+                                               note=f"correction by {tag}"))))
+    except StoreError as exc:
+        results.put((tag, str(exc)))
+
+
+def test_two_processes_correcting_one_event_at_once_store_one_correction(url, ds):
+    """At most one live correction per event holds across dashboard processes: the check and the insert run
+    in one transaction serialised by the store, so of two processes correcting s-1 at the same instant one
+    is refused and told which correction to correct instead."""
+    append(writer(url), ds, ev())
+    ctx = mp.get_context("spawn")
+    results, start_at = ctx.Queue(), time.time() + 8
+    procs = [ctx.Process(target=_corrector, args=(url, tag, start_at, results)) for tag in ("a", "b")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=300)
+        assert p.exitcode == 0
+    outcomes = dict(results.get(timeout=5) for _ in procs)
+    stored = [o for o in outcomes.values() if o.startswith("s-")]
+    assert len(stored) == 1
+    refused = next(o for o in outcomes.values() if not o.startswith("s-"))
+    assert f"s-1 is already corrected by {stored[0]}" in refused
+    events = Store(url).events()
+    assert (events.supersedes == "s-1").sum() == 1
+
+
 KILLED_WRITER = textwrap.dedent("""
     import sys, time
     import sqlalchemy as sa
@@ -190,3 +226,68 @@ def test_writer_killed_mid_transaction_leaves_the_store_consistent(url, ds):
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     append(after, ds, ev(project_id="zhitong", section="hunan", date="2023-11-24", event="opened"))
     assert after.version()[0] == 2
+
+
+def _throttle_scenario(make):
+    """The same sign-in scenario as test_auth's, through throttles made by make(clock)."""
+    from corridors import auth
+
+    now = [1_000_000.0]
+    th = make(lambda: now[0])
+    users = {"王工": "right"}
+    for _ in range(3):
+        assert auth.sign_in("王工", "wrong", users, "10.0.0.1", th) == (None, 0.0)
+    assert auth.sign_in("王工", "wrong", users, "10.0.0.1", th) == (None, 2.0)
+    assert auth.sign_in("王工", "right", users, "10.0.0.2", th)[0] is None
+    now[0] += 2.0
+    assert auth.sign_in("王工", "wrong", users, "10.0.0.1", th) == (None, 4.0)
+    now[0] += 4.0
+    assert auth.sign_in("王工", "right", users, "10.0.0.3", th) == ("王工", 0.0)
+    assert th.wait(["name:王工"]) == 0.0
+
+
+def test_sign_in_throttle_is_shared_through_the_store(url):
+    """Two throttles on one store (two dashboard processes) lock out the same name: the state is in the store,
+    so a failure counted by one is waited for by the other."""
+    from corridors.store import StoreThrottle
+
+    Store(url, read_only=False).init()
+    _throttle_scenario(lambda clock: StoreThrottle(url, clock=clock, free=3, base=2.0, cap=60.0))
+    now = 2_000_000.0
+    one = StoreThrottle(url, clock=lambda: now, free=0, base=30.0)
+    other = StoreThrottle(url, clock=lambda: now)
+    assert other.wait(["name:李工"]) == 0.0
+    assert one.failure(["name:李工"]) == 30.0
+    assert other.wait(["name:李工"]) == 30.0  # seen by the other process's throttle
+    other.success(["name:李工"])
+    assert one.wait(["name:李工"]) == 0.0
+
+
+def test_sign_in_throttle_is_shared_with_another_process(url):
+    """A failure counted in a separate Python process locks the name here too."""
+    from corridors.store import StoreThrottle
+
+    Store(url, read_only=False).init()
+    code = ("from corridors.store import StoreThrottle; import sys; "
+            "print(StoreThrottle(sys.argv[1], free=0, base=120.0).failure(['name:赵工']))")
+    out = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, check=True)
+    assert float(out.stdout) == 120.0
+    assert 100 < StoreThrottle(url).wait(["name:赵工"]) <= 120.0
+
+
+def test_sign_in_throttle_falls_back_to_this_process_when_the_store_cannot_hold_it(tmp_path, caplog):
+    """A store not migrated to schema 4 (or unreachable) still throttles, per process, and the log says why."""
+    from corridors.store import StoreThrottle
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    s = Store(url, read_only=False)
+    with s._writing() as conn:  # a v3 store, as an older version of corridors left it
+        for step in MIGRATIONS[:3]:
+            step(conn)
+        version_table.create(conn)
+        conn.execute(version_table.insert().values(version=3))
+    with caplog.at_level("WARNING", logger="corridors.store"):
+        _throttle_scenario(lambda clock: StoreThrottle(url, clock=clock, free=3, base=2.0, cap=60.0))
+    assert any("corridors store migrate" in r.getMessage() for r in caplog.records)
+    gone = StoreThrottle(f"sqlite:///{tmp_path / 'missing' / 'x.sqlite'}", free=0, base=5.0)
+    assert gone.failure(["client:x"]) == 5.0 and gone.wait(["client:x"]) > 0

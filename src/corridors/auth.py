@@ -73,7 +73,8 @@ def check(name: str, credential: str, configured: Mapping[str, str]) -> bool:
 
 class Throttle:
     """Failed sign-ins per key (a name, a client): `free` failures cost nothing, then each one locks the key
-    for base × 2^k seconds (capped); a success clears the key. Shared by every session of one server."""
+    for base × 2^k seconds (capped); a success clears the key. Shared by every session of one server; a team
+    running several servers shares it through the progress store (store.StoreThrottle)."""
 
     def __init__(self, free: int = 3, base: float = 2.0, cap: float = 900.0, max_keys: int = 10_000,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -96,10 +97,14 @@ class Throttle:
                     del self._state[k]
             for k in keys:
                 n = self._state.get(k, (0, now))[0] + 1
-                delay = 0.0 if n <= self.free else min(self.cap, self.base * 2 ** (n - self.free - 1))
+                delay = self.delay(n)
                 self._state[k] = (n, now + delay)
                 longest = max(longest, delay)
         return longest
+
+    def delay(self, failures: int) -> float:
+        """Seconds a key is locked after its n-th failure in a row."""
+        return 0.0 if failures <= self.free else min(self.cap, self.base * 2 ** (failures - self.free - 1))
 
     def success(self, keys: Iterable[str]) -> None:
         with self._lock:
@@ -109,6 +114,16 @@ class Throttle:
     def clear(self) -> None:
         with self._lock:
             self._state.clear()
+
+
+def client_address(peer: str | None, headers: Mapping[str, str]) -> str:
+    """Who is signing in, for the throttle: the peer's address, or, when the peer is this machine (Streamlit
+    reports None for loopback: the reverse proxy of a team deployment, or a local browser), the address the
+    proxy appended last to X-Forwarded-For. Only the last hop is taken: a client can forge earlier ones."""
+    if peer and peer not in ("127.0.0.1", "::1"):
+        return peer
+    forwarded = [h.strip() for h in (headers.get("X-Forwarded-For") or headers.get("x-forwarded-for") or "").split(",")]
+    return next((h for h in reversed(forwarded) if h), None) or peer or "unknown"
 
 
 def sign_in(name: str, credential: str, configured: Mapping[str, str], client: str,

@@ -13,20 +13,26 @@ from ..catalog import DATE_PRECISIONS, EARLIEST, EVENT_KINDS, STATUSES, WHOLE_PR
 from ..dataset import Dataset
 from ..errors import StoreError
 from ..i18n import t
-from ..store import NewEvent, Store
+from ..store import NewEvent, Store, StoreThrottle, explicit, not_created, store_url
 from . import data
 from .panels import STATUS_COLOURS, _status_label
 
 
-@st.cache_resource(show_spinner=False)
 def throttle() -> auth.Throttle:
-    """Failed sign-ins, shared by every session of this server."""
-    return auth.Throttle()
+    """Failed sign-ins, shared by every session of this server and, when there is a progress store (a team's
+    PostgreSQL), by every server on it: kept in the store."""
+    url = store_url()
+    return _throttle(url, explicit() or not not_created(url))
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle(url: str, in_store: bool) -> auth.Throttle:
+    return StoreThrottle(url) if in_store else auth.Throttle()
 
 
 def _check_credential(editors: dict[str, str]) -> None:
     """on_change of the credential field: sign the named editor in (throttled), forget what was typed."""
-    client = st.context.ip_address or "unknown"
+    client = auth.client_address(st.context.ip_address, st.context.headers)
     name, wait = auth.sign_in(st.session_state.get("editor_name", "").strip(), st.session_state.get("credential", ""),
                               editors, client, throttle())
     st.session_state["_credential_bad"] = name is None
