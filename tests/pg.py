@@ -26,10 +26,27 @@ def postgres():
     data, port = os.path.join(root, "data"), free_port()
     run = lambda *cmd: subprocess.run([*as_user, *cmd], check=True, capture_output=True, text=True)  # noqa: E731
     run(f"{bindir}/initdb", "-D", data, "-A", "trust", "-U", "corridors", "-E", "UTF8", "--no-sync")
-    run(f"{bindir}/pg_ctl", "-D", data, "-w", "-l", os.path.join(root, "log"), "-o",
-        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+    start = lambda: run(f"{bindir}/pg_ctl", "-D", data, "-w", "-l", os.path.join(root, "log"), "-o",  # noqa: E731
+                        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+    start()
+    _CONTROL[port] = (start, lambda: run(f"{bindir}/pg_ctl", "-D", data, "-m", "fast", "-w", "stop"))
     try:
         yield f"postgresql+psycopg://corridors@127.0.0.1:{port}/postgres"
     finally:
-        run(f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop")
+        _CONTROL.pop(port, None)
+        subprocess.run([*as_user, f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+_CONTROL: dict[int, tuple] = {}  # port → (start, stop) of a cluster started by postgres()
+
+
+@contextmanager
+def stopped(url: str):
+    """The server of url (started by postgres()) stopped for the block, then started again on the same port."""
+    start, stop = _CONTROL[int(url.split("@127.0.0.1:")[1].split("/")[0])]
+    stop()
+    try:
+        yield
+    finally:
+        start()

@@ -192,3 +192,33 @@ def test_only_http_sources_become_links(editor_env):
     assert links and all(v.startswith(("http://", "https://")) for v in links)
     note = next(c for c in history.columns if c.startswith("说明"))
     assert any("javascript:alert(1)" in str(n) for n in history[note])  # shown as text in the note
+
+
+def test_a_postgresql_restart_keeps_the_count_with_a_banner_and_recovers(monkeypatch, pg_fresh, ds):
+    """A team's PostgreSQL restarting under a dashboard: the page keeps the progress it last read (the count
+    stays, a banner says since when and that recording is paused), and the next rerun after the server is
+    back reads the store again, without restarting the dashboard."""
+    from corridors.counting import Definition
+    from corridors.store import NewEvent, Store
+
+    from .pg import stopped
+
+    monkeypatch.setenv("CORRIDORS_STORE_URL", pg_fresh)
+    definition = Definition(provinces="neighbours", opened="both")
+    before = ds.count(date.today(), definition)["completed"]
+    Store(pg_fresh, read_only=False).append(
+        NewEvent("hw_g59_hubei", "hubei", "opened", "completed", "2025-09-29", "day", "呼北高速湖北段建成通车（示例来源）",
+                 "https://example.org/g59", "", "王工"), ds.catalog.projects, ds.catalog.sections, ds.events)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["provinces"], at.query_params["opened"] = "neighbours", "both"
+    _run(at)
+    headline = f"{before + 1} / {ds.target.count}"
+    assert list(kpi(at).values())[0] == headline and not at.warning
+    with stopped(pg_fresh):
+        _run(at)
+        assert list(kpi(at).values())[0] == headline
+        banner = [w.value for w in at.warning if "progress" in w.value or "进展库" in w.value]
+        assert banner and "进展库暂时无法连接" in banner[0] and "计数未变" in banner[0]
+    _run(at)
+    assert list(kpi(at).values())[0] == headline
+    assert not [w.value for w in at.warning if "进展库" in w.value]

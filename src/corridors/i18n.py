@@ -331,6 +331,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_after": {"zh": "截至日期状态", "en": "On the as-of date"},
     "gaps": {"zh": "未找到的记录", "en": "Not found in sources"},
     "recorded_by": {"zh": "记录人", "en": "Recorded by"},
+    "store_unreachable_kept": {"zh": "进展库暂时无法连接：下面仍显示 {at} 读到的进展（计数未变），连接恢复后下一次操作即自动更新；"
+                                     "暂不能记录进展。原因：{why}",
+                               "en": "The progress store cannot be reached just now: shown below is the progress read "
+                                     "at {at} (the count is unchanged); it updates on the next action once the store is "
+                                     "back. Recording is paused. Why: {why}"},
     "store_unreadable": {"zh": "无法读取已记录的进展，下面只显示随程序发布的数据。原因：{why}",
                          "en": "Recorded progress could not be read; shown below is the shipped data only. "
                                "Why: {why}"},

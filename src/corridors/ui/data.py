@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import geopandas as gpd
 import pandas as pd
@@ -39,20 +39,31 @@ def configured_editors() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Progress:
-    """The progress store as this page sees it: the store (None when there is none to read), the version
-    of its content, the line saying why it could not be read, and its rows that were skipped."""
+    """The progress store as this page sees it: the store (None when there is none to read or it cannot be
+    reached), the version of its content shown, the line saying why it could not be read, its rows that were
+    skipped, and, when the store is unreachable but was read before by this process, when that was (the page
+    keeps showing that version rather than dropping to the shipped data)."""
 
     store: Store | None = None
     version: tuple = ("", 0, 0, 0, 0)  # (url, events, last event id, alignments, last alignment id)
     error: str | None = None
     problems: tuple[str, ...] = ()
     orphans: tuple[str, ...] = ()
+    kept_from: datetime | None = None
+
+
+@st.cache_resource(show_spinner=False)
+def _last_read() -> dict[str, tuple[tuple, datetime]]:
+    """Per store URL, the last version this process read and when: what a store fault falls back to."""
+    return {}
 
 
 def progress(writable: bool) -> Progress:
     """The store at $CORRIDORS_STORE_URL (default: a SQLite file in the working directory), opened
-    read-only unless an editor may write; never raises: a fault becomes Progress.error and the page
-    shows the shipped data."""
+    read-only unless an editor may write; never raises. When the store cannot be read (PostgreSQL restarting,
+    a network fault) the page keeps the version it last read, saying so and since when, so the headline does
+    not change behind the viewer's back; the next rerun after the store is back reads it again. Only a process
+    that never read the store falls back to the shipped data (and says that)."""
     url = store_url()
     if not writable and not_created(url) and not explicit():
         return Progress()
@@ -62,7 +73,16 @@ def progress(writable: bool) -> Progress:
         rec = recorded(version)
     except StoreError as exc:
         _log.warning("%s", exc)
+        last = _last_read().get(url)
+        if last:
+            try:
+                load(last[0])  # cached unless evicted; an evicted version needs the store, so it cannot be kept
+                rec = recorded(last[0])
+                return Progress(None, last[0], str(exc), rec.problems, rec.orphans, kept_from=last[1])
+            except StoreError:
+                pass
         return Progress(error=str(exc))
+    _last_read()[url] = (version, datetime.now())
     return Progress(s, version, None, rec.problems, tuple(rec.orphans))
 
 

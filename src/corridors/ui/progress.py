@@ -66,7 +66,10 @@ def sign_in(editors: dict[str, str], lang: str) -> str | None:
 def store_notices(found: data.Progress, editor: str | None, lang: str) -> None:
     """A banner when recorded progress could not be read (the page shows the shipped data), a warning for
     rows that were skipped, and, for a signed-in editor, the events whose project or section is gone."""
-    if found.error:
+    if found.error and found.kept_from:
+        st.warning(t("store_unreachable_kept", lang, at=found.kept_from.strftime("%H:%M:%S"), why=found.error),
+                   icon=":material/cloud_off:")
+    elif found.error:
         st.warning(t("store_unreadable", lang, why=found.error), icon=":material/warning:")
     if found.problems:
         st.warning(t("store_bad_rows", lang, n=len(found.problems)), icon=":material/warning:")
