@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pandas as pd
@@ -102,3 +103,69 @@ def test_a_map_rebuilt_with_the_opening_view_is_not_a_move():
     assert not mapview.moved(mapview.CENTER, 6, (27.2937, 111.9067), 6)  # Leaflet's whole-pixel rounding
     assert mapview.moved(mapview.CENTER, 6, (26.0, 111.9), 6)
     assert mapview.moved(mapview.CENTER, 6, mapview.CENTER, 7)
+
+
+def test_packed_coordinates_keep_the_stated_precision_and_round_trip():
+    coords = [(111.98764, 27.12346), (112.5, 27.0), (109.00049, 30.99951)]
+    for n in (3, 4):
+        back = mapview.unpack_coords(mapview.pack_coords(coords, n))
+        assert back == [[round(y, n), round(x, n)] for x, y in coords]
+    assert mapview.pack_coords(coords, 3)[:5] == [3, 27123, 111988, -123, 512]  # steps after the first vertex
+
+
+def test_dashboard_lines_are_rounded_to_their_precision_and_the_snapshot_keeps_four_decimals(ds):
+    paths = mapview.section_paths(ds.sections)
+    full = mapview.section_paths(ds.sections, mapview.SNAPSHOT_DECIMALS)
+    for r in ds.sections.itertuples():
+        if r.geometry is None:
+            continue
+        n = mapview.LINE_DECIMALS.get(r.precision, mapview.LINE_DECIMALS_DEFAULT)
+        (packed,) = [p for s, p in paths[r.project_id] if s == r.section]
+        assert packed[0] == n
+        for (lat, lon), (x, y) in zip(mapview.unpack_coords(packed), r.geometry.coords, strict=True):
+            assert abs(lat - y) <= 0.5 * 10 ** -n + 1e-9 and abs(lon - x) <= 0.5 * 10 ** -n + 1e-9
+        (packed,) = [p for s, p in full[r.project_id] if s == r.section]
+        assert packed[0] == 4
+    assert all(mapview.LINE_DECIMALS_DEFAULT <= n <= 4 for n in mapview.LINE_DECIMALS.values())
+    assert "surveyed" in mapview.LINE_DECIMALS  # an imported line keeps what its 20 m display simplification keeps
+
+
+def _layers(ds, popups=False):
+    t = ds.table(date.today())
+    groups, lookup = mapview.project_layers(t, mapview.section_paths(ds.sections), ds.section_statuses(date.today()),
+                                            ds.section_names("zh"), "zh", popups=popups)
+    script = "".join(_render(g) for g in groups)
+    return t, mapview.layer_data(script), lookup
+
+
+def test_map_layers_carry_each_name_and_style_once_and_give_every_tooltip(ds):
+    t, data, lookup = _layers(ds)
+    lines = [d for d in data if "l" in d]
+    assert len(lines) == t[(t.same_as == "") & t.route_known]["mode"].nunique()
+    for d in lines:
+        assert sorted({it[0] for it in d["l"]}) == list(range(len(d["n"])))  # a name per project drawn
+        assert len(d["n"]) == len(set(d["n"]))
+        assert len({json.dumps(s, sort_keys=True) for s in d["s"]}) == len(d["s"])  # one entry per style drawn
+    # the tooltips the browser composes are the texts a click is looked up by, one per section drawn
+    shown = [tip for d in lines for tip in mapview.line_tooltips(d)]
+    assert sorted(shown) == sorted(lookup) and len(shown) == sum(len(d["l"]) for d in lines)
+
+
+def test_map_layers_are_no_larger_than_their_text_and_packed_coordinates(ds):
+    """A bound computed from what must travel: each drawn project's tooltip head once per layer, each section's
+    name once, 12 bytes a vertex (packed steps of under 10 degrees at 3 decimals: two numbers of at most five
+    digits and a sign), a fixed overhead per section, style and crossing. A name or a style repeated per
+    section, or absolute coordinates at more decimals, break it at the shipped catalog's size already."""
+    _, data, _ = _layers(ds)
+    u = lambda s: len(s.encode("utf-8"))  # noqa: E731
+    sections = ds.sections[ds.sections.geometry.notna()]
+    vertices = sum(len(g.coords) for g in sections.geometry)
+    lines = [d for d in data if "l" in d]
+    (cross,) = [d for d in data if "x" in d]
+    text = (sum(u(n) + 3 for d in lines for n in d["n"]) + sum(u(it[2]) for d in lines for it in d["l"])
+            + sum(u(n) + 3 for n in cross["n"]) + sum(u(q[0]) + u(q[1]) + 6 for q in cross["q"]))
+    bound = (text + 12 * vertices + 16 * len(sections) + 160 * sum(len(d["s"]) for d in lines)
+             + 40 * len(cross["x"]) + 400 * len(data))
+    size = sum(u(json.dumps(d, ensure_ascii=False, separators=(",", ":"))) for d in data)
+    assert size <= bound, (size, bound)
+    assert max(abs(v) for d in lines for it in d["l"] for v in it[3][3:]) < 10 ** 5  # steps, not positions

@@ -571,13 +571,160 @@ def _km(value: float | None) -> str:
     return "" if value is None or pd.isna(value) else f"{value:.0f}"
 
 
-def section_paths(sections: gpd.GeoDataFrame) -> dict[str, list[tuple[str, list[list[float]]]]]:
-    """project → [(section, [[lat, lon], …]), …]: the drawable coordinates, prepared once per dataset."""
+# Decimal places of the dashboard's line coordinates by the precision of the line. A schematic line (through
+# county seats, towns, prefecture seats or its ends) is known to a few km, so 3 decimals (about 100 m) lose
+# nothing of it and stay under a pixel to zoom 10 (3 px at zoom 12); an imported, surveyed line is drawn
+# simplified to alignment.DISPLAY_TOLERANCE_M (20 m), so 4 decimals (about 10 m) keep that. The snapshot's
+# map keeps SNAPSHOT_DECIMALS for every line.
+LINE_DECIMALS = {"surveyed": 4}
+LINE_DECIMALS_DEFAULT = 3
+SNAPSHOT_DECIMALS = 4
+
+
+def pack_coords(coords, decimals: int) -> list[int]:
+    """A line's (lon, lat) coordinates as the map's packed list: [decimals, lat0, lon0, Δlat1, Δlon1, …], integers
+    in units of 10**-decimals, each vertex after the first as the step from the one before (a step is a few
+    digits where an absolute coordinate is six or seven). unpack_coords (and the layer's script) reverse it."""
+    scale = 10 ** decimals
+    out, last = [decimals], (0, 0)
+    for x, y in coords:
+        p = (round(y * scale), round(x * scale))
+        out += [p[0] - last[0], p[1] - last[1]]
+        last = p
+    return out
+
+
+def unpack_coords(packed: list[int]) -> list[list[float]]:
+    """[[lat, lon], …] from pack_coords' list (what the layer's script hands to Leaflet)."""
+    scale, lat, lon, out = 10 ** packed[0], 0, 0, []
+    for k in range(1, len(packed), 2):
+        lat, lon = lat + packed[k], lon + packed[k + 1]
+        out.append([round(lat / scale, packed[0]), round(lon / scale, packed[0])])
+    return out
+
+
+def section_paths(sections: gpd.GeoDataFrame, decimals: int | None = None) -> dict[str, list[tuple[str, list[int]]]]:
+    """project → [(section, packed coordinates), …]: the drawable lines, prepared once per dataset, rounded to
+    the line's precision (LINE_DECIMALS) or to `decimals` for every line."""
     paths: dict[str, list] = {}
-    for pid, section, geom in zip(sections.project_id, sections.section, sections.geometry, strict=True):
+    precision = sections["precision"] if "precision" in sections else [None] * len(sections)
+    for pid, section, geom, prec in zip(sections.project_id, sections.section, sections.geometry, precision,
+                                        strict=True):
         if geom is not None:
-            paths.setdefault(pid, []).append((section, [[round(y, 4), round(x, 4)] for x, y in geom.coords]))
+            n = decimals if decimals is not None else LINE_DECIMALS.get(prec, LINE_DECIMALS_DEFAULT)
+            paths.setdefault(pid, []).append((section, pack_coords(geom.coords, n)))
     return paths
+
+
+class PackedLayer(MacroElement):
+    """A layer drawn by one script from one compact JSON document (`data`), so that what repeats (a project's
+    name, a style, a label's text) travels once."""
+
+    def __init__(self, data: dict) -> None:
+        super().__init__()
+        self._name = type(self).__name__
+        self.data = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+# The script's unpacking of pack_coords' lists, shared by the layers below.
+_UNPACK_JS = """
+            function unpack(p) {
+                var s = Math.pow(10, p[0]), lat = 0, lon = 0, out = [];
+                for (var k = 1; k < p.length; k += 2) { lat += p[k]; lon += p[k + 1]; out.push([lat / s, lon / s]); }
+                return out;
+            }"""
+
+
+class LineLayer(PackedLayer):
+    """The lines of one mode. data: n, each project's tooltip head (escaped); s, the styles drawn, each
+    [Leaflet options, the tooltip's tail ' · mode · status' (escaped)]; l, the sections, each [project index,
+    style index, section name (escaped, '' when the project is one section), packed coordinates, 1 if the
+    project is the picked one]; p (optional), each project's popup HTML (escaped).
+
+    A section's tooltip is n + ' · ' + section name + tail: the same text as tooltip_text, which is what the
+    map reports on a click. Thin dotted lines are hard to hit: the visible line is drawn, and a wide solid
+    transparent twin above it takes the hover and the click. The picked project is highlighted underneath,
+    and its bounds are what "zoom to" fits.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (d, target) {""" + _UNPACK_JS + """
+            var sel = [];
+            d.l.forEach(function (it) {
+                var st = d.s[it[1]], c = unpack(it[3]);
+                if (it[4]) {
+                    L.polyline(c, {color: "#ffd400", weight: st[0].weight + 8, opacity: 0.8, interactive: false})
+                        .addTo(target);
+                    sel = sel.concat(c);
+                }
+                L.polyline(c, Object.assign({}, st[0], {interactive: false})).addTo(target);
+                var hit = L.polyline(c, {color: st[0].color, weight: 14, opacity: 0});
+                hit.bindTooltip(d.n[it[0]] + (it[2] ? " · " + it[2] : "") + st[1], {sticky: true, direction: "auto"});
+                if (d.p) {
+                    hit.bindPopup(d.p[it[0]], {maxWidth: 300, maxHeight: 240, autoPanPadding: [24, 24]});
+                }
+                hit.addTo(target);
+            });
+            if (sel.length) { window.corridorsSelection = L.latLngBounds(sel); }
+        })({{ this.data }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
+def layer_data(script: str) -> list[dict]:
+    """The data of every packed layer in a map's script, as the browser receives it (for tests and benches)."""
+    decoder, out, at = json.JSONDecoder(), [], script.find("})({")
+    while at >= 0:
+        data, end = decoder.raw_decode(script, at + 3)
+        out.append(data)
+        at = script.find("})({", end)
+    return out
+
+
+def line_tooltips(data: dict) -> list[str]:
+    """The tooltips a LineLayer's data gives, as text (what the map reports on a click), by its script's rule."""
+    return [html.unescape(data["n"][it[0]] + (" · " + it[2] if it[2] else "") + data["s"][it[1]][1])
+            for it in data["l"]]
+
+
+CROSSING_STYLE = {"radius": 5, "color": "#000", "weight": 2, "fill": True, "fillColor": "#fff", "fillOpacity": 1}
+
+
+class CrossingLayer(PackedLayer):
+    """Border crossings: a white circle with a popup and a short label of the province beyond. data: n, the
+    projects' names (escaped); v, the popup's verb by direction ({"out": into, "in": from}); q, the provinces
+    crossed into, each [name, label] (escaped); x, the crossings, each [lat, lon, project index, province
+    index, direction 'out'|'in']; s, the circle's style. A popup reads verb + ' ' + province + ' · ' + name."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (d, target) {
+            d.x.forEach(function (x) {
+                var q = d.q[x[3]];
+                L.circleMarker([x[0], x[1]], d.s)
+                    .bindPopup(d.v[x[4]] + " " + q[0] + " · " + d.n[x[2]], {maxWidth: 300, maxHeight: 240,
+                                                                            autoPanPadding: [24, 24]})
+                    .addTo(target);
+                L.marker([x[0], x[1]], {interactive: false, keyboard: false, icon: L.divIcon({
+                    className: "corridors-label cx", iconSize: null, html: "<span>" + q[1] + "</span>"})})
+                    .addTo(target);
+            });
+        })({{ this.data }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
+def line_style(status: str | None, in_plan: bool, candidate: bool) -> dict:
+    """A line's weight, dash pattern and opacity: by status, quieter when the plan does not name it, fainter
+    when its identification is unconfirmed."""
+    style = dict(STATUS_STYLES.get(status, STATUS_STYLES[None]))
+    if not in_plan:
+        style["weight"] = max(2, style["weight"] + EXISTING["weight"])
+        style["opacity"] = style["opacity"] * EXISTING["opacity"]
+    if candidate:
+        style["opacity"] = style["opacity"] * CANDIDATE["opacity"]
+    return style
 
 
 def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: dict[tuple[str, str], str | None],
@@ -587,64 +734,71 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
 
     Lines are drawn per section, each with its own status on the date, so a link whose Hunan half is
     open and whose neighbour half is being built shows both. With legend, a collapsible legend of exactly
-    the modes and statuses drawn travels in the crossings group (so it follows the filters).
+    the modes and statuses drawn travels in the crossings group (so it follows the filters). What repeats
+    travels once (see LineLayer, CrossingLayer): a project's name, a style, a province.
     """
-    items: dict[str, list[dict]] = {}
-    popup_text: dict[str, dict[str, str]] = {}
+    e = html.escape
+    layers: dict[str, dict] = {}
+    styles: dict[str, dict[tuple, int]] = {}
     lookup: dict[str, str] = {}
-    crossing_items: list[dict] = []
+    cross = {"n": [], "v": {"out": e(i18n.t("crossing_into", lang)), "in": e(i18n.t("crossing_from", lang))},
+             "q": [], "x": [], "s": CROSSING_STYLE}
+    provinces: dict[str, int] = {}
     drawn_statuses: set[str | None] = set()
     drawn = table[(table.same_as == "") & table.route_known]
     for row in drawn.to_dict("records"):
         pid, mode = row["id"], row["mode"]
-        bucket = items.setdefault(mode, [])
-        if popups:
-            popup_text.setdefault(mode, {})[pid] = popup_html(row, lang)
         secs = paths.get(pid, [])
-        for section, coords in secs:
+        if secs:
+            layer = layers.setdefault(mode, {"n": [], "s": [], "l": [], **({"p": []} if popups else {})})
+            head = i18n.name_of(row, lang)
+            if row["identification"] == "candidate":
+                head = f"{i18n.t('candidate_short', lang)}{head}"
+            index = len(layer["n"])
+            layer["n"].append(e(head))
+            if popups:
+                layer["p"].append(popup_html(row, lang))
+        for section, packed in secs:
             status = section_status.get((pid, section), row["status"])
             drawn_statuses.add(status)
             name = section_names.get((pid, section), "") if len(secs) > 1 else ""
-            tip = tooltip_text(row, name, status, lang)
-            lookup[tip] = pid
-            style = dict(STATUS_STYLES.get(status, STATUS_STYLES[None]))
-            if not row["in_plan"]:
-                style["weight"] = max(2, style["weight"] + EXISTING["weight"])
-                style["opacity"] = style["opacity"] * EXISTING["opacity"]
-            if row["identification"] == "candidate":
-                style["opacity"] = style["opacity"] * CANDIDATE["opacity"]
-            if pid == selected:
-                bucket.append({"k": "line", "c": coords, "sel": 1, "s": {
-                    "color": "#ffd400", "weight": style["weight"] + 8, "opacity": 0.8, "interactive": False}})
-            line = {"k": "line", "c": coords, "t": html.escape(tip),
-                           "s": {"color": MODE_COLOURS[mode], "weight": style["weight"], "opacity": style["opacity"],
-                                 "dashArray": style["dash_array"]}}
-            if popups:
-                line["p"] = pid
-            bucket.append(line)
-        for c in row["crossings"] if row["in_plan"] else []:  # label the plan's crossings; others stay quiet
-            side = PROVINCES[c["province"]]
-            who = side.name_zh if lang == "zh" else side.name_en
-            verb = i18n.t("crossing_into" if c["direction"] == "out" else "crossing_from", lang)
-            text = f"{verb} {who} · {i18n.name_of(row, lang)}"
-            crossing_items.append({"k": "circle", "c": [c["lat"], c["lon"]], "p": html.escape(text),
-                                   "s": {"radius": 5, "color": "#000", "weight": 2, "fill": True,
-                                         "fillColor": "#fff", "fillOpacity": 1}})
-            crossing_items.append({"k": "label", "c": [c["lat"], c["lon"]], "z": "cx",
-                                   "h": f"<span>{html.escape(side.abbr if lang == 'zh' else side.name_en)}</span>"})
+            lookup[tooltip_text(row, name, status, lang)] = pid
+            style = line_style(status, row["in_plan"], row["identification"] == "candidate")
+            options = {"color": MODE_COLOURS[mode], "weight": style["weight"], "opacity": style["opacity"],
+                       "dashArray": style["dash_array"]}
+            tail = e(f" · {i18n.mode(mode, lang)} · {i18n.status(status, lang)}")
+            known = styles.setdefault(mode, {})
+            key = (json.dumps(options), tail)
+            if key not in known:
+                known[key] = len(layer["s"])
+                layer["s"].append([options, tail])
+            item = [index, known[key], e(name), packed]
+            layer["l"].append(item + [1] if pid == selected else item)
+        crossings = row["crossings"] if row["in_plan"] else []  # label the plan's crossings; others stay quiet
+        if len(crossings):
+            named = len(cross["n"])
+            cross["n"].append(e(i18n.name_of(row, lang)))
+        for c in crossings:
+            if c["province"] not in provinces:
+                side = PROVINCES[c["province"]]
+                provinces[c["province"]] = len(cross["q"])
+                cross["q"].append([e(side.name_zh if lang == "zh" else side.name_en),
+                                   e(side.abbr if lang == "zh" else side.name_en)])
+            cross["x"].append([c["lat"], c["lon"], named, provinces[c["province"]],
+                               "out" if c["direction"] == "out" else "in"])
     groups = []
     for mode in MODE_COLOURS:
-        if mode in items:
+        if mode in layers:
             fg = folium.FeatureGroup(name=i18n.mode(mode, lang))
-            DataLayer(items[mode], popup_text.get(mode, {})).add_to(fg)
+            LineLayer(layers[mode]).add_to(fg)
             groups.append(fg)
-    crossings = folium.FeatureGroup(name=i18n.t("layer_crossings", lang))
-    DataLayer(crossing_items).add_to(crossings)
+    crossings_group = folium.FeatureGroup(name=i18n.t("layer_crossings", lang))
+    CrossingLayer(cross).add_to(crossings_group)
     if legend:
-        modes = [m for m in MODE_COLOURS if m in items]
+        modes = [m for m in MODE_COLOURS if m in layers]
         statuses = [x for x in LEGEND_STATUSES if x in drawn_statuses]
-        Legend(legend_html(lang, modes, statuses or ["completed"], collapsible=True)).add_to(crossings)
-    return groups + [crossings], lookup
+        Legend(legend_html(lang, modes, statuses or ["completed"], collapsible=True)).add_to(crossings_group)
+    return groups + [crossings_group], lookup
 
 
 class TitleBox(MacroElement):
@@ -678,7 +832,7 @@ def standalone_map(display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd
     m = base_map(display, lang, InlineLeafletMap, modes=tuple(MODE_COLOURS) if modes is None else modes)
     if title_html:
         TitleBox(title_html).add_to(m)
-    groups, _ = project_layers(table, section_paths(sections), section_status, section_names, lang)
+    groups, _ = project_layers(table, section_paths(sections, SNAPSHOT_DECIMALS), section_status, section_names, lang)
     for g in groups:
         g.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
