@@ -21,10 +21,11 @@ Figures, per size (medians of --runs, in a fresh cache folder per size, so nothi
 - table: Dataset.table(today), once the dataset is loaded;
 - record event: what recording one event costs the reader: Dataset.with_events(one new event) and then
   table(today) and count(today) on the result;
-- map payload: bytes of the HTML page folium renders (m.get_root().render()) for mapview.base_map plus every
-  mapview.project_layers group, every corridor drawn, in Chinese, on today's date: the same items the
-  dashboard's map sends to the browser (the page also carries the province polygons and the legend; Leaflet
-  itself is linked, not inlined), together with the share of that which is the corridor layers' JSON.
+- map payload: bytes of the HTML page folium renders (m.get_root().render()) for the dashboard's map as
+  ui.panels.map_panel builds it: mapview.base_map with the province polygons, rivers and place labels, plus every
+  mapview.project_layers group (no popups, the legend travelling with the lines), every corridor drawn, in
+  Chinese, on today's date (Leaflet itself is linked, not inlined); together with the share of that which is
+  the corridor layers' data.
 The machine may be shared: the figures are wall times and noisy.
 """
 
@@ -170,20 +171,25 @@ def _event(ds) -> pd.DataFrame:
 
 
 def map_payload(ds, sections=None) -> tuple[int, int]:
-    """Bytes of the rendered map page (base map and every corridor layer), and of the corridor layers' JSON;
-    drawing `sections` (default: the dataset's own)."""
-    from corridors import mapview
+    """Bytes of the dashboard's rendered map page (base map and every corridor layer, as ui.panels.map_panel
+    draws them), and of the corridor layers' data; drawing `sections` (default: the dataset's own, imported
+    lines simplified for display as the dashboard does)."""
+    from corridors import alignment, gazetteer, hydro, mapview
 
     today = date.today()
     table = ds.table(today)
-    m = mapview.base_map(mapview.display_boundaries(ds.boundaries), "zh")
-    paths = mapview.section_paths(ds.sections if sections is None else sections)
-    groups, _ = mapview.project_layers(table, paths, ds.section_statuses(today),
-                                       ds.section_names("zh"), "zh")
+    display = mapview.display_boundaries(ds.boundaries)
+    rivers = hydro.load_rivers(ds.geodata / "rivers.geojson")
+    labels = mapview.place_labels(display, "zh", gazetteer.load_seats(ds.geodata / "seats.csv"), rivers)
+    m = mapview.base_map(display, "zh", legend=False, rivers=rivers, labels=labels)
+    paths = mapview.section_paths(alignment.display_sections(ds.sections) if sections is None else sections)
+    groups, _ = mapview.project_layers(table, paths, ds.section_statuses(today), ds.section_names("zh"), "zh",
+                                       legend=True, popups=False)
+    mapview.InitialView(mapview.CENTER, mapview.ZOOM).add_to(groups[-1])
     layers = 0
     for g in groups:
         g.add_to(m)
-        layers += sum(len(c.items) + len(c.popups) for c in g._children.values() if isinstance(c, mapview.DataLayer))
+        layers += sum(len(c.data.encode("utf-8")) for c in g._children.values() if isinstance(c, mapview.PackedLayer))
     return len(m.get_root().render().encode("utf-8")), layers
 
 
