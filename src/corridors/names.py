@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
-
 # Ethnic groups that appear in autonomous county/prefecture/region names of South China.
 ETHNIC_EN: dict[str, str] = {
     "土家族": "Tujia", "苗族": "Miao", "侗族": "Dong", "瑶族": "Yao", "布依族": "Buyei", "壮族": "Zhuang",
@@ -68,6 +66,8 @@ PLACE_READINGS = {"都": "du"}
 
 def place_pinyin(text: str) -> str:
     """Pinyin of a place name with syllable apostrophes ('吉安' -> "ji'an", '丰都' -> 'fengdu')."""
+    from pypinyin import lazy_pinyin  # 0.3 s to import its dictionaries: only building or matching names needs it
+
     syllables = lazy_pinyin(text)
     if len(syllables) == len(text):
         syllables = [PLACE_READINGS.get(ch, py) for ch, py in zip(text, syllables)]
