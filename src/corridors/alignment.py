@@ -22,7 +22,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import prcoords
-import pyogrio
 import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry import LineString, Point
@@ -183,6 +182,8 @@ def _source(path: Path, name: str, fmt: str, layer: str | None) -> str:
 
 def _layers(src: str, name: str, fmt: str, layer: str | None) -> tuple[str, gpd.GeoDataFrame]:
     """The chosen layer and its features: --layer when given, else the one layer that holds lines."""
+    import pyogrio  # GDAL: only an import reads files, not every command that folds stored alignments
+
     try:
         found = [(str(n), str(t)) for n, t in pyogrio.list_layers(src)]
     except Exception as exc:  # GDAL's own errors: the file is not what its name says, or damaged
