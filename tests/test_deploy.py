@@ -1,0 +1,270 @@
+"""The team deployment: the proxy's configuration, the worker's settings, the supervisor, and the whole set on
+loopback (PostgreSQL, two dashboard processes started by `corridors serve`, HAProxy) driven by Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import psutil
+import pytest
+
+from corridors import alignment, deploy
+from corridors.counting import Definition
+from corridors.errors import CorridorsError
+
+from .browser import ARTIFACTS, ROOT, chromium, free_port
+from .conftest import fresh_database
+from .test_browser import MAP, _kpis, _wait_map
+
+SHIPPED = dict(upstreams=["127.0.0.1:8601", "127.0.0.1:8602"], bind="0.0.0.0:80", stats="127.0.0.1:8404")
+
+
+def test_the_shipped_proxy_config_is_what_the_command_prints():
+    """deploy/haproxy.cfg is `corridors proxy-config`'s output for two workers, so the two never drift."""
+    shipped = (ROOT / "deploy" / "haproxy.cfg").read_text(encoding="utf-8")
+    assert shipped == deploy.haproxy_config(SHIPPED["upstreams"], bind=SHIPPED["bind"], stats=SHIPPED["stats"])
+
+
+@pytest.mark.skipif(not shutil.which("haproxy"), reason="HAProxy is installed by .ci/run")
+def test_haproxy_accepts_the_config():
+    out = subprocess.run(["haproxy", "-c", "-f", str(ROOT / "deploy" / "haproxy.cfg")], capture_output=True,
+                         text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_proxy_config_checks_health_keeps_affinity_and_upgrades_websockets():
+    cfg = deploy.haproxy_config(["10.0.0.5:8601", "10.0.0.6:8601"], base_path="/corridors/")
+    assert "option httpchk GET /corridors/_stcore/health" in cfg
+    assert re.search(r"server w1 10\.0\.0\.5:8601 check cookie w1", cfg)
+    assert re.search(r"server w2 10\.0\.0\.6:8601 check cookie w2", cfg)
+    assert f"cookie {deploy.COOKIE} insert" in cfg and "balance leastconn" in cfg and "option redispatch" in cfg
+    assert "timeout tunnel" in cfg  # HAProxy upgrades WebSockets itself; the tunnel must outlive a meeting
+    assert "option forwardfor" in cfg  # the sign-in throttle's client address
+
+
+@pytest.mark.parametrize("bad", ["8601", "host:", ":8601", "host:port"])
+def test_a_bad_upstream_is_named(bad):
+    with pytest.raises(CorridorsError, match=re.escape(f"worker '{bad}' is not host:port")):
+        deploy.haproxy_config(["127.0.0.1:8601", bad])
+
+
+def test_the_worker_command_carries_the_deployment_settings(monkeypatch):
+    """Loopback, the base path, XSRF on and the upload limit of the alignment import, given on the command
+    line (not left to a config file the worker may not find); the cookie secret never on it."""
+    monkeypatch.setenv(deploy.COOKIE_SECRET_ENV, "s3cret-value")
+    cmd = deploy.worker_command(8601)
+    opts = dict(zip(cmd[5::2], cmd[6::2]))
+    assert opts["--server.address"] == "127.0.0.1" and opts["--server.baseUrlPath"] == "corridors"
+    assert opts["--server.enableXsrfProtection"] == "true"
+    assert int(opts["--server.maxUploadSize"]) * 2**20 == alignment.MAX_BYTES
+    assert not any("s3cret" in part for part in cmd)
+    assert deploy.worker_environment()["STREAMLIT_SERVER_COOKIE_SECRET"] == "s3cret-value"
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == int(opts["--server.maxUploadSize"])  # one limit everywhere
+
+
+def test_the_systemd_unit_runs_the_worker_command():
+    unit = (ROOT / "deploy" / "systemd" / "corridors-worker@.service").read_text(encoding="utf-8")
+    exec_start = re.search(r"^ExecStart=(.+)$", unit, re.M).group(1).split()
+    assert exec_start[1:] == ["worker", "--port", "%i"] and exec_start[0].endswith("/corridors")
+    assert re.search(r"^Restart=always$", unit, re.M) and "EnvironmentFile=" in unit
+    env = (ROOT / "deploy" / "corridors.env.example").read_text(encoding="utf-8")
+    for name in ("CORRIDORS_STORE_URL", "CORRIDORS_EDITORS", deploy.COOKIE_SECRET_ENV):
+        assert re.search(rf"^{name}=", env, re.M)
+
+
+def test_serve_refuses_what_cannot_work(tmp_path):
+    with pytest.raises(CorridorsError, match="at least 1"):
+        deploy.plan(0, app=ROOT / "app.py")
+    with pytest.raises(CorridorsError, match="is not there"):
+        deploy.plan(2, app=tmp_path / "nothing.py")
+    with pytest.raises(CorridorsError, match="--workers 1 --no-proxy"):
+        deploy.plan(2, app=ROOT / "app.py", proxy=False)
+    with pytest.raises(CorridorsError, match="among the workers' ports"):
+        deploy.plan(2, app=ROOT / "app.py", port=8602, first_worker_port=8601)
+
+
+def test_the_supervisor_restarts_a_child_that_dies(tmp_path):
+    sup = deploy.Supervisor([deploy.Child("sleeper", [sys.executable, "-c", "import time; time.sleep(60)"],
+                                          tmp_path / "sleeper.log")])
+    sup.start()
+    try:
+        first = sup.children[0].process.pid
+        sup.children[0].process.kill()
+        sup.children[0].process.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            sup.poll()
+            if sup.children[0].process and sup.children[0].process.poll() is None:
+                break
+            time.sleep(0.1)
+        assert sup.children[0].process.pid != first and sup.children[0].process.poll() is None
+    finally:
+        sup.stop()
+    assert sup.children[0].process.poll() is not None
+
+
+# --- the whole set on loopback -------------------------------------------------------------------------------
+
+def _ports(n: int) -> int:
+    """The first of n consecutive free loopback ports."""
+    for _ in range(50):
+        first = free_port()
+        if all(_free(first + i) for i in range(1, n)):
+            return first
+    raise RuntimeError("no run of free ports")
+
+
+def _free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def _stats(stats_port: int) -> dict[str, str]:
+    """HAProxy's view of each worker: server name → UP / DOWN / ..."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{stats_port}/;csv", timeout=2) as r:
+        rows = [line.split(",") for line in r.read().decode().splitlines() if line.startswith("dashboards,w")]
+    return {row[1]: row[17] for row in rows}
+
+
+def _until(probe, timeout_s: float, what: str):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            found = probe()
+            if found:
+                return found
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory, pg_url):
+    """`corridors serve --workers 2` on a fresh PostgreSQL database: yields (proxy URL, stats port, worker ports,
+    store URL); stops the set."""
+    store_url = fresh_database(pg_url)
+    port, stats, first = free_port(), free_port(), _ports(2)
+    logs = ARTIFACTS / "deploy"
+    env = {**os.environ, "CORRIDORS_STORE_URL": store_url, "CORRIDORS_EDITORS": "王工=correct-horse-battery"}
+    env.pop(deploy.COOKIE_SECRET_ENV, None)
+    serve = subprocess.Popen([str(Path(sys.executable).with_name("corridors")), "serve", "--workers", "2",
+                              "--port", str(port), "--worker-port", str(first), "--stats-port", str(stats),
+                              "--log-dir", str(logs)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+    try:
+        _until(lambda: serve.poll() is None and set(_stats(stats).values()) == {"UP"} and len(_stats(stats)) == 2,
+               120, "both workers UP behind the proxy")
+        yield f"http://127.0.0.1:{port}/corridors", stats, [first, first + 1], store_url
+    finally:
+        serve.terminate()
+        try:
+            serve.wait(30)
+        except subprocess.TimeoutExpired:
+            serve.kill()
+        (logs / "serve.log").write_text(serve.stdout.read() if serve.stdout else "", encoding="utf-8")
+
+
+def _worker_of(context) -> str:
+    return next(c["value"] for c in context.cookies() if c["name"] == deploy.COOKIE)
+
+
+def _listener(port: int) -> psutil.Process:
+    for conn in psutil.net_connections("tcp"):
+        if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port and conn.pid:
+            return psutil.Process(conn.pid)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+def _sign_in_and_record(pg) -> None:
+    """Sign in from the sidebar and record, for the open project, its opening today (the form's defaults)."""
+    pg.keyboard.press("Escape")
+    side = pg.locator('[data-testid="stSidebar"]')
+    side.get_by_text("记录进展（编辑）").click()
+    side.get_by_role("textbox", name="编辑姓名").fill("王工")
+    side.get_by_role("textbox", name="编辑姓名").press("Enter")
+    pg.wait_for_timeout(800)
+    side.get_by_label("编辑口令").fill("correct-horse-battery")
+    side.get_by_label("编辑口令").press("Enter")
+    side.get_by_text(re.compile("王工")).first.wait_for(timeout=30_000)
+    pg.get_by_role("button", name="打开详情").click()
+    dialog = pg.get_by_role("dialog")
+    dialog.wait_for(timeout=30_000)
+    dialog.get_by_text(re.compile("记录进展")).first.click()
+    dialog.get_by_role("textbox", name="来源（标题）").fill("测试：部署集成测试的示例来源")
+    dialog.get_by_role("button", name="保存").click()
+
+
+def test_two_workers_behind_the_proxy_share_one_store_and_survive_a_dead_one(team, ds):
+    """Through the proxy: an editor records an event on one worker; a new session, routed to the other worker
+    (fewest connections), shows it; the first worker is killed: the viewer on the other one notices nothing,
+    new sessions still load, and the supervisor brings the killed worker back into HAProxy's rotation."""
+    from corridors.store import Store
+
+    base, stats, worker_ports, store_url = team
+    view = "?provinces=neighbours&opened=both&project=hw_g59_hubei"
+    definition = Definition(provinces="neighbours", opened="both")
+    before = f"{ds.count(date.today(), definition)['completed']} / {ds.target.count}"
+    with chromium() as browser:
+        a = browser.new_context(viewport={"width": 1440, "height": 1000})
+        pa = a.new_page()
+        pa.goto(f"{base}/{view}")
+        _wait_map(pa)
+        assert _kpis(pa)[0] == before
+        worker_a = _worker_of(a)
+        _sign_in_and_record(pa)
+        _until(lambda: len(Store(store_url).events()) == 1, 60, "the event in the store")
+        recorded = Store(store_url).events()
+        after = f"{ds.with_events(recorded).count(date.today(), definition)['completed']} / {ds.target.count}"
+        assert after != before  # the opening of G59's Hubei half adds a corridor under this definition
+        _until(lambda: _kpis(pa)[0] == after, 60, "the editor's page showing the new count")
+
+        b = browser.new_context(viewport={"width": 1440, "height": 1000})
+        pb = b.new_page()
+        pb.goto(f"{base}/{view}")
+        _wait_map(pb)
+        assert _worker_of(b) != worker_a  # the proxy sent the new session to the other worker
+        assert _kpis(pb)[0] == after  # one truth across processes
+        pb.screenshot(path=str(ARTIFACTS / "13-deploy-second-worker.png"))
+
+        killed = worker_ports[int(worker_a.removeprefix("w")) - 1]
+        victim = _listener(killed)
+        victim.kill()
+        victim.wait(10)
+        _until(lambda: _stats(stats).get(worker_a) != "UP", 15, f"HAProxy taking {worker_a} out")
+
+        c = browser.new_context(viewport={"width": 1440, "height": 1000})
+        pc = c.new_page()
+        pc.goto(f"{base}/{view}")
+        _wait_map(pc)  # a new session still loads, on the surviving worker
+        assert _worker_of(c) == _worker_of(b) and _kpis(pc)[0] == after
+
+        pb.keyboard.press("Escape")  # the viewer on the surviving worker goes on working: closes the details
+        pb.get_by_role("dialog").wait_for(state="hidden", timeout=30_000)
+        pb.get_by_role("button", name="打开详情").click()  # and opens them again
+        pb.get_by_role("dialog").wait_for(timeout=30_000)
+        assert _kpis(pb)[0] == after and pb.locator(MAP).count() == 1
+        assert not pb.get_by_text(re.compile("Connection error|连接错误|is not connected")).count()
+
+        _until(lambda: _stats(stats).get(worker_a) == "UP", 90, f"{worker_a} restarted and back in rotation")
+        assert _listener(killed).pid != victim.pid
+        with urllib.request.urlopen(f"http://127.0.0.1:{killed}{deploy.health_path()}", timeout=5) as r:
+            assert r.read() == b"ok"
+        for ctx in (a, b, c):
+            ctx.close()
