@@ -268,3 +268,41 @@ def test_two_workers_behind_the_proxy_share_one_store_and_survive_a_dead_one(tea
             assert r.read() == b"ok"
         for ctx in (a, b, c):
             ctx.close()
+
+
+def _readme_commands() -> list[list[str]]:
+    """The shell lines of the README's "Team deployment" section, split as the shell would."""
+    import shlex
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Team deployment", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```bash\n(.*?)```", section, re.S)
+    assert blocks, "the Team deployment section has no commands"
+    return [shlex.split(line, comments=True) for b in blocks for line in b.splitlines() if line.strip()]
+
+
+def test_the_readme_deployment_commands_are_real():
+    """Every `corridors` command in the README's Team deployment section parses with the real CLI, every file
+    it copies from deploy/ exists, and the proxy-config it shows prints a configuration HAProxy accepts."""
+    from corridors.cli import parser
+
+    commands = _readme_commands()
+    ours = [c for c in commands if c and c[0].endswith("corridors")]
+    assert {c[1] for c in ours} >= {"serve", "proxy-config"}
+    for cmd in ours:
+        parser().parse_args(cmd[1: cmd.index(">")] if ">" in cmd else cmd[1:])  # exits (SystemExit) on an option the CLI does not have
+    for cmd in commands:
+        for word in cmd:
+            if word.startswith("deploy/"):
+                assert (ROOT / word).exists(), word
+    config = next(c for c in ours if c[1] == "proxy-config")
+    args = config[1: config.index(">")]
+    out = subprocess.run([str(Path(sys.executable).with_name("corridors")), *args], capture_output=True,
+                         text=True, check=True).stdout
+    assert "server w2 127.0.0.1:8602 check cookie w2" in out
+    if shutil.which("haproxy"):
+        cfg = ROOT / "artifacts" / "readme-haproxy.cfg"
+        cfg.parent.mkdir(exist_ok=True)
+        cfg.write_text(out, encoding="utf-8")
+        check = subprocess.run(["haproxy", "-c", "-f", str(cfg)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
