@@ -169,3 +169,13 @@ def test_map_layers_are_no_larger_than_their_text_and_packed_coordinates(ds):
     size = sum(u(json.dumps(d, ensure_ascii=False, separators=(",", ":"))) for d in data)
     assert size <= bound, (size, bound)
     assert max(abs(v) for d in lines for it in d["l"] for v in it[3][3:]) < 10 ** 5  # steps, not positions
+
+
+def test_text_from_data_reaches_the_page_as_it_is_not_as_a_template():
+    """branca compiles each rendered macro as a Jinja template; the map's elements put their output in as text,
+    so data that looks like a template ("{{ 123456 * 3 }}", e.g. in a name or a note) is not evaluated (nor costs a
+    compile of the map's inline data on every view)."""
+    m = mapview.map_class("leaflet.js", "leaflet.css")(location=mapview.CENTER, zoom_start=6, tiles=None)
+    mapview.TitleBox("{{ 123456 * 3 }} {% if true %}x{% endif %}").add_to(m)
+    html = m.get_root().render()
+    assert "{{ 123456 * 3 }} {% if true %}x{% endif %}" in html and "370368" not in html

@@ -14,7 +14,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from . import i18n
@@ -65,13 +65,44 @@ def leaflet_assets() -> dict[str, str]:
     return {"leaflet.js": _res[LEAFLET_JS], "leaflet.css": _res[LEAFLET_CSS]}
 
 
+class _Text(Element):
+    """Text already rendered, put into the page as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class Prerendered(MacroElement):
+    """A MacroElement whose rendered macros go into the page as text. branca's MacroElement.render wraps each
+    macro's output in Element(text), which compiles that output as a Jinja template; for the map's inline data
+    (boundaries, rivers, lines: hundreds of KB) the compiling was about half of a first view's server time."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = module.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(_Text(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
 def map_class(js_url: str, css_url: str) -> type[folium.Map]:
     """A folium.Map that loads only Leaflet, from the given URLs (st_folium still sees a folium.Map)."""
-    return type("CorridorMap", (folium.Map,), {"default_js": [("leaflet", js_url)],
-                                               "default_css": [("leaflet_css", css_url)]})
+    return type("CorridorMap", (folium.Map, Prerendered), {"default_js": [("leaflet", js_url)],
+                                                            "default_css": [("leaflet_css", css_url)]})
 
 
-class InlineLeafletMap(folium.Map):
+class Group(folium.FeatureGroup, Prerendered):
+    """A folium.FeatureGroup rendered without compiling its output (see Prerendered)."""
+
+
+class InlineLeafletMap(folium.Map, Prerendered):
     """A folium.Map whose page carries Leaflet inline: a standalone HTML file that needs no network."""
 
     default_js: list = []
@@ -80,8 +111,8 @@ class InlineLeafletMap(folium.Map):
     def render(self, **kwargs) -> None:
         assets = leaflet_assets()
         figure = self.get_root()
-        figure.header.add_child(folium.Element(f"<style>{assets['leaflet.css']}</style>"), name="leaflet_css")
-        figure.header.add_child(folium.Element(f"<script>{assets['leaflet.js']}</script>"), name="leaflet")
+        figure.header.add_child(_Text(f"<style>{assets['leaflet.css']}</style>"), name="leaflet_css")
+        figure.header.add_child(_Text(f"<script>{assets['leaflet.js']}</script>"), name="leaflet")
         super().render(**kwargs)
 
 
@@ -109,7 +140,7 @@ def boundaries_geojson(display: gpd.GeoDataFrame) -> str:
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
 
 
-class BoundaryLayer(MacroElement):
+class BoundaryLayer(Prerendered):
     """Province and prefecture polygons as one non-interactive L.geoJSON layer: the offline base map.
 
     Takes ready-made GeoJSON text, so a rerun does not serialise the polygons again.
@@ -167,7 +198,7 @@ def river_labels(rivers: gpd.GeoDataFrame, lang: str) -> list[dict]:
     return out
 
 
-class WaterLayer(MacroElement):
+class WaterLayer(Prerendered):
     """Rivers and lakes as one non-interactive L.geoJSON layer above the province fills, with their sources in
     the map's attribution."""
 
@@ -195,7 +226,7 @@ class WaterLayer(MacroElement):
 WATER_ATTRIBUTION = "Rivers: Natural Earth (PD); GSHHG 2.3.6 (LGPL-3.0)"
 
 
-class DataLayer(MacroElement):
+class DataLayer(Prerendered):
     """Many lines, circle markers or labels drawn by one loop over JSON data (one template, one dump).
 
     Each item: k (kind: line|circle|label), c (coordinates, lat/lon), s (Leaflet style options),
@@ -272,7 +303,7 @@ def seat_labels(seats: pd.DataFrame, lang: str) -> list[dict]:
             for lat, lon, kind, name in zip(keep.lat, keep.lon, kinds, names)]
 
 
-class MapChrome(MacroElement):
+class MapChrome(Prerendered):
     """What makes the map usable, in one script: no focus box on a clicked line; place labels shown by zoom;
     labels decluttered (a label overlapping one of higher priority is hidden, redone on every move);
     fullscreen, reset-view and zoom-to-project buttons; on touch screens one finger scrolls the page and two
@@ -378,7 +409,7 @@ class MapChrome(MacroElement):
         }, ensure_ascii=False)
 
 
-class InitialView(MacroElement):
+class InitialView(Prerendered):
     """Opens a freshly built map at the viewer's centre and zoom. Put in a dynamic feature group, it runs once
     per map (a language switch rebuilds the base map; later updates of the lines leave the view alone), and
     it keeps the base map's own script, and so its identity, independent of where the viewer has panned."""
@@ -402,7 +433,7 @@ class InitialView(MacroElement):
         self.zoom = int(zoom)
 
 
-class Legend(MacroElement):
+class Legend(Prerendered):
     """The legend as a collapsible Leaflet control (HTML already escaped). Put in a feature group, it comes and
     goes with that group, so a legend that follows the filters travels with the dynamic layers and never
     forces the base map to be rebuilt."""
@@ -616,7 +647,7 @@ def section_paths(sections: gpd.GeoDataFrame, decimals: int | None = None) -> di
     return paths
 
 
-class PackedLayer(MacroElement):
+class PackedLayer(Prerendered):
     """A layer drawn by one script from one compact JSON document (`data`), so that what repeats (a project's
     name, a style, a label's text) travels once."""
 
@@ -789,10 +820,10 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
     groups = []
     for mode in MODE_COLOURS:
         if mode in layers:
-            fg = folium.FeatureGroup(name=i18n.mode(mode, lang))
+            fg = Group(name=i18n.mode(mode, lang))
             LineLayer(layers[mode]).add_to(fg)
             groups.append(fg)
-    crossings_group = folium.FeatureGroup(name=i18n.t("layer_crossings", lang))
+    crossings_group = Group(name=i18n.t("layer_crossings", lang))
     CrossingLayer(cross).add_to(crossings_group)
     if legend:
         modes = [m for m in MODE_COLOURS if m in layers]
@@ -801,7 +832,7 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
     return groups + [crossings_group], lookup
 
 
-class TitleBox(MacroElement):
+class TitleBox(Prerendered):
     """A Leaflet control at the top left holding a title block's HTML (already escaped)."""
 
     _template = Template("""
