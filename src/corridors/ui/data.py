@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from .. import alignment, auth, counting, dataset, gazetteer, hydro, mapview
+from .. import alignment, analysis, auth, counting, dataset, gazetteer, hydro, mapview
 from .. import store as store_module
 from ..errors import StoreError
 from ..store import Store, explicit, not_created, orphans, store_url
@@ -189,6 +189,13 @@ def table(as_of: date, definition: counting.Definition = counting.DEFAULT,
 def count(as_of: date, definition: counting.Definition = counting.DEFAULT,
           version: tuple = ("", 0, 0, 0, 0)) -> dict:
     return load(version).count(as_of, definition)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def status_changes(start: date, as_of: date, definition: counting.Definition = counting.DEFAULT,
+                   version: tuple = ("", 0, 0, 0, 0)) -> pd.DataFrame:
+    """Projects whose status differs between two dates: the same for every viewer of one store version."""
+    return analysis.status_changes(table(start, definition, version), table(as_of, definition, version))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

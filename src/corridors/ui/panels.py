@@ -128,7 +128,10 @@ def filter_bar(departments: list[str], lang: str) -> None:
 
 
 def is_phone() -> bool:
-    return "Mobile" in (st.context.headers or {}).get("User-Agent", "")
+    """Whether the browser says it is a phone: read once per session (the headers are rebuilt on each read)."""
+    if "_phone" not in st.session_state:
+        st.session_state["_phone"] = "Mobile" in (st.context.headers or {}).get("User-Agent", "")
+    return st.session_state["_phone"]
 
 
 def map_height() -> int:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from .. import analysis, auth, i18n
+from .. import auth, i18n
 from ..catalog import DATE_PRECISIONS, EARLIEST, EVENT_KINDS, STATUSES, WHOLE_PROJECT
 from ..dataset import Dataset
 from ..errors import StoreError
@@ -156,7 +156,7 @@ def changes(ds: Dataset, definition, as_of: date, shown_ids: set[str], version: 
     default = max(ds.plan_date, as_of - timedelta(days=365)) if as_of >= ds.plan_date else as_of
     start = st.date_input(t("compare_from", lang), value=default, min_value=EARLIEST, max_value=as_of,
                           key="compare")
-    diff = analysis.status_changes(data.table(start, definition, version), data.table(as_of, definition, version))
+    diff = data.status_changes(start, as_of, definition, version)
     diff = diff[diff.id.isin(shown_ids)]
     if diff.empty:
         st.caption(t("no_changes", lang))
