@@ -70,6 +70,8 @@ def test_the_worker_command_carries_the_deployment_settings(monkeypatch):
     assert deploy.worker_environment()["STREAMLIT_SERVER_COOKIE_SECRET"] == "s3cret-value"
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == int(opts["--server.maxUploadSize"])  # one limit everywhere
+    assert config["server"]["fileWatcherType"] == opts["--server.fileWatcherType"] == "none"
+    assert config["runner"]["postScriptGC"] is False and opts["--runner.postScriptGC"] == "false"
 
 
 def test_the_systemd_unit_runs_the_worker_command():

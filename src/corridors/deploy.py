@@ -52,7 +52,8 @@ def worker_command(port: int, *, app: str | Path = "app.py", address: str = "127
                    base_path: str = BASE_PATH, python: str = sys.executable) -> list[str]:
     """The command line of one dashboard worker. Settings that a team deployment depends on are given here
     rather than left to .streamlit/config.toml, so a worker started from another folder keeps them: bound to
-    loopback (only the proxy reaches it), the base path, XSRF protection on, the upload limit, no file watcher.
+    loopback (only the proxy reaches it), the base path, XSRF protection on, the upload limit, no file watcher
+    and no full garbage collection after each script run (see .streamlit/config.toml).
     The cookie secret comes from the environment (never the command line, which `ps` shows)."""
     return [python, "-m", "streamlit", "run", str(app),
             "--server.port", str(port), "--server.address", address,
@@ -60,7 +61,7 @@ def worker_command(port: int, *, app: str | Path = "app.py", address: str = "127
             "--server.headless", "true", "--server.enableXsrfProtection", "true",
             "--server.maxUploadSize", str(upload_limit_mb()),
             "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-            "--browser.gatherUsageStats", "false"]
+            "--runner.postScriptGC", "false", "--browser.gatherUsageStats", "false"]
 
 
 def worker_environment(base: dict[str, str] | None = None) -> dict[str, str]:
