@@ -98,7 +98,8 @@ def test_a_second_command_reads_the_cached_dataset_and_no_cache_builds_it(tmp_pa
 
 def test_count_from_the_cached_dataset_leaves_name_and_file_libraries_unimported(tmp_path):
     """Each `corridors count` is a new process, so what it imports is what it costs (issue 13): reading the
-    cached dataset needs neither pypinyin (building names) nor pyogrio/GDAL (reading an alignment file)."""
+    cached dataset needs neither pypinyin (building names) nor pyogrio/GDAL (reading an alignment file), nor, with no
+    progress store, SQLAlchemy."""
     import os
     import subprocess
     import sys
@@ -106,7 +107,7 @@ def test_count_from_the_cached_dataset_leaves_name_and_file_libraries_unimported
     env = {k: v for k, v in os.environ.items() if k not in ("CORRIDORS_STORE_URL", "CORRIDORS_GEODATA")}
     env["CORRIDORS_CACHE_DIR"] = str(tmp_path / "cache")
     code = ("import sys; from corridors.cli import main; main(['count', '--json']); "
-            "print('loaded:', sorted(m for m in ('pypinyin', 'pyogrio') if m in sys.modules))")
+            "print('loaded:', sorted(m for m in ('pypinyin', 'pyogrio', 'sqlalchemy') if m in sys.modules))")
     runs = [subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
                            check=True).stdout.splitlines()[-1] for _ in range(2)]
     assert "'pypinyin'" in runs[0]  # the first run builds the dataset: the check does see an import

@@ -42,11 +42,15 @@ def build_geodata(geodata: Path) -> list[Path]:
 def _dataset(args: argparse.Namespace):
     """Shipped data plus the progress store's events (when the store exists), opened read-only. Skipped rows
     and events whose project or section is gone are warned about on stderr and kept in args.store_problems."""
-    from . import alignment, dataset, store
+    from . import config, dataset
 
     ds = dataset.load(args.geodata, cache=not getattr(args, "no_cache", False))
-    progress = store.existing(args.store)
     args.store_problems = []
+    if config.no_store(args.store):  # nothing to read: SQLAlchemy and GDAL need not be imported
+        return ds
+    from . import alignment, store
+
+    progress = store.existing(args.store)
     if progress is None:
         return ds
     rec = progress.read()
@@ -246,7 +250,8 @@ def _cmd_count(args: argparse.Namespace) -> int:
     target_day = date(ds.target.year, 12, 31)
     milestones = {ds.plan_date.isoformat(): baseline,
                   target_day.isoformat(): ds.count(target_day, d)["completed"],
-                  date.today().isoformat(): ds.count(date.today(), d)["completed"]}
+                  date.today().isoformat(): (counts if as_of == date.today()
+                                             else ds.count(date.today(), d))["completed"]}
     counts = {"as_of": as_of.isoformat(), "definition": d.as_dict(), "target_year": ds.target.year,
               "baseline": baseline, "baseline_date": ds.plan_date.isoformat(), "milestones": milestones, **counts}
     if args.json:

@@ -30,11 +30,12 @@ import sqlalchemy as sa
 
 from .auth import Throttle
 from .catalog import DATE_PRECISIONS, EARLIEST, EVENT_KINDS, EVENT_STATUS, STATUSES, WHOLE_PROJECT, parse_date
+from .config import DEFAULT_STORE_PATH as DEFAULT_PATH  # noqa: F401 (kept for importers)
+from .config import explicit, not_created, store_url  # noqa: F401 (the UI and the CLI import them from here)
 from .errors import StoreError
 from .status import dated
 
 _log = logging.getLogger("corridors.store")
-DEFAULT_PATH = "corridors-progress.sqlite"
 TIMEOUT_S = 5.0  # a reader waits at most this long for a lock, a connection or a statement
 WRITE_TIMEOUT_S = 15.0  # a writer waits this long for other writers
 
@@ -162,23 +163,6 @@ class Recorded:
 
     events: pd.DataFrame
     problems: tuple[str, ...] = ()
-
-
-def store_url(setting: str | None = None) -> str:
-    """The store's SQLAlchemy URL: an explicit setting, $CORRIDORS_STORE_URL, or a SQLite file in the cwd."""
-    value = setting or os.environ.get("CORRIDORS_STORE_URL") or DEFAULT_PATH
-    return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
-
-
-def explicit(setting: str | None = None) -> bool:
-    """Whether the store was named (by a setting or $CORRIDORS_STORE_URL) rather than taken by default: a
-    named store that is missing is an error, the default one is simply not created yet."""
-    return bool(setting or os.environ.get("CORRIDORS_STORE_URL"))
-
-
-def not_created(url: str) -> bool:
-    """A SQLite store whose file does not exist yet: reading it must not create it."""
-    return url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists()
 
 
 def existing(url: str | None = None) -> Store | None:
