@@ -49,7 +49,8 @@ def test_the_proxy_config_checks_health_keeps_affinity_and_upgrades_websockets()
     assert f"cookie {deploy.COOKIE} insert" in cfg and "balance leastconn" in cfg and "option redispatch" in cfg
     assert "timeout tunnel" in cfg  # HAProxy upgrades WebSockets itself; the tunnel must outlive a meeting
     assert "option forwardfor" in cfg  # the sign-in throttle's client address
-    assert "path_beg /corridors/static/" in cfg and "cache-use assets" in cfg and "cache-store assets" in cfg
+    assert "path_beg /corridors/static/ /corridors/app/static/ /corridors/component/" in cfg
+    assert "!{ path_end .html }" in cfg and "cache-use assets" in cfg and "cache-store assets" in cfg
 
 
 @pytest.mark.parametrize("bad", ["8601", "host:", ":8601", "host:port"])

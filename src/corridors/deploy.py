@@ -81,8 +81,8 @@ def haproxy_config(upstreams: list[str], *, bind: str = f"127.0.0.1:{PROXY_PORT}
     cookie keeps a browser on its worker; a worker is checked every second on Streamlit's health endpoint
     and taken out after two failures, and a request for a worker that is down goes to another one (its
     session restarts there from the URL, which holds the whole view). X-Forwarded-For carries the client's
-    address (the sign-in throttle uses it). Streamlit's static files are cached by the proxy (a new browser
-    costs a worker only the page's own traffic). stats: host:port of a read-only status page (CSV at /;csv)."""
+    address (the sign-in throttle uses it). Static files (Streamlit's, the map component's, Leaflet) are cached
+    by the proxy: a new browser costs a worker only the page's own traffic, not 6 MB of JavaScript. stats: host:port of a read-only status page (CSV at /;csv)."""
     if not upstreams:
         raise CorridorsError("the proxy needs at least one worker (host:port)")
     for u in upstreams:
@@ -107,8 +107,9 @@ def haproxy_config(upstreams: list[str], *, bind: str = f"127.0.0.1:{PROXY_PORT}
         "    timeout tunnel 8h  # an open dashboard's WebSocket",
         "    timeout client-fin 30s",
         "",
-        "# Streamlit's static files (the page's JavaScript, named by their hash and marked immutable) are served",
-        "# from here after the first request, rather than by a worker for every new browser.",
+        "# Static files are served from here after the first request rather than by a worker for every new browser:",
+        "# Streamlit's JavaScript (named by its hash, marked immutable), the map component's and Leaflet (they change",
+        "# only with an upgrade, which restarts the set). Pages (.html) are never cached.",
         "cache assets",
         "    total-max-size 256",
         "    max-object-size 33554432",
@@ -123,7 +124,8 @@ def haproxy_config(upstreams: list[str], *, bind: str = f"127.0.0.1:{PROXY_PORT}
         "backend dashboards",
         "    balance leastconn",
         f"    cookie {COOKIE} insert indirect nocache httponly attr \"SameSite=Lax\"",
-        f"    http-request set-var(txn.asset) bool(1) if {{ path_beg {path}/static/ }}",
+        f"    http-request set-var(txn.asset) bool(1) if {{ path_beg {path}/static/ {path}/app/static/ "
+        f"{path}/component/ }} !{{ path_end .html }}",
         "    http-request cache-use assets if { var(txn.asset) -m bool }",
         "    http-response cache-store assets if { var(txn.asset) -m bool }",
         f"    option httpchk GET {health_path(base_path)}",
