@@ -204,7 +204,7 @@ class Supervisor:
                     c.quick_deaths = 0
                 continue
             c.quick_deaths = c.quick_deaths + 1 if now - c.started < 10 else 0
-            delay = min(30.0, 2.0 ** c.quick_deaths / 2)
+            delay = min(30.0, 2.0 ** max(0, c.quick_deaths - 1))  # 1 s, then 2, 4 … while it dies young
             log.warning("%s exited with code %s; restarting in %.0f s", c.name, code, delay)
             print(f"{c.name} exited with code {code}; restarting in {delay:.0f} s", file=sys.stderr, flush=True)
             c.process, c.restart_at = None, now + delay
