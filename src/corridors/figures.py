@@ -25,11 +25,13 @@ import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+from matplotlib.collections import PatchCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.textpath import TextToPath  # noqa: E402
 from pyproj import Transformer  # noqa: E402
+from shapely.plotting import patch_from_polygon  # noqa: E402
 
 from . import i18n  # noqa: E402
 from .boundaries import HUNAN, PROVINCES  # noqa: E402
@@ -180,24 +182,28 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
     date. The legend sits under the map, in legend_columns columns, so it hides no line."""
     provinces = display[display.level == "province"]
     prefs = display[display.level == "prefecture"]
-    for r in provinces.itertuples():
-        gpd.GeoSeries([r.geometry]).plot(ax=ax, color=FILL["member"] if r.pan_prd else FILL["other"],
-                                         edgecolor="#8c8c8c", linewidth=0.6)
-    prefs.plot(ax=ax, color=FILL["hunan"], edgecolor="#9a8a5a", linewidth=0.4)
+    # One collection of shapely's patches per level, not GeoSeries.plot (which redraws the whole figure after
+    # each call) nor add_patch (which walks every vertex for the data limits; the limits are set below)
+    ax.add_collection(PatchCollection(
+        [patch_from_polygon(g) for g in provinces.geometry], edgecolor="#8c8c8c", linewidth=0.6,
+        facecolor=[FILL["member"] if m else FILL["other"] for m in provinces.pan_prd]), autolim=False)
+    ax.add_collection(PatchCollection([patch_from_polygon(g) for g in prefs.geometry], facecolor=FILL["hunan"],
+                                      edgecolor="#9a8a5a", linewidth=0.4), autolim=False)
     drawn = table[(table.same_as == "") & table.route_known]
     statuses: set = set()
     quiet_drawn = False
+    by_project: dict[str, list] = {}
+    for sec in sections[sections.geometry.notna()].itertuples():
+        by_project.setdefault(sec.project_id, []).append(sec)
     for row in drawn.itertuples():
-        for sec in sections[sections.project_id == row.id].itertuples():
-            if sec.geometry is None:
-                continue
+        for sec in by_project.get(row.id, []):
             status = section_status.get((row.id, sec.section), row.status)
             status = status if status in STATUS_STYLES else None
             statuses.add(status)
             quiet_drawn |= not row.in_plan
             xs, ys = sec.geometry.xy
-            ax.plot(xs, ys, color=MODE_COLOURS[row.mode], solid_capstyle="round",
-                    **line_style(status, bool(row.in_plan), row.identification == "candidate"))
+            ax.add_line(Line2D(xs, ys, color=MODE_COLOURS[row.mode], solid_capstyle="round",
+                               **line_style(status, bool(row.in_plan), row.identification == "candidate")))
     labelled: list[tuple[str, float, float]] = []
     for row in drawn[drawn.in_plan].itertuples():
         for c in row.crossings:
