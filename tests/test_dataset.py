@@ -98,7 +98,7 @@ def test_a_dataset_made_from_another_ones_fields_is_never_folded_from_stale_rows
                                    zip(ds.events.project_id, ds.events.origin, ds.events.date)],
                              date_precision=["day" if p == pid and o == "geodata" else x for p, o, x in
                                              zip(ds.events.project_id, ds.events.origin, ds.events.date_precision)])
-    by_hand = type(ds)(**{**ds.__dict__, "events": moved})
+    by_hand = replace(ds, events=moved)
     merged = by_hand.with_events(recorded({"event_id": "s-1", "project_id": ds.catalog.projects.id.iloc[-1]}))
     tl, stl = full(merged)
     pd.testing.assert_frame_equal(merged.timeline, tl)
@@ -112,6 +112,25 @@ def test_a_recorded_event_leaves_other_projects_rows_untouched(ds):
     for other, rows in ds.history.timeline_rows.items():
         if other != pid and ds.catalog.projects.set_index("id").same_as.get(other) != pid:
             assert merged.history.timeline_rows[other] is rows
+
+
+def test_a_table_asked_for_again_is_kept_yet_each_caller_gets_its_own_copy(ds):
+    day = date(2024, 6, 1)
+    first = ds.table(day)
+    first["status"] = "changed"
+    pd.testing.assert_frame_equal(ds.table(day), ds._table(day, counting.DEFAULT))
+    for n in range(dataset.TABLES_KEPT + 3):  # the kept tables stay bounded however many dates are asked for
+        ds.table(date(2010 + n, 1, 1))
+    assert len(ds._tables) <= dataset.TABLES_KEPT
+
+
+def test_a_kept_table_is_never_shown_for_a_dataset_with_more_events(ds):
+    day = date(2024, 6, 1)
+    before = ds.table(day)
+    pid = before[(before.status != "completed") & (before.same_as == "")].id.iloc[0]
+    merged = ds.with_events(recorded({"event_id": "s-1", "project_id": pid, "date": "2024-05-01"}))
+    assert merged.table(day).set_index("id").status[pid] == "completed"
+    assert ds.table(day).set_index("id").status[pid] == before.set_index("id").status[pid]
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import os
 import stat
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 
 import openpyxl
@@ -410,8 +411,7 @@ def test_formulas_in_fields_are_neutralised_in_csv_and_xlsx(ds):
     projects.loc[projects.index[:5], "name_en"] = HOSTILE
     sources = ds.catalog.sources.copy()
     sources.loc[sources.index[0], "title"] = "=cmd|' /C calc'!A0"
-    hostile = type(ds)(**{**ds.__dict__, "catalog": type(ds.catalog)(**{**ds.catalog.__dict__, "projects": projects,
-                                                                         "sources": sources})})
+    hostile = replace(ds, catalog=replace(ds.catalog, projects=projects, sources=sources))
     files = snapshot.build(hostile, snapshot.Request(as_of=AS_OF, lang="en"))
     frame = pd.read_csv(__import__("io").BytesIO(files[f"projects-{D}.csv"]), encoding="utf-8-sig", dtype=str,
                         keep_default_na=False)

@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 import sys
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import metadata
@@ -22,6 +23,9 @@ import pandas as pd
 
 from . import analysis, boundaries, catalog, counting, gazetteer, geometry, plan, status
 from .config import geodata_dir
+
+TABLES_KEPT = 16  # tables a dataset keeps (each is a few tens of kB)
+_TABLES_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -63,14 +67,29 @@ class Dataset:
     fingerprint: str  # hash of every input: the geodata files and any recorded events
     geodata: Path = Path("geodata")  # the folder it was loaded from
     history: History | None = field(default=None, repr=False, compare=False)
+    # the last few tables worked out, by (date, definition): a snapshot or a report asks for the same one
+    # several times; a dataset made with replace() starts with none
+    _tables: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def table(self, as_of: date, definition: counting.Definition = counting.DEFAULT) -> pd.DataFrame:
-        """The project table on a date, with its evidence and the definition's verdicts.
+        """The project table on a date, with its evidence and the definition's verdicts (a copy the caller
+        may change).
 
         status is the evidence status; where there is none, 'plan_stated' (the plan names it, nothing since)
         or 'no_record'. latest_evidence is the newest dated non-plan event; stale flags a status that is not
         completed and has had no new evidence for status.STALE_DAYS.
         """
+        key = (as_of, definition)
+        table = self._tables.get(key)
+        if table is None:
+            table = self._table(as_of, definition)
+            with _TABLES_LOCK:  # sessions share a dataset, each in its own thread
+                self._tables[key] = table
+                while len(self._tables) > TABLES_KEPT:
+                    self._tables.pop(next(iter(self._tables)))
+        return table.copy()
+
+    def _table(self, as_of: date, definition: counting.Definition) -> pd.DataFrame:
         st = status.status_on(self.timeline, list(self.catalog.projects.id), as_of)
         scope = "neighbours" if definition.provinces == "neighbours" else "pan-prd"
         t = analysis.project_table(self.catalog.projects, self.lines, self.traces, st, scope)
