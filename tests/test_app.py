@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from corridors import analysis, mapview
 from corridors.counting import Definition
 
-from .apptest import map_drawn
+from .apptest import map_drawn, send_map
 from .browser import ROOT
 
 APP = str(ROOT / "app.py")
@@ -190,7 +190,7 @@ def test_clicking_a_line_on_the_map_opens_its_details(ds):
     # the map carries each project's name once and composes a section's tooltip in the browser
     shown = [t for d in mapview.layer_data(map_args(at)["feature_group"]) if "l" in d for t in mapview.line_tooltips(d)]
     assert tip in shown
-    at.session_state[component.key] = {**at.session_state[component.key], "last_object_clicked_tooltip": tip}
+    send_map(at, {**at.session_state[component.key], "last_object_clicked_tooltip": tip})
     rerun(at)
     assert at.session_state["_view"]["project"] == "zhitong"
     assert any(row.name_zh in m.value for m in at.markdown)

@@ -95,15 +95,22 @@ def shown_rows(table, f: state.Filters):
 @st.fragment
 def explore(ds, table, leaflet: tuple[str, str], tianditu_key: str, departments: list[str], lang: str,
             editor: str | None, store, version: tuple) -> None:
-    """Display filters, map and table: what depends only on them reruns alone. A pick (map click, table row,
-    project chooser) reruns this part once more, to highlight the project on the map, and opens its details
-    dialog (on a whole-page run the page opens it)."""
+    """Display filters, map and table: what depends only on them reruns alone. A map click or a table row is
+    known when the run starts, so the map highlights it and its details dialog opens in that run (on a
+    whole-page run the page opens it); a pick in the project chooser, made below the map, reruns this part
+    once more to highlight it."""
     phone = panels.is_phone()
     if not phone:  # on a phone the map comes first and the filters under it
         panels.filter_bar(departments, lang)
     f = state.current()
     shown = shown_rows(table, f)
+    early = panels.table_pick(shown, lang) if st.session_state.get("_page_ready") else None
+    if early:
+        state.set_view(project=early)
     clicked, drawn = panels.map_panel(ds, shown, f, state.map_view(), lang, leaflet, tianditu_key, version)
+    early = early or clicked
+    if early:  # already highlighted on the map: open the details without another run
+        st.session_state["_details_open"] = True
     if phone:
         panels.filter_bar(departments, lang)
     if not f.modes:
@@ -113,7 +120,7 @@ def explore(ds, table, leaflet: tuple[str, str], tianditu_key: str, departments:
     if drawn and not st.session_state.get("_page_ready"):
         st.session_state["_page_ready"] = True
         st.rerun(scope="app")
-    picked = (panels.project_table(shown, table, lang) if st.session_state.get("_page_ready") else None) or clicked
+    picked = panels.project_table(shown, table, lang) if st.session_state.get("_page_ready") else None
     state.write_url()
     if picked:
         state.set_view(project=picked)

@@ -141,8 +141,8 @@ def map_height() -> int:
 
 def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple[str, str],
               tianditu_key: str, version: tuple) -> tuple[str | None, bool]:
-    """Draw the map; keep its centre and zoom in the view; return the project id of a line just clicked, and
-    whether the map has reported from the browser (it is drawn).
+    """Draw the map; keep its centre and zoom in the view; return the project id of a line just clicked
+    (already in the view and highlighted), and whether the map has reported from the browser (it is drawn).
 
     The base map (polygons, labels, buttons, tiles) changes only with the language and the tiles, so a
     filter or a pan updates the lines in place (feature groups) instead of rebuilding the map.
@@ -151,9 +151,22 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple
     m = mapview.base_map(data.display_boundaries(), lang, cls, geojson_text=data.boundaries_geojson(), legend=False,
                          tiles=mv.tiles, tianditu_key=tianditu_key, rivers=data.rivers(),
                          rivers_text=data.rivers_geojson(), labels=data.place_labels(lang))
-    groups, lookup = mapview.project_layers(shown, data.section_paths(version), ds.section_statuses(f.as_of),
-                                            ds.section_names(lang), lang, mv.project, legend=True,
-                                            popups=False)
+
+    def layers(selected: str | None):
+        return mapview.project_layers(shown, data.section_paths(version), ds.section_statuses(f.as_of),
+                                      ds.section_names(lang), lang, selected, legend=True, popups=False)
+
+    groups, lookup = layers(mv.project)
+    # A click the browser sent for this run is known before the map is drawn: the line is highlighted in
+    # this run, not in one more round trip.
+    clicked = None
+    tip = (st.session_state.get("map") or {}).get("last_object_clicked_tooltip")
+    if tip and tip != st.session_state.get("_last_map_click"):
+        st.session_state["_last_map_click"] = tip
+        clicked = lookup.get(tip.strip())
+        if clicked and clicked != mv.project:
+            state.set_view(project=clicked)
+            groups, lookup = layers(clicked)
     base = (lang, mv.tiles)  # what the base map depends on: when it changes, the new map opens at the view
     if st.session_state.get("_map_base") != base:
         st.session_state["_map_base"] = base
@@ -173,11 +186,7 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple
             if mapview.moved(mv.center, mv.zoom, *reported):
                 state.set_view(center=(round(reported[0][0], 4), round(reported[0][1], 4)), zoom=reported[1])
     drawn = "center" in out  # st_folium's defaults carry no centre: only the browser reports one
-    tip = out.get("last_object_clicked_tooltip")
-    if tip and tip != st.session_state.get("_last_map_click"):
-        st.session_state["_last_map_click"] = tip
-        return lookup.get(tip.strip()), drawn
-    return None, drawn
+    return clicked, drawn
 
 
 def over_time(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str) -> None:
@@ -284,7 +293,19 @@ def project_table(shown: pd.DataFrame, table: pd.DataFrame, lang: str) -> str | 
                              t("col_name", lang): st.column_config.TextColumn(width="medium", pinned=True),
                              t("col_length", lang): st.column_config.NumberColumn(format="%.0f", width="small"),
                              t("col_counted", lang): st.column_config.CheckboxColumn(width="small")})
-    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    return _new_row_pick(event, shown) or pick
+
+
+def table_pick(shown: pd.DataFrame, lang: str) -> str | None:
+    """A row picked in the project table since the last run, read before the table (and the map above it) is
+    drawn, so the map highlights it in this run."""
+    return _new_row_pick(st.session_state.get(f"table.{lang}"), shown)
+
+
+def _new_row_pick(event, shown: pd.DataFrame) -> str | None:
+    """The project of a newly selected table row, once (a selection seen before is not a new pick)."""
+    selection = event.get("selection") if isinstance(event, dict) else getattr(event, "selection", None)
+    rows = list((selection.get("rows") if isinstance(selection, dict) else getattr(selection, "rows", None)) or [])
     ids = list(shown.id)
     picked = ids[rows[0]] if rows and rows[0] < len(ids) else None
     if picked and picked != st.session_state.get("_last_table_pick"):
@@ -292,7 +313,7 @@ def project_table(shown: pd.DataFrame, table: pd.DataFrame, lang: str) -> str | 
         return picked
     if not picked:
         st.session_state.pop("_last_table_pick", None)
-    return pick
+    return None
 
 
 def project_chooser(shown: pd.DataFrame, table: pd.DataFrame, lang: str) -> str | None:
