@@ -3,13 +3,14 @@
     .venv/bin/python -m bench.scale [--sizes 89,250,1000] [--runs 3] [--keep DIR]
 
 For each size a synthetic catalog is written into a temporary folder (never into the repository): the shipped
-geodata/ with its projects cloned under new ids (`<id>__cN`) together with their waypoints, sections,
-events, gaps and sources (`<source>--cN`), until the catalog holds that many projects. A clone keeps its
-geometry and history; its same_as/upgrade_of point at the same copy's clones, and its route number becomes
-'unnumbered' (or empty) so that `corridors check` does not see one crossing listed twice. The first size, when
-not given, is the shipped catalog itself (every project); a size below it keeps the first projects (and those
-they reference). Each folder is valid against geodata/datapackage.json, and one of the shipped size or larger
-passes `corridors check`'s rules (run with --check; a smaller one no longer covers every project the plan names).
+geodata/ with its projects cloned under new ids (`<id>__cN`) and names (`…（副本N）`, `… (copy N)`) together with
+their waypoints, sections, events, gaps and sources (`<source>--cN`), until the catalog holds that many
+projects. A clone keeps its geometry and history; its same_as/upgrade_of point at the same copy's clones, and
+its route number becomes 'unnumbered' (or empty) so that `corridors check` does not see one crossing listed
+twice. The first size, when not given, is the shipped catalog itself (every project); a size below it keeps the
+first projects (and those they reference). Each folder is valid against geodata/datapackage.json, and one of the
+shipped size or larger passes `corridors check`'s rules (run with --check; a smaller one no longer covers every
+project the plan names).
 
 Figures, per size (medians of --runs, in a fresh cache folder per size, so nothing leaks between sizes):
 - count (cold cache): `corridors --geodata DIR count`, a new process, with an empty dataset cache: the
@@ -111,6 +112,8 @@ def make_catalog(size: int, out: Path, source: Path = GEODATA) -> Path:
         p["same_as"] = p.same_as.map(pid)
         p["upgrade_of"] = p.upgrade_of.map(pid)
         p["route_number"] = ["unnumbered" if m == "highway" else "" for m in p["mode"]]
+        p["name_zh"] = p.name_zh + f"（副本{n}）"  # told apart in the table and the details, as real ones are
+        p["name_en"] = p.name_en + f" (copy {n})"
         p["source_ids"] = p.source_ids.map(sids)
         copies["projects"].append(p)
         for name in ("waypoints", "sections", "events", "gaps"):
