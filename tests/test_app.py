@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from corridors import analysis, mapview
+from corridors import analysis, i18n, mapview
 from corridors.counting import Definition
 
 from .apptest import map_drawn, send_map
@@ -95,6 +95,20 @@ def test_only_waterways_shows_only_waterways(ds):
     groups = map_args(at)["feature_group"]
     assert mapview.MODE_COLOURS["waterway"] in groups
     assert mapview.MODE_COLOURS["rail"] not in groups and mapview.MODE_COLOURS["highway"] not in groups
+
+
+def test_the_project_list_offers_every_project_once_those_shown_first(ds):
+    at = run()
+    at.button_group(key="modes.zh").set_value(["waterway"])
+    rerun(at)
+    options = [o for o in at.selectbox(key="project.zh").options if o != at.selectbox(key="project.zh").options[0]]
+    table = ds.table(date.today()).set_index("id")
+    names = {i18n.name_of(table.loc[i], "zh"): i for i in table.index}
+    picked = [names[o] for o in options]
+    assert sorted(picked) == sorted(table.index)  # every project, once
+    shown = len(projects(at))  # the rows the table shows under the filters
+    assert 0 < shown < len(picked)
+    assert {table.loc[i, "mode"] for i in picked[:shown]} == {"waterway"}  # what the filters show comes first
 
 
 def test_moving_the_date_changes_the_count(ds):

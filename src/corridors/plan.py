@@ -195,8 +195,9 @@ def coverage_problems(items: pd.DataFrame, projects: pd.DataFrame) -> list[str]:
                     want, have = set(filter(None, want.split("；"))), set(filter(None, have.split("；")))
                 if want != have:
                     problems.append(f"projects.csv project '{c.id}': {field} is {have!r} but the plan says {want!r}")
+    named = set(items.plan_name)
     for c in projects.itertuples():
-        if c.plan_name not in set(items.plan_name):
+        if c.plan_name not in named:
             problems.append(f"projects.csv project '{c.id}': plan_name '{c.plan_name}' is not a project the plan names")
     return problems
 

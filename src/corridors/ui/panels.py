@@ -319,8 +319,10 @@ def _new_row_pick(event, shown: pd.DataFrame) -> str | None:
 def project_chooser(shown: pd.DataFrame, table: pd.DataFrame, lang: str) -> str | None:
     """A searchable list of every project (those shown first), showing the project picked; choosing one opens
     its details."""
-    ordered = list(shown.id) + [i for i in table.id if i not in set(shown.id)]
-    names = dict(zip(table.id, [i18n.name(r, lang) for r in table.itertuples()]))
+    first = set(shown.id)
+    ordered = list(shown.id) + [i for i in table.id if i not in first]
+    names = {pid: i18n.name_of({"name_zh": zh, "name_en": en}, lang)
+             for pid, zh, en in zip(table.id, table.name_zh, table.name_en)}
     key = f"project.{lang}"
     picked = state.view()["project"]
     st.session_state[key] = picked if picked in names else None
