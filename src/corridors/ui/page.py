@@ -108,8 +108,7 @@ def explore(ds, table, leaflet: tuple[str, str], tianditu_key: str, departments:
     if early:
         state.set_view(project=early)
     clicked, drawn = panels.map_panel(ds, shown, f, state.map_view(), lang, leaflet, tianditu_key, version)
-    early = early or clicked
-    if early:  # already highlighted on the map: open the details without another run
+    if early or clicked:  # already highlighted on the map: open the details without another run
         st.session_state["_details_open"] = True
     if phone:
         panels.filter_bar(departments, lang)

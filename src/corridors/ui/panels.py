@@ -304,8 +304,7 @@ def table_pick(shown: pd.DataFrame, lang: str) -> str | None:
 
 def _new_row_pick(event, shown: pd.DataFrame) -> str | None:
     """The project of a newly selected table row, once (a selection seen before is not a new pick)."""
-    selection = event.get("selection") if isinstance(event, dict) else getattr(event, "selection", None)
-    rows = list((selection.get("rows") if isinstance(selection, dict) else getattr(selection, "rows", None)) or [])
+    rows = list(((event or {}).get("selection") or {}).get("rows") or [])  # Streamlit's states are dicts
     ids = list(shown.id)
     picked = ids[rows[0]] if rows and rows[0] < len(ids) else None
     if picked and picked != st.session_state.get("_last_table_pick"):
