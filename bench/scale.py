@@ -184,12 +184,13 @@ def map_payload(ds, sections=None) -> tuple[int, int]:
     table = ds.table(today)
     display = mapview.display_boundaries(ds.boundaries)
     rivers = hydro.load_rivers(ds.geodata / "rivers.geojson")
-    labels = mapview.place_labels(display, "zh", gazetteer.load_seats(ds.geodata / "seats.csv"), rivers)
-    m = mapview.base_map(display, "zh", legend=False, rivers=rivers, labels=labels)
+    labels = mapview.place_labels(display, gazetteer.load_seats(ds.geodata / "seats.csv"), rivers)
+    m = mapview.base_map(display, rivers=rivers, labels=labels)
     paths = mapview.section_paths(alignment.display_sections(ds.sections) if sections is None else sections)
     groups, _ = mapview.project_layers(table, paths, ds.section_statuses(today), ds.section_names("zh"), "zh",
                                        legend=True, popups=False)
     mapview.InitialView(mapview.CENTER, mapview.ZOOM).add_to(groups[-1])
+    mapview.MapLanguage("zh").add_to(groups[-1])
     layers = 0
     for g in groups:
         g.add_to(m)

@@ -155,7 +155,9 @@ def test_english_switch_changes_labels(home):
     assert list(kpi(at))[0] == f"Corridors open on {date.today()} / target"
     assert "Mode" in projects(at).columns and "方式" not in projects(at).columns
     assert "Expressway" in map_args(at)["feature_group"]  # the legend (with the lines) follows the language
-    assert "Changsha" in map_args(at)["script"] and "长沙" not in map_args(at)["script"]  # so do place labels
+    assert 'corridorsLanguage("en")' in map_args(at)["feature_group"]  # so do place labels and buttons
+    zh = run()
+    assert map_args(zh)["script"] == map_args(at)["script"]  # relabelled in place: the base map is not rebuilt
 
 
 def test_query_string_restores_the_view(ds):
@@ -256,6 +258,23 @@ def test_a_language_switch_keeps_the_view_and_the_headline(ds):
     assert {k: v for k, v in at.query_params.items() if k not in ("lang", "q")} == {
         k: v for k, v in url.items() if k != "lang"}
     assert at.query_params["q"] == "a"
+
+
+def test_the_map_fetches_its_base_from_a_static_file_and_its_updates_carry_no_polygons(home, ds):
+    """The boundaries, rivers and names are published once as a static file the map fetches; what is sent
+    on every rerun (the map's script and its line layers) does not hold them."""
+    import re
+
+    args = map_args(home)
+    (url,) = re.findall(r'fetch\("([^"]+)"\)', args["script"])
+    assert url.startswith("/app/static/basemap/") and url.endswith(".json")
+    published = json.loads((ROOT / url.removeprefix("/app/")).read_text(encoding="utf-8"))
+    display = mapview.display_boundaries(ds.boundaries)
+    assert len(published["boundaries"]["features"]) == len(display)
+    assert len(published["rivers"]["features"]) > 10
+    assert any('data-zh="长沙市"' in x["h"] for x in published["labels"])
+    assert "FeatureCollection" not in args["script"] + args["feature_group"]
+    assert "长沙市" not in args["script"]
 
 
 def test_the_table_gives_dates_at_their_precision(ds):

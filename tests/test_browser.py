@@ -144,11 +144,31 @@ def test_map_draws_offline_first_and_large_with_no_external_requests(desk):
     assert box["width"] >= DESKTOP_SHARE["width"] * DESKTOP["width"]
     assert box["y"] < DESKTOP["height"] / 3 and box["x"] >= main["x"]  # first under the title, not below the fold
     assert _lines(pg) > 20
+    frame = _frame(pg)
+    frame.locator(".corridors-label").first.wait_for(timeout=30_000)  # the fetched base: names, polygons
+    assert frame.locator(f".leaflet-{'corridorsBase'}-pane path").count() > 30
     assert pg.evaluate("document.documentElement.lang") == "zh-CN"
     assert not pg.get_by_text("Deploy", exact=True).count()  # viewer toolbar only
     assert not pg.errors, pg.errors
     assert not pg.external, pg.external  # no CDN, no tiles unless the planner turns them on
     pg.screenshot(path=str(ARTIFACTS / "01-dashboard-1440.png"))
+
+
+def test_a_base_map_that_cannot_be_fetched_is_said_on_the_map_and_the_lines_still_draw(server):
+    """The polygons, rivers and names come from a static file; if it does not arrive (a server restarted
+    with other data, a proxy in the way), the planner is told, and the lines are there all the same."""
+    url, browser = server
+    ctx = browser.new_context(viewport=DESKTOP)
+    ctx.route("**/app/static/basemap/**", lambda route: route.fulfill(status=404, body="gone"))
+    pg = ctx.new_page()
+    pg.goto(url)
+    note = pg.frame_locator(MAP).get_by_role("alert")
+    note.wait_for(timeout=90_000)
+    assert "底图" in note.inner_text() and "刷新" in note.inner_text()
+    assert _lines(pg) > 20
+    assert pg.frame_locator(MAP).locator(".corridors-label.prov, .corridors-label.prefecture_seat").count() == 0
+    pg.screenshot(path=str(ARTIFACTS / "01b-base-map-missing.png"))
+    ctx.close()
 
 
 def test_place_labels_follow_the_zoom_and_do_not_overlap(desk):
@@ -224,6 +244,8 @@ def test_a_language_switch_keeps_filters_kpis_url_and_zoom(server):
     before_q, before_kpis, before_lines = _query(pg), _kpis(pg), _lines(pg)
     assert before_q["modes"] == "rail" and before_q["statuses"] == "completed"
     assert before_q["neighbours"] == "440000,450000"
+    _frame(pg).evaluate("window.map.__sameMap = true")  # the map is relabelled in place, never rebuilt
+    assert _frame(pg).get_by_text("长沙市", exact=True).count() == 1
 
     pg.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     pg.get_by_role("heading", name="Hunan's Pan-PRD corridors").wait_for(timeout=30_000)
@@ -241,6 +263,10 @@ def test_a_language_switch_keeps_filters_kpis_url_and_zoom(server):
     assert after["lang"] == "en" and after["q"] == "a"
     assert [k.replace(" ", "") for k in _kpis(pg)][:1] == [k.replace(" ", "") for k in before_kpis][:1]
     assert _frame(pg).evaluate("window.map.getZoom()") == 7
+    assert _frame(pg).evaluate("window.map.__sameMap === true")
+    assert _frame(pg).get_by_text("Changsha", exact=True).count() == 1
+    assert _frame(pg).get_by_text("长沙市", exact=True).count() == 0
+    assert _frame(pg).locator('a[title="Full screen / exit"]').count() == 1
     assert pg.evaluate("document.documentElement.lang") == "en"
     assert _pressed(pg, ["Railway"]) == {"Railway": True}
     assert before_lines > 0 and not pg.errors, pg.errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pandas as pd
@@ -52,7 +53,7 @@ def test_standalone_map_inlines_leaflet(ds):
                                ds.section_names("en"), "en")
     html = m.get_root().render()
     assert "<script src=" not in html and "<link " not in html.replace("<link rel=\"icon\"", "")
-    assert "Expressway" in html
+    assert "Expressway" in html and 'window.corridorsLanguage("en")' in html  # labels and buttons in English
 
 
 def test_display_boundaries_keep_the_region_small(ds):
@@ -61,22 +62,61 @@ def test_display_boundaries_keep_the_region_small(ds):
     assert len(display.to_json()) < 400_000
 
 
+def _names(labels: list[dict], lang: str) -> dict[str, str]:
+    """A label's name in one language (read back from its HTML, as the map's script does) → its kind."""
+    return {re.search(f'data-{lang}="([^"]*)"', x["h"]).group(1): x["z"] for x in labels}
+
+
 def test_seat_labels_are_prefecture_seats_and_hunan_counties_not_urban_districts(ds):
     from corridors import gazetteer
 
     seats = gazetteer.load_seats(ds.geodata / "seats.csv")
-    labels = mapview.seat_labels(seats, "zh")
-    text = {x["h"]: x["z"] for x in labels}
-    assert text["<span>长沙市</span>"] == "prefecture_seat"  # Hunan's seats open with the map
-    assert text["<span>广州市</span>"] == "prefecture_seat"  # so do the provincial capitals
-    assert text["<span>韶关市</span>"] == "pref_other"  # other prefecture seats from zoom 7
-    assert text["<span>浏阳市</span>"] == "county_seat"
-    assert not any(h.endswith("区</span>") and z == "county_seat" for h, z in text.items())
+    labels = mapview.seat_labels(seats)
+    text = _names(labels, "zh")
+    assert text["长沙市"] == "prefecture_seat"  # Hunan's seats open with the map
+    assert text["广州市"] == "prefecture_seat"  # so do the provincial capitals
+    assert text["韶关市"] == "pref_other"  # other prefecture seats from zoom 7
+    assert text["浏阳市"] == "county_seat"
+    assert not any(h.endswith("区") and z == "county_seat" for h, z in text.items())
     hunan_counties = seats[(seats.province_zh == "湖南省") & (seats.kind == "county_seat")
                            & ~seats.name_zh.str.endswith("区")]
-    assert {f"<span>{n}</span>" for n in hunan_counties.name_zh} <= set(text)
-    en = {x["h"] for x in mapview.seat_labels(seats, "en")}
-    assert "<span>Changsha</span>" in en and "<span>Liuyang</span>" in en
+    assert set(hunan_counties.name_zh) <= set(text)
+    en = _names(labels, "en")
+    assert en["Changsha"] == "prefecture_seat" and en["Changsha County"] == "county_seat" and "Liuyang" in en
+    assert en["Yueyang"] == "prefecture_seat" and en["Yueyang County"] == "county_seat"
+    shown = [re.fullmatch(r'<span data-zh="([^"]*)" data-en="[^"]*">(.*)</span>', x["h"]) for x in labels]
+    assert all(m and m.group(1) == m.group(2) for m in shown)  # shown in Chinese until the map is told
+
+
+def test_a_label_name_from_data_is_escaped_in_both_languages():
+    item = mapview.label_item(28.0, 112.0, "prov", '甲"<b>', "A&B <i>")
+    assert item["h"] == '<span data-zh="甲&quot;&lt;b&gt;" data-en="A&amp;B &lt;i&gt;">甲&quot;&lt;b&gt;</span>'
+
+
+def test_the_base_map_is_the_same_in_both_languages_and_the_language_element_names_it(ds):
+    """A language switch must not rebuild the map (the planner's view would jump): nothing in the base
+    map's page depends on the language; MapLanguage, which travels with the dynamic layers, sets it."""
+    from corridors import hydro
+
+    rivers = hydro.load_rivers(ds.geodata / "rivers.geojson")
+    display = mapview.display_boundaries(ds.boundaries)
+    page = mapview.base_map(display, rivers=rivers).get_root().render()
+    assert "Xiang River" in page and "湘江" in page and "Full screen / exit" in page and "全屏" in page
+    el = mapview.MapLanguage("en")
+    folium_map = mapview.base_map(display)
+    el.add_to(folium_map)
+    assert 'window.corridorsLanguage("en")' in folium_map.get_root().render()
+
+
+def test_a_remote_base_draws_the_same_layers_from_the_fetched_file_below_the_lines(ds):
+    display = mapview.display_boundaries(ds.boundaries)
+    page = mapview.base_map(display, base_url="/app/static/basemap/abc.json").get_root().render()
+    assert 'fetch("/app/static/basemap/abc.json")' in page and "FeatureCollection" not in page
+    assert "L.geoJSON(d.boundaries" in page and "L.geoJSON(d.rivers" in page and "})(d.labels," in page
+    assert f'pane: "{mapview.BASE_PANE}"' in page and "zIndex = 350" in page  # under the lines' pane (400)
+    data = json.loads(mapview.base_data('{"type":"FeatureCollection","features":[]}', "{}", [
+        mapview.label_item(28.2, 112.9, "prov", "湖南省", "Hunan")]))
+    assert data["labels"][0]["c"] == [28.2, 112.9] and data["boundaries"]["features"] == []
 
 
 def test_water_layer_is_small_and_labels_hunans_rivers(ds):
@@ -85,12 +125,13 @@ def test_water_layer_is_small_and_labels_hunans_rivers(ds):
     rivers = hydro.load_rivers(ds.geodata / "rivers.geojson")
     text = mapview.rivers_geojson(rivers)
     assert len(text) < 60_000  # the map carries it on every page
-    names = {x["h"]: x["z"] for x in mapview.river_labels(rivers, "zh")}
-    assert names["<span>洞庭湖</span>"] == "lake"
-    assert {"<span>湘江</span>", "<span>资江</span>", "<span>沅江</span>", "<span>澧水</span>"} <= set(names)
+    names = _names(mapview.river_labels(rivers), "zh")
+    assert names["洞庭湖"] == "lake"
+    assert {"湘江", "资江", "沅江", "澧水"} <= set(names)
+    assert "Xiang River" in _names(mapview.river_labels(rivers), "en")
     display = mapview.display_boundaries(ds.boundaries)
-    html = mapview.base_map(display, "en", rivers=rivers).get_root().render()
-    assert "Xiang River" in html and "Natural Earth" in html  # named, and its source credited on the map
+    html = mapview.base_map(display, rivers=rivers).get_root().render()
+    assert "Natural Earth" in html  # its source credited on the map
 
 
 def test_crossings_are_given_at_the_precision_of_their_line():

@@ -296,6 +296,7 @@ def test_map_html_draws_offline(bundle):
         assert page.locator("path.leaflet-interactive").count() > 10
         title = page.locator(".corridors-title")
         assert title.is_visible() and D in title.inner_text() and " / 20" in title.inner_text()
+        assert page.get_by_text("湖北省", exact=True).is_visible()  # the labels in the bundle's language
         assert not errors
         assert all(u.startswith(("file:", "data:")) for u in asked), asked
 

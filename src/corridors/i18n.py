@@ -204,6 +204,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "map_fullscreen": {"zh": "全屏 / 退出全屏", "en": "Full screen / exit"},
     "map_reset": {"zh": "复位：回到湖南全图", "en": "Reset view: all of Hunan"},
     "map_zoomTo": {"zh": "缩放到所选项目", "en": "Zoom to the chosen project"},
+    "map_baseFailed": {"zh": "离线底图（省界、河流、地名）无法加载，请刷新页面。",
+                       "en": "The base map (borders, rivers, place names) could not be loaded: reload the page."},
     "map_tilesFailed": {"zh": "在线底图无法加载（可能离线），仅显示离线省界底图。",
                         "en": "Online tiles could not load (offline?); the offline province map is shown."},
     "map_hint": {"zh": "点击线路查看详情；地图视图（缩放、中心）保存在链接中。",

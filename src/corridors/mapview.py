@@ -148,7 +148,7 @@ class BoundaryLayer(Prerendered):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        L.geoJSON({{ this.data }}, {interactive: false, style: function (f) {
+        L.geoJSON({{ this.data }}, {interactive: false, pane: {{ this.pane|tojson }}, style: function (f) {
             var p = f.properties;
             if (p.pref) {
                 return {fillColor: {{ this.fill.hunan|tojson }}, color: "#9a8a5a", weight: 0.8,
@@ -160,12 +160,13 @@ class BoundaryLayer(Prerendered):
         {% endmacro %}
     """)
 
-    def __init__(self, geojson_text: str, opacity: float = 0.8) -> None:
+    def __init__(self, geojson_text: str, opacity: float = 0.8, pane: str = "overlayPane") -> None:
         super().__init__()
         self._name = "BoundaryLayer"
         self.opacity = opacity
         self.data = geojson_text
         self.fill = FILL
+        self.pane = pane
 
 
 def rivers_geojson(rivers: gpd.GeoDataFrame, tolerance_m: float = RIVER_TOLERANCE_M) -> str:
@@ -180,7 +181,7 @@ def rivers_geojson(rivers: gpd.GeoDataFrame, tolerance_m: float = RIVER_TOLERANC
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
 
 
-def river_labels(rivers: gpd.GeoDataFrame, lang: str) -> list[dict]:
+def river_labels(rivers: gpd.GeoDataFrame) -> list[dict]:
     """Names of Hunan's rivers and 洞庭湖 (the lake from the opening zoom, rivers from zoom 7), placed on the
     part of each river inside Hunan's box so that the label sits where the planner looks."""
     lon0, lat0, lon1, lat1 = COUNTY_LABEL_BOX
@@ -192,9 +193,7 @@ def river_labels(rivers: gpd.GeoDataFrame, lang: str) -> list[dict]:
             continue
         pt = part.representative_point() if r.kind == "lake" else shapely.line_interpolate_point(
             max(getattr(part, "geoms", [part]), key=lambda g: g.length), 0.5, normalized=True)
-        name = r.name_zh if lang == "zh" else r.name_en.replace(" (Chang Jiang)", "")
-        out.append({"k": "label", "c": [round(pt.y, 4), round(pt.x, 4)], "z": r.kind,
-                    "h": f"<span>{html.escape(name)}</span>"})
+        out.append(label_item(pt.y, pt.x, r.kind, r.name_zh, r.name_en.replace(" (Chang Jiang)", "")))
     return out
 
 
@@ -204,7 +203,7 @@ class WaterLayer(Prerendered):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        L.geoJSON({{ this.data }}, {interactive: false, style: function (f) {
+        L.geoJSON({{ this.data }}, {interactive: false, pane: {{ this.pane|tojson }}, style: function (f) {
             return f.properties.lake ? {color: {{ this.water.line|tojson }}, weight: 0.8,
                                         fillColor: {{ this.water.fill|tojson }}, fillOpacity: 0.9}
                                      : {color: {{ this.water.line|tojson }}, weight: 1.3, opacity: 0.75};
@@ -215,12 +214,58 @@ class WaterLayer(Prerendered):
         {% endmacro %}
     """)
 
-    def __init__(self, geojson_text: str, attribution: str) -> None:
+    def __init__(self, geojson_text: str, attribution: str, pane: str = "overlayPane") -> None:
         super().__init__()
         self._name = "WaterLayer"
         self.data = geojson_text
         self.water = WATER
         self.attribution = attribution
+        self.pane = pane
+
+
+BASE_PANE = "corridorsBase"  # below the lines (overlayPane, z 400) whenever the base arrives
+
+
+def base_data(geojson_text: str, rivers_text: str, labels: list[dict]) -> str:
+    """The base map's data as one JSON document (boundaries, rivers, labels in both languages), served as a
+    static file the map fetches, so that it is not re-sent with every update of the lines."""
+    return (f'{{"boundaries":{geojson_text},"rivers":{rivers_text},'
+            f'"labels":{json.dumps(labels, ensure_ascii=False, separators=(",", ":"))}}}')
+
+
+class RemoteBase(Prerendered):
+    """The base map (boundaries, rivers, labels) fetched from `url` (see base_data) and drawn in its own pane
+    below the lines, with the same layers as the inline base. The map's script stays small and the same on
+    every rerun; the lines do not wait for the base. If the fetch fails, the map says so (MapChrome's note)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            map.createPane({{ this.pane|tojson }}).style.zIndex = 350;
+            fetch({{ this.url|tojson }}).then(function (r) {
+                if (!r.ok) { throw new Error("HTTP " + r.status); }
+                return r.json();
+            }).then(function (d) {
+                {{ this.inner }}
+            }).catch(function (e) { map.fire("corridors:basefailed", {error: String(e)}); });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str, opacity: float = 0.8) -> None:
+        super().__init__()
+        self._name = "RemoteBase"
+        self.url = url
+        self.pane = BASE_PANE
+        self.layers = [BoundaryLayer("d.boundaries", opacity, BASE_PANE),
+                       WaterLayer("d.rivers", WATER_ATTRIBUTION, BASE_PANE), DataLayer.of("d.labels")]
+        self.inner = ""
+
+    def render(self, **kwargs) -> None:
+        for layer in self.layers:  # drawn inside the fetch's callback, on this element's map
+            layer._parent = self._parent
+        self.inner = "\n".join(layer._template.module.script(layer, kwargs) for layer in self.layers)
+        super().render(**kwargs)
 
 
 WATER_ATTRIBUTION = "Rivers: Natural Earth (PD); GSHHG 2.3.6 (LGPL-3.0)"
@@ -269,6 +314,13 @@ class DataLayer(Prerendered):
         self.items = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
         self.popups = json.dumps(popups or {}, ensure_ascii=False, separators=(",", ":"))
 
+    @classmethod
+    def of(cls, expression: str) -> DataLayer:
+        """A DataLayer whose items are a JavaScript expression evaluated in the page (fetched data)."""
+        layer = cls([])
+        layer.items = expression
+        return layer
+
 
 # Label looks by class (cx: border crossing; prov: province; seats), so each label carries only its text.
 LABEL_CSS = (
@@ -287,27 +339,30 @@ LABEL_CSS = (
 COUNTY_LABEL_BOX = (108.4, 24.4, 114.6, 30.4)
 
 
-def seat_labels(seats: pd.DataFrame, lang: str) -> list[dict]:
+def seat_labels(seats: pd.DataFrame) -> list[dict]:
     """Place-name labels from the shipped seats: every prefecture seat, and the county seats (not urban
     districts, which sit on their prefecture seat) in and around Hunan; shown by zoom (SEAT_ZOOMS)."""
     lon0, lat0, lon1, lat1 = COUNTY_LABEL_BOX
     county = ((seats.kind == "county_seat") & ~seats.name_zh.str.endswith("区")
               & seats.lon.between(lon0, lon1) & seats.lat.between(lat0, lat1))
     keep = seats[((seats.kind == "prefecture_seat") | county) & seats.lon.notna() & seats.lat.notna()]
-    names = keep.name_zh if lang == "zh" else keep.name_en.str.replace(
+    en = keep.name_en.str.replace(
         r" (City|County|District|Autonomous County|Tujia Autonomous County|Miao Autonomous County)$", "", regex=True)
+    # 长沙县 is not 长沙市: a county whose short English name is another seat's keeps its full name
+    en = en.where(~(en.duplicated(keep=False) & (keep.kind == "county_seat")), keep.name_en)
     code = keep.adcode.astype(str)
     first = (keep.kind == "prefecture_seat") & (code.str.startswith(HUNAN[:2]) | code.str.endswith("0100"))
     kinds = keep.kind.where(first | (keep.kind != "prefecture_seat"), "pref_other")
-    return [{"k": "label", "c": [round(lat, 4), round(lon, 4)], "z": kind, "h": f"<span>{html.escape(name)}</span>"}
-            for lat, lon, kind, name in zip(keep.lat, keep.lon, kinds, names)]
+    return [label_item(lat, lon, kind, zh, e) for lat, lon, kind, zh, e in zip(keep.lat, keep.lon, kinds, keep.name_zh, en)]
 
 
 class MapChrome(Prerendered):
     """What makes the map usable, in one script: no focus box on a clicked line; place labels shown by zoom;
     labels decluttered (a label overlapping one of higher priority is hidden, redone on every move);
     fullscreen, reset-view and zoom-to-project buttons; on touch screens one finger scrolls the page and two
-    fingers pan the map; a note on the map when online tiles fail to load."""
+    fingers pan the map; a note on the map when online tiles or the fetched base fail to load. Its text is in
+    both languages:
+    `window.corridorsLanguage(lang)` (called by MapLanguage) names the buttons, the note and the labels."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -345,30 +400,44 @@ class MapChrome(Prerendered):
                     if (hit) { el.style.visibility = "hidden"; } else { kept.push(r); }
                 });
             }
-            var pending;
+            var pending, lang = "zh", buttons = {}, note = null;
             function later() { clearTimeout(pending); pending = setTimeout(declutter, 60); }
+            window.corridorsLanguage = function (to) {
+                if (!o.text[to]) { return; }
+                lang = to;
+                Object.keys(buttons).forEach(function (k) {
+                    buttons[k].title = o.text[lang][k]; buttons[k].setAttribute("aria-label", o.text[lang][k]); });
+                if (note) { note.textContent = o.text[lang][noteKey]; }
+                var changed = false;
+                box.querySelectorAll(".corridors-label span[data-zh]").forEach(function (s) {
+                    var text = s.getAttribute("data-" + lang);
+                    if (s.textContent !== text) { s.textContent = text; changed = true; }
+                });
+                if (changed) { later(); }
+            };
             map.on("zoomend", zoomClasses);
             map.on("zoomend moveend layeradd", later);
             zoomClasses(); later();
             var bar = L.control({position: "topleft"});
             bar.onAdd = function () {
                 var div = L.DomUtil.create("div", "leaflet-bar");
-                function button(icon, title, act) {
+                function button(icon, key, act) {
                     var a = L.DomUtil.create("a", "corridors-btn", div);
                     a.href = "#"; a.innerHTML = '<svg width="16" height="16" viewBox="0 0 16 16" '
                         + 'style="vertical-align:middle" fill="none" stroke="#222" stroke-width="1.8">' + icon + "</svg>";
-                    a.title = title; a.setAttribute("role", "button");
-                    a.setAttribute("aria-label", title);
+                    a.title = o.text[lang][key]; a.setAttribute("role", "button");
+                    a.setAttribute("aria-label", o.text[lang][key]);
+                    buttons[key] = a;
                     L.DomEvent.on(a, "click", function (e) { L.DomEvent.stop(e); act(a); });
                     return a;
                 }
-                button('<path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4"/>', o.text.fullscreen, function () {
+                button('<path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4"/>', "fullscreen", function () {
                     var root = document.documentElement;
                     if (document.fullscreenElement) { document.exitFullscreen(); }
                     else if (root.requestFullscreen) { root.requestFullscreen().catch(function () {}); }
                 });
-                button('<path d="M2 8l6-6 6 6M4 6.5V14h8V6.5"/>', o.text.reset, function () { map.setView(o.center, o.zoom); });
-                button('<circle cx="8" cy="8" r="5"/><circle cx="8" cy="8" r="1.5" fill="#222"/>', o.text.zoomTo, function () {
+                button('<path d="M2 8l6-6 6 6M4 6.5V14h8V6.5"/>', "reset", function () { map.setView(o.center, o.zoom); });
+                button('<circle cx="8" cy="8" r="5"/><circle cx="8" cy="8" r="1.5" fill="#222"/>', "zoomTo", function () {
                     if (window.corridorsSelection) { map.fitBounds(window.corridorsSelection, {padding: [30, 30]}); }
                 });
                 L.DomEvent.disableClickPropagation(div);
@@ -383,35 +452,57 @@ class MapChrome(Prerendered):
                 box.addEventListener("touchend", function (e) {
                     if (e.touches.length < 2) { map.dragging.disable(); } }, {passive: true});
             }
-            var failed = false;
+            var noteKey = null;
+            function showNote(key) {
+                if (noteKey === "baseFailed") { return; }  // the more serious note stays
+                noteKey = key;
+                if (note) { note.textContent = o.text[lang][key]; return; }
+                var ctl = L.control({position: "bottomleft"});
+                ctl.onAdd = function () {
+                    note = L.DomUtil.create("div", "corridors-note"); note.textContent = o.text[lang][noteKey];
+                    note.setAttribute("role", "alert");
+                    return note; };
+                ctl.addTo(map);
+            }
             map.eachLayer(function (layer) {
-                if (!layer.getTileUrl) { return; }
-                layer.on("tileerror", function () {
-                    if (failed) { return; }
-                    failed = true;
-                    var note = L.control({position: "bottomleft"});
-                    note.onAdd = function () {
-                        var d = L.DomUtil.create("div", "corridors-note"); d.textContent = o.text.tilesFailed; return d; };
-                    note.addTo(map);
-                });
+                if (layer.getTileUrl) { layer.on("tileerror", function () { showNote("tilesFailed"); }); }
             });
+            map.on("corridors:basefailed", function () { showNote("baseFailed"); });
         })({{ this._parent.get_name() }}, {{ this.options }});
         {% endmacro %}
     """)
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self._name = "MapChrome"
         self.options = json.dumps({
             "center": list(CENTER), "zoom": ZOOM, "seatZooms": [[k, z] for k, z in SEAT_ZOOMS.items()],
             "priority": ["cx", "prov", "prefecture_seat", "lake", "pref_other", "river", "county_seat"], "labelCss": LABEL_CSS,
-            "text": {k: i18n.t(f"map_{k}", lang) for k in ("fullscreen", "reset", "zoomTo", "tilesFailed")},
+            "text": {lang: {k: i18n.t(f"map_{k}", lang) for k in ("fullscreen", "reset", "zoomTo", "tilesFailed",
+                                                                    "baseFailed")}
+                     for lang in i18n.LANGS},
         }, ensure_ascii=False)
+
+
+class MapLanguage(Prerendered):
+    """Names the map's labels and buttons in one language. In the dashboard it travels with the dynamic
+    layers, so a language switch relabels the map where it is (same view, no rebuild)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if (window.corridorsLanguage) { window.corridorsLanguage({{ this.lang|tojson }}); }
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "MapLanguage"
+        self.lang = lang
 
 
 class InitialView(Prerendered):
     """Opens a freshly built map at the viewer's centre and zoom. Put in a dynamic feature group, it runs once
-    per map (a language switch rebuilds the base map; later updates of the lines leave the view alone), and
+    per map (a change of tiles rebuilds the base map; later updates of the lines leave the view alone), and
     it keeps the base map's own script, and so its identity, independent of where the viewer has panned."""
 
     _template = Template("""
@@ -521,55 +612,71 @@ def moved(center: tuple[float, float], zoom: int, new_center: tuple[float, float
     return new_zoom != zoom or max(abs(new_center[0] - center[0]), abs(new_center[1] - center[1])) > tolerance
 
 
-def tile_layer(tiles: str, lang: str, tianditu_key: str = "") -> folium.TileLayer | None:
-    """The online tiles chosen (None for the offline map): OpenStreetMap, or 天地图's vector map with its
-    Chinese or English annotation layer (needs the operator's key)."""
+def tile_layer(tiles: str, tianditu_key: str = "") -> folium.TileLayer | None:
+    """The online tiles chosen (None for the offline map): OpenStreetMap, or 天地图's vector map (needs the
+    operator's key). The map's own labels name the places, in the page's language; the layer names are not
+    shown (no layer control for tiles), so they are the same in both languages."""
     if tiles == "osm":
-        return folium.TileLayer("OpenStreetMap", name=i18n.t("tiles_osm", lang), control=False)
+        return folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False)
     if tiles == "tianditu" and tianditu_key:
         layer = TIANDITU_URL.replace("{key}", tianditu_key)
-        return folium.TileLayer(layer.replace("{layer}", "vec"), name=i18n.t("tiles_tianditu", lang),
+        return folium.TileLayer(layer.replace("{layer}", "vec"), name="天地图 Tianditu",
                                 attr="天地图 Tianditu", subdomains="01234567", max_zoom=18, control=False)
     return None
 
 
-def place_labels(display: gpd.GeoDataFrame, lang: str, seats: pd.DataFrame | None = None,
+def label_item(lat: float, lon: float, kind: str, zh: str, en: str) -> dict:
+    """A place label in both languages: it shows the Chinese name until the map is told the page's language
+    (MapLanguage), so a language switch relabels the map in place instead of rebuilding it."""
+    zh_text, en_text = html.escape(zh), html.escape(en)
+    return {"k": "label", "c": [round(lat, 4), round(lon, 4)], "z": kind,
+            "h": f'<span data-zh="{zh_text}" data-en="{en_text}">{zh_text}</span>'}
+
+
+def place_labels(display: gpd.GeoDataFrame, seats: pd.DataFrame | None = None,
                  rivers: gpd.GeoDataFrame | None = None) -> list[dict]:
-    """Every name the base map shows: provinces (large ones), seats by zoom, Hunan's rivers and 洞庭湖."""
+    """Every name the base map shows, in both languages: provinces (large ones), seats by zoom, Hunan's rivers
+    and 洞庭湖."""
     big = display[(display.level == "province") & (shapely.area(display.geometry.to_numpy()) > 0.5)]
     labels = []
     for r in big.itertuples():
         pt = r.geometry.representative_point()
-        text = html.escape(r.name_zh if lang == "zh" else r.name_en)
-        labels.append({"k": "label", "c": [round(pt.y, 4), round(pt.x, 4)], "z": "prov", "h": f"<span>{text}</span>"})
+        labels.append(label_item(pt.y, pt.x, "prov", r.name_zh, r.name_en))
     if seats is not None:
-        labels += seat_labels(seats, lang)
+        labels += seat_labels(seats)
     if rivers is not None:
-        labels += river_labels(rivers, lang)
+        labels += river_labels(rivers)
     return labels
 
 
-def base_map(display: gpd.GeoDataFrame, lang: str, cls: type[folium.Map] = folium.Map,
+def base_map(display: gpd.GeoDataFrame, cls: type[folium.Map] = folium.Map,
              modes: tuple[str, ...] = tuple(MODE_COLOURS), geojson_text: str | None = None, *,
-             legend: bool = True, tiles: str = "none", tianditu_key: str = "",
+             legend_lang: str | None = None, tiles: str = "none", tianditu_key: str = "",
              seats: pd.DataFrame | None = None, rivers: gpd.GeoDataFrame | None = None,
              rivers_text: str | None = None, labels: list[dict] | None = None,
-             height: int | None = None) -> folium.Map:
-    """The stable part of the map: province polygons (offline base; light when online tiles are on top of
-    them), rivers, place labels (given ready-made, or made from display, seats and rivers), the map's
-    buttons, and (unless the legend travels with the dynamic layers) the legend."""
+             height: int | None = None, base_url: str | None = None) -> folium.Map:
+    """The stable part of the map, the same in both languages: province polygons (offline base; light when
+    online tiles are on top of them), rivers, place labels in both languages (given ready-made, or made from
+    display, seats and rivers), the map's buttons, and the legend in `legend_lang` if given (otherwise it
+    travels with the dynamic layers). A MapLanguage element, added after it, names things in one language.
+    With base_url (a file made by base_data), boundaries, rivers and labels are fetched from there instead of
+    being carried in the page."""
     m = cls(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
             **({"height": height} if height else {}))
-    online = tile_layer(tiles, lang, tianditu_key)
+    online = tile_layer(tiles, tianditu_key)
     if online is not None:
         online.add_to(m)
-    BoundaryLayer(geojson_text or boundaries_geojson(display), opacity=0.25 if online is not None else 0.8).add_to(m)
-    if rivers is not None:
-        WaterLayer(rivers_text or rivers_geojson(rivers), WATER_ATTRIBUTION).add_to(m)
-    DataLayer(place_labels(display, lang, seats, rivers) if labels is None else labels).add_to(m)
-    if legend:
-        Legend(legend_html(lang, list(modes))).add_to(m)
-    MapChrome(lang).add_to(m)
+    opacity = 0.25 if online is not None else 0.8
+    if base_url:
+        RemoteBase(base_url, opacity).add_to(m)
+    else:
+        BoundaryLayer(geojson_text or boundaries_geojson(display), opacity).add_to(m)
+        if rivers is not None:
+            WaterLayer(rivers_text or rivers_geojson(rivers), WATER_ATTRIBUTION).add_to(m)
+        DataLayer(place_labels(display, seats, rivers) if labels is None else labels).add_to(m)
+    if legend_lang:
+        Legend(legend_html(legend_lang, list(modes))).add_to(m)
+    MapChrome().add_to(m)
     return m
 
 
@@ -860,7 +967,8 @@ def standalone_map(display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd
                    title_html: str | None = None) -> folium.Map:
     """The same map as one self-contained page (Leaflet inlined), for snapshots; the legend lists `modes`
     (default: every mode) and title_html (already escaped), if given, is shown in a box at the top left."""
-    m = base_map(display, lang, InlineLeafletMap, modes=tuple(MODE_COLOURS) if modes is None else modes)
+    m = base_map(display, InlineLeafletMap, modes=tuple(MODE_COLOURS) if modes is None else modes, legend_lang=lang)
+    MapLanguage(lang).add_to(m)
     if title_html:
         TitleBox(title_html).add_to(m)
     groups, _ = project_layers(table, section_paths(sections, SNAPSHOT_DECIMALS), section_status, section_names, lang)

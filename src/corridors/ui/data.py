@@ -158,9 +158,9 @@ def rivers() -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def place_labels(lang: str) -> list[dict]:
-    """The map's place names in one language, made once per process rather than on every rerun."""
-    return mapview.place_labels(display_boundaries(), lang, seats(), rivers())
+def place_labels() -> list[dict]:
+    """The map's place names (both languages), made once per process rather than on every rerun."""
+    return mapview.place_labels(display_boundaries(), seats(), rivers())
 
 
 @st.cache_resource(show_spinner=False)
@@ -177,6 +177,12 @@ def section_paths(version: tuple = ("", 0, 0, 0, 0)) -> dict:
 @st.cache_resource(show_spinner=False)
 def boundaries_geojson() -> str:
     return mapview.boundaries_geojson(display_boundaries())
+
+
+@st.cache_resource(show_spinner=False)
+def base_data() -> str:
+    """The base map's boundaries, rivers and labels as one JSON text, for the map to fetch."""
+    return mapview.base_data(boundaries_geojson(), rivers_geojson(), place_labels())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

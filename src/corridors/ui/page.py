@@ -51,9 +51,11 @@ def main(app_dir: Path | None = None) -> None:
         now = panels.headline_metric(ds, f.definition, f.as_of, version, lang)
     progress.store_notices(found, editor, lang)
 
-    leaflet = assets.leaflet_urls(str(app_dir or Path.cwd()))
+    here = str(app_dir or Path.cwd())
+    leaflet = assets.leaflet_urls(here)
+    base_url = assets.published(here, "basemap", data.base_data())
     st.session_state["_full_run"] = True
-    explore(ds, table, leaflet, tianditu_key, departments, lang, editor, store, version)
+    explore(ds, table, leaflet, base_url, tianditu_key, departments, lang, editor, store, version)
     st.session_state["_full_run"] = False
 
     if not st.session_state.get("_page_ready"):
@@ -93,8 +95,8 @@ def shown_rows(table, f: state.Filters):
 
 
 @st.fragment
-def explore(ds, table, leaflet: tuple[str, str], tianditu_key: str, departments: list[str], lang: str,
-            editor: str | None, store, version: tuple) -> None:
+def explore(ds, table, leaflet: tuple[str, str], base_url: str | None, tianditu_key: str, departments: list[str],
+            lang: str, editor: str | None, store, version: tuple) -> None:
     """Display filters, map and table: what depends only on them reruns alone. A map click or a table row is
     known when the run starts, so the map highlights it and its details dialog opens in that run (on a
     whole-page run the page opens it); a pick in the project chooser, made below the map, reruns this part
@@ -107,7 +109,8 @@ def explore(ds, table, leaflet: tuple[str, str], tianditu_key: str, departments:
     early = panels.table_pick(shown, lang) if st.session_state.get("_page_ready") else None
     if early:
         state.set_view(project=early)
-    clicked, drawn = panels.map_panel(ds, shown, f, state.map_view(), lang, leaflet, tianditu_key, version)
+    clicked, drawn = panels.map_panel(ds, shown, f, state.map_view(), lang, leaflet, base_url, tianditu_key,
+                                      version)
     if early or clicked:  # already highlighted on the map: open the details without another run
         st.session_state["_details_open"] = True
     if phone:

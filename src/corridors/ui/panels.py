@@ -139,18 +139,24 @@ def map_height() -> int:
     return 420 if is_phone() else 620
 
 
-def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple[str, str],
+def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple[str, str], base_url: str | None,
               tianditu_key: str, version: tuple) -> tuple[str | None, bool]:
     """Draw the map; keep its centre and zoom in the view; return the project id of a line just clicked
     (already in the view and highlighted), and whether the map has reported from the browser (it is drawn).
 
-    The base map (polygons, labels, buttons, tiles) changes only with the language and the tiles, so a
-    filter or a pan updates the lines in place (feature groups) instead of rebuilding the map.
+    The base map (polygons, labels in both languages, buttons, tiles) changes only with the tiles, so a
+    filter, a pan or a language switch updates the lines and the names in place (feature groups) instead of
+    rebuilding the map. Its polygons, rivers and names are fetched from base_url (a static file) when there
+    is one, so that an update does not carry them again.
     """
     cls = mapview.map_class(*leaflet)
-    m = mapview.base_map(data.display_boundaries(), lang, cls, geojson_text=data.boundaries_geojson(), legend=False,
-                         tiles=mv.tiles, tianditu_key=tianditu_key, rivers=data.rivers(),
-                         rivers_text=data.rivers_geojson(), labels=data.place_labels(lang))
+    if base_url:
+        m = mapview.base_map(data.display_boundaries(), cls, tiles=mv.tiles, tianditu_key=tianditu_key,
+                             base_url=base_url)
+    else:
+        m = mapview.base_map(data.display_boundaries(), cls, geojson_text=data.boundaries_geojson(), tiles=mv.tiles,
+                             tianditu_key=tianditu_key, rivers=data.rivers(), rivers_text=data.rivers_geojson(),
+                             labels=data.place_labels())
 
     def layers(selected: str | None):
         return mapview.project_layers(shown, data.section_paths(version), ds.section_statuses(f.as_of),
@@ -167,12 +173,13 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple
         if clicked and clicked != mv.project:
             state.set_view(project=clicked)
             groups, lookup = layers(clicked)
-    base = (lang, mv.tiles)  # what the base map depends on: when it changes, the new map opens at the view
+    base = (mv.tiles, base_url)  # what the base map depends on: when it changes, the new map opens at the view
     if st.session_state.get("_map_base") != base:
         st.session_state["_map_base"] = base
         st.session_state["_map_origin"] = (mv.center, mv.zoom)
         st.session_state["_map_fresh"] = mapview.moved(mapview.CENTER, mapview.ZOOM, mv.center, mv.zoom)
     mapview.InitialView(*st.session_state["_map_origin"]).add_to(groups[-1])
+    mapview.MapLanguage(lang).add_to(groups[-1])
     out = st_folium(m, key="map", height=map_height(), use_container_width=True,
                     returned_objects=["last_object_clicked_tooltip", "zoom", "center"], feature_group_to_add=groups)
     out = out or {}
