@@ -8,7 +8,7 @@ rounded, densified and moved sideways by a smooth 1.5 km wave), written as KML i
 imported into a temporary SQLite store (never the repository's). Figures:
 - import: alignment.preview (read with GDAL, checks, display line) + alignment.record, per file;
 - fold: Dataset.with_alignments(store's current alignments), then table: Dataset.table(today) on the result;
-- map payload: bytes of the rendered map page (as bench/scale.py measures it: base map and every corridor layer)
+- map payload: bytes of the rendered map page (as bench/scale.py measures it: what a map update sends)
   with the surveyed sections simplified for the map (alignment.display_sections, 20 m), against the same page
   with the full-resolution lines and with the schematic lines, and the corridor layers' JSON alone.
 The machine may be shared: the figures are wall times and noisy.
@@ -78,7 +78,7 @@ def main() -> None:
         for label, d, sections in (("schematic lines", ds, ds.sections),
                                    ("imported, full resolution", folded, folded.sections),
                                    (f"imported, simplified {alignment.DISPLAY_TOLERANCE_M:g} m", folded, shown)):
-            page, layers = map_payload(d, sections)
+            page, layers, _ = map_payload(d, sections)
             print(f"map payload, {label:32}: page {page / 1024:7.0f} KB, corridor layers {layers / 1024:6.0f} KB")
         print(f"display_sections: {simplify:.3f} s")
 

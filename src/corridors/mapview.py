@@ -360,8 +360,8 @@ class MapChrome(Prerendered):
     """What makes the map usable, in one script: no focus box on a clicked line; place labels shown by zoom;
     labels decluttered (a label overlapping one of higher priority is hidden, redone on every move);
     fullscreen, reset-view and zoom-to-project buttons; on touch screens one finger scrolls the page and two
-    fingers pan the map; a note on the map when online tiles or the fetched base fail to load. Its text is in
-    both languages:
+    fingers pan the map; a note on the map when online tiles or the fetched base fail to load; a line click
+    reported to the page at once (st_folium waits 250 ms before every report). Its text is in both languages:
     `window.corridorsLanguage(lang)` (called by MapLanguage) names the buttons, the note and the labels."""
 
     _template = Template("""
@@ -468,6 +468,22 @@ class MapChrome(Prerendered):
                 if (layer.getTileUrl) { layer.on("tileerror", function () { showNote("tilesFailed"); }); }
             });
             map.on("corridors:basefailed", function () { showNote("baseFailed"); });
+            // st_folium reports every change 250 ms late (one debounce for pans and clicks alike): a click on a
+            // line is reported at once, as st_folium would report it, so the debounced report finds nothing new
+            map.on("click", function () {
+                setTimeout(function () {
+                    var g = window.__GLOBAL_DATA__, S = window.Streamlit, keys = ["last_object_clicked_tooltip", "zoom", "center"];
+                    if (!g || !S || !g.returned_objects || g.wrap_longitude
+                        || g.returned_objects.some(function (k) { return keys.indexOf(k) < 0; })) { return; }
+                    var all = {last_object_clicked_tooltip: g.last_object_clicked_tooltip, zoom: map.getZoom(),
+                               center: map.getCenter()}, data = {};
+                    keys.forEach(function (k) { if (g.returned_objects.indexOf(k) >= 0) { data[k] = all[k]; } });
+                    if (JSON.stringify(data) !== JSON.stringify(g.previous_data)) {
+                        g.previous_data = data;
+                        S.setComponentValue(data);
+                    }
+                }, 0);
+            });
         })({{ this._parent.get_name() }}, {{ this.options }});
         {% endmacro %}
     """)
