@@ -23,7 +23,7 @@ Figures, per size (medians of --runs, in a fresh cache folder per size, so nothi
 - record event: what recording one event costs the reader: Dataset.with_events(one new event) and then
   table(today) and count(today) on the result;
 - map payload: bytes of the HTML page folium renders (m.get_root().render()) for the dashboard's map as
-  ui.panels.map_panel builds it, which every map update sends: mapview.base_map fetching its polygons, rivers
+  ui.panels.map_layers builds it, which every map update sends: mapview.base_map fetching its polygons, rivers
   and place labels from a static file, plus every mapview.project_layers group (no popups, the legend
   travelling with the lines), every corridor drawn, in Chinese, on today's date (Leaflet itself is linked, not
   inlined); together with the share of that which is the corridor layers' data, and the size of the base
@@ -177,7 +177,7 @@ def _event(ds) -> pd.DataFrame:
 
 def map_payload(ds, sections=None) -> tuple[int, int, int]:
     """Bytes of the dashboard's rendered map page (the base map fetching its data, and every corridor layer, as
-    ui.panels.map_panel draws them: what each map update sends), of the corridor layers' data, and of the base
+    ui.panels.map_layers draws them: what each map update sends), of the corridor layers' data, and of the base
     map's data file (fetched once per map); drawing `sections` (default: the dataset's own, imported lines
     simplified for display as the dashboard does)."""
     from corridors import alignment, gazetteer, hydro, mapview

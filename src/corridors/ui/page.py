@@ -98,9 +98,9 @@ def shown_rows(table, f: state.Filters):
 def explore(ds, table, leaflet: tuple[str, str], base_url: str | None, tianditu_key: str, departments: list[str],
             lang: str, editor: str | None, store, version: tuple) -> None:
     """Display filters, map and table: what depends only on them reruns alone. A map click or a table row is
-    known when the run starts, so the map highlights it and its details dialog opens in that run (on a
-    whole-page run the page opens it); a pick in the project chooser, made below the map, reruns this part
-    once more to highlight it."""
+    known when the run starts, so the map highlights it and its details dialog opens in that run, sent before
+    the map (on a whole-page run the page opens it); a pick in the project chooser, made below the map, reruns
+    this part once more to highlight it."""
     phone = panels.is_phone()
     if not phone:  # on a phone the map comes first and the filters under it
         panels.filter_bar(departments, lang)
@@ -109,10 +109,15 @@ def explore(ds, table, leaflet: tuple[str, str], base_url: str | None, tianditu_
     early = panels.table_pick(shown, lang) if st.session_state.get("_page_ready") else None
     if early:
         state.set_view(project=early)
-    clicked, drawn = panels.map_panel(ds, shown, f, state.map_view(), lang, leaflet, base_url, tianditu_key,
-                                      version)
+    mv = state.map_view()
+    m, groups, clicked = panels.map_layers(ds, shown, f, mv, lang, leaflet, base_url, tianditu_key, version)
     if early or clicked:  # already highlighted on the map: open the details without another run
         st.session_state["_details_open"] = True
+    pid = state.view()["project"]
+    if not st.session_state.get("_full_run") and st.session_state.get("_details_open") and pid in set(table.id):
+        # the details first: the map, behind the dialog, follows in the same run
+        panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)
+    drawn = panels.draw_map(m, groups, mv)
     if phone:
         panels.filter_bar(departments, lang)
     if not f.modes:
@@ -128,6 +133,3 @@ def explore(ds, table, leaflet: tuple[str, str], base_url: str | None, tianditu_
         state.set_view(project=picked)
         st.session_state["_details_open"] = True
         st.rerun(scope="app" if st.session_state.get("_full_run") else "fragment")
-    pid = state.view()["project"]
-    if not st.session_state.get("_full_run") and st.session_state.get("_details_open") and pid in set(table.id):
-        panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -139,10 +140,10 @@ def map_height() -> int:
     return 420 if is_phone() else 620
 
 
-def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple[str, str], base_url: str | None,
-              tianditu_key: str, version: tuple) -> tuple[str | None, bool]:
-    """Draw the map; keep its centre and zoom in the view; return the project id of a line just clicked
-    (already in the view and highlighted), and whether the map has reported from the browser (it is drawn).
+def map_layers(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple[str, str], base_url: str | None,
+               tianditu_key: str, version: tuple) -> tuple[folium.Map, list, str | None]:
+    """The map and its line layers for this run (draw them with draw_map), and the project id of a line just
+    clicked (already in the view and highlighted). Nothing is sent yet, so a click's details can go first.
 
     The base map (polygons, labels in both languages, buttons, tiles) changes only with the tiles, so a
     filter, a pan or a language switch updates the lines and the names in place (feature groups) instead of
@@ -180,6 +181,12 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple
         st.session_state["_map_fresh"] = mapview.moved(mapview.CENTER, mapview.ZOOM, mv.center, mv.zoom)
     mapview.InitialView(*st.session_state["_map_origin"]).add_to(groups[-1])
     mapview.MapLanguage(lang).add_to(groups[-1])
+    return m, groups, clicked
+
+
+def draw_map(m: folium.Map, groups: list, mv) -> bool:
+    """Send the map (from map_layers); keep its centre and zoom in the view; return whether the map has
+    reported from the browser (it is drawn)."""
     out = st_folium(m, key="map", height=map_height(), use_container_width=True,
                     returned_objects=["last_object_clicked_tooltip", "zoom", "center"], feature_group_to_add=groups)
     out = out or {}
@@ -192,8 +199,7 @@ def map_panel(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tuple
             st.session_state["_map_fresh"] = False
             if mapview.moved(mv.center, mv.zoom, *reported):
                 state.set_view(center=(round(reported[0][0], 4), round(reported[0][1], 4)), zoom=reported[1])
-    drawn = "center" in out  # st_folium's defaults carry no centre: only the browser reports one
-    return clicked, drawn
+    return "center" in out  # st_folium's defaults carry no centre: only the browser reports one
 
 
 def over_time(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str) -> None:
