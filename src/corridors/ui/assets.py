@@ -11,6 +11,12 @@ import streamlit as st
 
 from ..files import write_atomic
 from ..mapview import leaflet_assets
+from . import data
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        write_atomic(path, text)
 
 
 def _static_prefix() -> str:
@@ -28,9 +34,7 @@ def leaflet_urls(app_dir: str) -> tuple[str, str]:
         static = Path(app_dir) / "static" / "leaflet-1.9.3"
         try:
             for name, text in assets.items():
-                path = static / name
-                if not path.exists() or path.read_text(encoding="utf-8") != text:
-                    write_atomic(path, text)
+                _write_if_changed(static / name, text)
             prefix = _static_prefix()
             return (f"{prefix}/leaflet-1.9.3/leaflet.js", f"{prefix}/leaflet-1.9.3/leaflet.css")
         except OSError:
@@ -39,19 +43,22 @@ def leaflet_urls(app_dir: str) -> tuple[str, str]:
                  for name, mime in (("leaflet.js", "text/javascript"), ("leaflet.css", "text/css")))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False)
+def base_map_url(app_dir: str) -> str | None:
+    """The URL the map fetches its base from (data.base_data, published once per process), or None."""
+    return published(app_dir, "basemap", data.base_data())
+
+
 def published(app_dir: str, folder: str, text: str) -> str | None:
-    """The URL of `text` as <app>/static/<folder>/<content hash>.json (written once per process and content;
-    files of other contents in that folder, from earlier data, are removed), or None when static serving is
-    off or the folder is not writable (the caller then carries the data inline)."""
+    """The URL of `text` as <app>/static/<folder>/<content hash>.json (files of other contents in that folder,
+    from earlier data, are removed), or None when static serving is off or the folder is not writable (the
+    caller then carries the data inline)."""
     if not st.get_option("server.enableStaticServing"):
         return None
     name = hashlib.sha256(text.encode()).hexdigest()[:16] + ".json"
     where = Path(app_dir) / "static" / folder
     try:
-        path = where / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            write_atomic(path, text)
+        _write_if_changed(where / name, text)
         for old in where.glob("*.json"):
             if old.name != name:
                 old.unlink(missing_ok=True)

@@ -53,7 +53,7 @@ def main(app_dir: Path | None = None) -> None:
 
     here = str(app_dir or Path.cwd())
     leaflet = assets.leaflet_urls(here)
-    base_url = assets.published(here, "basemap", data.base_data())
+    base_url = assets.base_map_url(here)
     st.session_state["_full_run"] = True
     explore(ds, table, leaflet, base_url, tianditu_key, departments, lang, editor, store, version)
     st.session_state["_full_run"] = False

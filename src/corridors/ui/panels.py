@@ -150,14 +150,9 @@ def map_layers(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tupl
     rebuilding the map. Its polygons, rivers and names are fetched from base_url (a static file) when there
     is one, so that an update does not carry them again.
     """
-    cls = mapview.map_class(*leaflet)
-    if base_url:
-        m = mapview.base_map(data.display_boundaries(), cls, tiles=mv.tiles, tianditu_key=tianditu_key,
-                             base_url=base_url)
-    else:
-        m = mapview.base_map(data.display_boundaries(), cls, geojson_text=data.boundaries_geojson(), tiles=mv.tiles,
-                             tianditu_key=tianditu_key, rivers=data.rivers(), rivers_text=data.rivers_geojson(),
-                             labels=data.place_labels())
+    m = mapview.base_map(data.display_boundaries(), mapview.map_class(*leaflet), geojson_text=data.boundaries_geojson(),
+                         tiles=mv.tiles, tianditu_key=tianditu_key, rivers=data.rivers(),
+                         rivers_text=data.rivers_geojson(), labels=data.place_labels(), base_url=base_url)
 
     def layers(selected: str | None):
         return mapview.project_layers(shown, data.section_paths(version), ds.section_statuses(f.as_of),
