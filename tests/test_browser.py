@@ -146,7 +146,7 @@ def test_map_draws_offline_first_and_large_with_no_external_requests(desk):
     assert _lines(pg) > 20
     frame = _frame(pg)
     frame.locator(".corridors-label").first.wait_for(timeout=30_000)  # the fetched base: names, polygons
-    assert frame.locator(f".leaflet-{'corridorsBase'}-pane path").count() > 30
+    assert frame.locator(".leaflet-corridorsBase-pane path").count() > 30
     assert pg.evaluate("document.documentElement.lang") == "zh-CN"
     assert not pg.get_by_text("Deploy", exact=True).count()  # viewer toolbar only
     assert not pg.errors, pg.errors
