@@ -178,6 +178,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "align_revert_to": {"zh": "恢复为", "en": "Restore"},
     "align_revert_why": {"zh": "原因（必填）", "en": "Why (required)"},
     "align_revert": {"zh": "恢复", "en": "Restore"},
+    "controls_loading": {"zh": "地图绘出后载入语言、日期和计数口径等控件……",
+                         "en": "The language, date and counting controls load once the map is drawn…"},
     "loading_rest": {"zh": "地图绘出后载入其余内容（计数说明、图表、表格、导出）……",
                      "en": "The rest of the page (the count explained, charts, table, exports) loads once the map "
                            "is drawn…"},

@@ -36,11 +36,15 @@ def main(app_dir: Path | None = None) -> None:
     if state.view()["tiles"] not in tiles:
         state.set_view(tiles="none")
 
-    sidebar.render(today, tiles)
+    ready = bool(st.session_state.get("_page_ready"))
+    if ready:
+        sidebar.render(today, tiles)
+    else:
+        sidebar.waiting(state.view()["lang"])
     f = state.current()
     lang = f.lang
     panels.page_language(lang)
-    editor = progress.sign_in(editors, lang)
+    editor = progress.sign_in(editors, lang) if ready else None
     table = data.table(f.as_of, f.definition, version)
 
     head, kpi = st.columns([3, 2], vertical_alignment="center")
@@ -58,7 +62,7 @@ def main(app_dir: Path | None = None) -> None:
     explore(ds, table, leaflet, base_url, tianditu_key, departments, lang, editor, store, version)
     st.session_state["_full_run"] = False
 
-    if not st.session_state.get("_page_ready"):
+    if not ready:
         st.caption(t("loading_rest", lang))
         return
     pid = state.view()["project"]
@@ -101,12 +105,14 @@ def explore(ds, table, leaflet: tuple[str, str], base_url: str | None, tianditu_
     known when the run starts, so the map highlights it and its details dialog opens in that run, sent before
     the map (on a whole-page run the page opens it); a pick in the project chooser, made below the map, reruns
     this part once more to highlight it."""
-    phone = panels.is_phone()
-    if not phone:  # on a phone the map comes first and the filters under it
+    phone, ready = panels.is_phone(), bool(st.session_state.get("_page_ready"))
+    if not phone and ready:  # on a phone the map comes first and the filters under it
         panels.filter_bar(departments, lang)
+    elif not phone:  # a session's first run: the bar's code would load before the map's
+        panels.filter_bar_space()
     f = state.current()
     shown = shown_rows(table, f)
-    early = panels.table_pick(shown, lang) if st.session_state.get("_page_ready") else None
+    early = panels.table_pick(shown, lang) if ready else None
     if early:
         state.set_view(project=early)
     mv = state.map_view()
@@ -118,16 +124,16 @@ def explore(ds, table, leaflet: tuple[str, str], base_url: str | None, tianditu_
         # the details first: the map, behind the dialog, follows in the same run
         panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)
     drawn = panels.draw_map(m, groups, mv)
-    if phone:
+    if phone and ready:
         panels.filter_bar(departments, lang)
     if not f.modes:
         st.warning(t("modes_none_chosen", lang))
     st.caption((t("display_filtered", lang, shown=len(shown), total=len(table)) if len(shown) != len(table)
                 else t("filters_hint", lang)) + " " + t("map_hint", lang))
-    if drawn and not st.session_state.get("_page_ready"):
+    if drawn and not ready:
         st.session_state["_page_ready"] = True
         st.rerun(scope="app")
-    picked = panels.project_table(shown, table, lang) if st.session_state.get("_page_ready") else None
+    picked = panels.project_table(shown, table, lang) if ready else None
     state.write_url()
     if picked:
         state.set_view(project=picked)

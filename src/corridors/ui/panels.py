@@ -128,6 +128,15 @@ def filter_bar(departments: list[str], lang: str) -> None:
         st.toggle(t("show_existing", lang), **widget("show_existing"))
 
 
+FILTER_BAR_PX = 60  # the filter bar's height on a desktop, measured in Chromium: the map starts 267 px down either way
+
+
+def filter_bar_space() -> None:
+    """Where the filter bar will be, kept free on a session's first run (the bar follows once the map is drawn),
+    so that the map does not move down when it comes."""
+    st.html(f'<div style="height:{FILTER_BAR_PX}px"></div>')
+
+
 def is_phone() -> bool:
     """Whether the browser says it is a phone: read once per session (the headers are rebuilt on each read)."""
     if "_phone" not in st.session_state:

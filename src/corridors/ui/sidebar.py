@@ -37,3 +37,9 @@ def render(max_date: date, tiles: tuple[str, ...] = TILES) -> None:
             st.checkbox(t("def_candidates", lang), **widget("def_candidates"))
         st.header(t("map_options", lang))
         st.radio(t("tiles", lang), tiles, format_func=lambda v: t(f"tiles_{v}", lang), **widget("tiles"))
+
+
+def waiting(lang: str) -> None:
+    """The sidebar on a session's first run: its controls follow once the map is drawn (their code would
+    otherwise load before the map's)."""
+    st.sidebar.caption(t("controls_loading", lang))
