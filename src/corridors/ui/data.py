@@ -4,6 +4,7 @@ dashboard instance on the same database) shows on the next rerun."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,7 +23,16 @@ _log = logging.getLogger("corridors.store")
 
 @st.cache_resource(show_spinner="载入数据 Loading data…")
 def base() -> dataset.Dataset:
-    return dataset.load()
+    """The shipped dataset, built (or read from the disk cache) once per process and kept out of the cyclic
+    collector's reach at once (see settle_heap): it is most of the heap, and collecting while it is built
+    (every object alive) only walks it again and again."""
+    gc.disable()
+    try:
+        ds = dataset.load()
+    finally:
+        gc.enable()
+    gc.freeze()
+    return ds
 
 
 def configured_editors() -> dict[str, str]:
@@ -138,6 +148,17 @@ def alignments(version: tuple) -> pd.DataFrame:
     current = _open_store(url, False).current_alignments()
     kept, _ = alignment.orphans(current, ds.catalog.projects, ds.catalog.sections)
     return kept
+
+
+@st.cache_resource(show_spinner=False)
+def settle_heap() -> bool:
+    """Once per process, after its first whole page: what is in memory then (the dataset, boundaries, the
+    base map, Streamlit's own modules) is moved out of the cyclic garbage collector's reach (gc.freeze), as
+    it lives as long as the process. A full collection otherwise walks that whole heap: 120–180 ms measured
+    here, landing at random inside some viewer's rerun. Later objects are collected as usual."""
+    gc.collect()
+    gc.freeze()
+    return True
 
 
 @st.cache_resource(show_spinner=False)

@@ -76,6 +76,7 @@ def main(app_dir: Path | None = None) -> None:
     view, compare = state.view(), st.session_state.get("compare")
     progress.export(ds, lambda: snapshot_request(view, compare), lang)
     state.write_url()
+    data.settle_heap()
 
 
 def snapshot_request(view: dict, compare: date | None) -> dict:
