@@ -286,3 +286,50 @@ def test_the_table_gives_dates_at_their_precision(ds):
     assert year_only  # the shipped events have year-only dates (events.csv, date_precision = year)
     shown = projects(run()).set_index(t("col_id", "zh"))[t("col_since", "zh")]
     assert all(shown[p] == table.since[p] for p in year_only if p in shown.index)
+
+
+def _charts(at: AppTest) -> int:
+    return len(at.get("vega_lite_chart"))
+
+
+def test_only_the_open_analysis_tab_is_built_and_it_survives_a_language_switch(ds):
+    """Over time is open by default; the breakdown and the changes are built only in their tab, which the
+    link carries and a language switch keeps."""
+    at = run()
+    assert [x.label for x in at.tabs] == [i18n.t(f"tab_{c}", "zh") for c in ("over_time", "breakdown", "changes")]
+    assert _charts(at) == 1 and "compare" not in [d.key for d in at.date_input]
+    assert "tab" not in at.query_params
+
+    now = ds.count(date.today(), Definition())
+    groups = [g for g in (now["by_mode"], now["by_neighbour"]) if any(n for by in g.values() for n in by.values())]
+    at = run(tab="breakdown")
+    assert _charts(at) == len(groups) and "compare" not in [d.key for d in at.date_input]
+
+    at = run(tab="changes")
+    assert _charts(at) == 0 and "compare" in [d.key for d in at.date_input]
+    at.sidebar.radio(key="lang").set_value("en")
+    rerun(at)
+    assert [x.label for x in at.tabs][2] == "What changed"
+    assert "compare" in [d.key for d in at.date_input] and _charts(at) == 0
+    assert at.query_params["tab"] == "changes"
+
+
+def test_the_explanations_under_the_count_are_built_only_when_opened():
+    """The reconciliation with official reporting and the table of definitions reaching 20 are sent only
+    while their expander is open; an open one stays open across a language switch."""
+    def sent(at: AppTest) -> tuple[bool, bool]:
+        reconciled = any(i18n.t("col_reported", at.session_state["_view"]["lang"]) in d.value.columns
+                         for d in at.dataframe)
+        return reconciled, len(at.table) > 0
+
+    at = run()
+    assert sent(at) == (False, False)
+    at.session_state["why_default.zh"] = True  # as the browser sends an opened expander
+    rerun(at)
+    assert sent(at) == (True, False)
+    at.sidebar.radio(key="lang").set_value("en")
+    rerun(at)
+    assert sent(at) == (True, False)
+    at.session_state["which_reach.en"] = True
+    rerun(at)
+    assert sent(at) == (True, True)

@@ -400,3 +400,28 @@ def test_which_definitions_reach_20_agrees_with_the_cli(server, capsys):
     table.scroll_into_view_if_needed()
     pg.screenshot(path=str(ARTIFACTS / "10-which-definitions.png"))
     pg.context.close()
+
+
+def test_the_analysis_tabs_and_explanations_load_when_opened_and_keep_through_a_language_switch(server):
+    """A closed tab or explanation is not on the page; a click brings it; the language switch keeps it open."""
+    pg = _open(server)
+    compare = pg.get_by_label("对比起始日期", exact=True)
+    assert compare.count() == 0
+    pg.get_by_role("tab", name="两个日期之间的变化").click()
+    compare.wait_for(timeout=30_000)
+    pg.wait_for_url(re.compile(r"tab=changes"), timeout=15_000)
+    reported = pg.locator('[data-testid="stExpanderDetails"] [data-testid="stDataFrame"]')  # official totals
+    assert reported.count() == 0
+    pg.get_by_text("为什么默认这样计数（与官方报道核对）", exact=True).click()
+    reported.first.wait_for(timeout=30_000)
+    pg.locator("th", has_text="报道数字").first.wait_for(state="attached", timeout=30_000)
+    _quiet(pg, lambda: _state(pg))
+
+    pg.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    pg.get_by_role("heading", name="Hunan's Pan-PRD corridors").wait_for(timeout=30_000)
+    pg.get_by_label("Compare from", exact=True).wait_for(timeout=30_000)
+    assert pg.get_by_role("tab", name="What changed").get_attribute("aria-selected") == "true"
+    pg.locator("th", has_text="Reported").first.wait_for(state="attached", timeout=30_000)
+    assert reported.count() == 1
+    pg.screenshot(path=str(ARTIFACTS / "analysis-tabs-en.png"), full_page=True)
+    pg.context.close()

@@ -193,6 +193,9 @@ STRINGS: dict[str, dict[str, str]] = {
                           "copied from elsewhere (the original is preferred)."},
     "research_note": {"zh": "原始研究说明（英文）", "en": "Research notes"},
     "col_note_original": {"zh": "说明（英文原文）", "en": "Note"},
+    "tab_over_time": {"zh": "随时间变化", "en": "Over time"},
+    "tab_breakdown": {"zh": "按运输方式与省份", "en": "By mode and neighbour"},
+    "tab_changes": {"zh": "两个日期之间的变化", "en": "What changed"},
     "headline_context": {"zh": "计数的来龙去脉", "en": "Behind the count"},
     "kpi_completed_help": {"zh": "按左侧“计数口径”计算，只随日期与口径变化；地图上方的筛选不影响此数。",
                            "en": "Computed under the counting definition in the sidebar; only the date and the "

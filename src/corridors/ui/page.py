@@ -1,11 +1,13 @@
 """The dashboard page, map first: the title with the headline count; then one fragment holding the display
 filters, the map and the table of what they show (a filter, a pan or a zoom reruns only that part); then the
-headline's definition, charts and exports. A project's details open in a dialog, wherever it was picked.
-The headline depends only on the date and the counting definition (sidebar), never on display filters.
+headline's definition (its two explanations built only when opened), the analysis in tabs (only the open one
+built: over time, by mode and neighbour, what changed) and the export. A project's details open in a dialog,
+wherever it was picked. The headline depends only on the date and the counting definition (sidebar), never
+on display filters.
 
-A session's first run sends only the title, the count and the map; the rest of the page follows once the map
-reports that it is drawn, so the browser spends its first second drawing the map rather than loading the
-table and chart code."""
+A session's first run sends only the title, the count and the map (the sidebar's controls and the filter bar
+stand in as a caption and a spacer); the rest of the page follows once the map reports that it is drawn, so
+the browser spends its first second loading the map's code rather than every widget's."""
 
 from __future__ import annotations
 
@@ -70,9 +72,19 @@ def main(app_dir: Path | None = None) -> None:
         panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)
 
     panels.headline(ds, f.definition, f.as_of, version, lang, now)
-    panels.over_time(ds, f.definition, f.as_of, version, lang)
-    panels.breakdown(now, lang)
-    progress.changes(ds, f.definition, f.as_of, set(table.id), version, lang)
+    # Only the open tab is built and sent: a chart or table the planner is not looking at costs nothing
+    # when the language, the date or the definition changes.
+    labels = {code: t(f"tab_{code}", lang) for code in state.TABS}
+    tabs = dict(zip(state.TABS, st.tabs(list(labels.values()), **state.tab_widget(labels))))
+    if tabs["over_time"].open:
+        with tabs["over_time"]:
+            panels.over_time(ds, f.definition, f.as_of, version, lang)
+    if tabs["breakdown"].open:
+        with tabs["breakdown"]:
+            panels.breakdown(now, lang)
+    if tabs["changes"].open:
+        with tabs["changes"]:
+            progress.changes(ds, f.definition, f.as_of, set(table.id), version, lang)
     view, compare = state.view(), st.session_state.get("compare")
     progress.export(ds, lambda: snapshot_request(view, compare), lang)
     state.write_url()

@@ -60,11 +60,28 @@ def headline(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str,
                 + md_text(i18n.definition_text(d, lang, as_of=as_of, target=ds.target)))
     if d != counting.DEFAULT:
         st.info(t("definition_changed", lang))
-    with st.expander(t("why_default", lang)):
-        st.markdown(t("why_default_text", lang))
-        reconciliation(ds, version, lang)
-    with st.expander(t("which_reach", lang, date=marks["target_date"].isoformat()), expanded=False):
-        st.table(which_reach(ds, d, marks, version, lang).set_index(t("col_definition", lang)))
+    why = on_demand(t("why_default", lang), "why_default", lang)
+    if why.open:
+        with why:
+            st.markdown(t("why_default_text", lang))
+            reconciliation(ds, version, lang)
+    reach = on_demand(t("which_reach", lang, date=marks["target_date"].isoformat()), "which_reach", lang)
+    if reach.open:
+        with reach:
+            st.table(which_reach(ds, d, marks, version, lang).set_index(t("col_definition", lang)))
+
+
+def on_demand(label: str, name: str, lang: str):
+    """An expander whose content is built and sent only while it is open (opening it reruns the page). Its
+    label is part of its identity, so each language has its own key, seeded from the state last seen: an
+    open one stays open across a language switch."""
+    opened = st.session_state.setdefault("_expanded", {})
+    key = f"{name}.{lang}"
+    if key not in st.session_state:
+        st.session_state[key] = opened.get(name, False)
+    box = st.expander(label, key=key, on_change="rerun")
+    opened[name] = bool(box.open)
+    return box
 
 
 def which_reach(ds: Dataset, d: Definition, marks: dict, version: tuple, lang: str) -> pd.DataFrame:

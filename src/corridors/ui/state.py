@@ -32,6 +32,7 @@ DEFINITION_KEYS = {
     "def_opened": ("opened", OPENED_RULES, DEFAULT.opened),
 }
 ZOOMS = range(4, 14)
+TABS = ("over_time", "breakdown", "changes")  # the analysis below the headline, one tab open at a time
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def parse(q: dict[str, str], max_date: date, departments: list[str]) -> dict:
     v["center"] = _parse_center(q.get("center"))
     v["zoom"] = _parse_zoom(q.get("zoom"))
     v["tiles"] = q.get("tiles") if q.get("tiles") in TILES else "none"
+    v["tab"] = q.get("tab") if q.get("tab") in TABS else TABS[0]
     return v
 
 
@@ -129,6 +131,20 @@ def widget(name: str, per_language: bool = True) -> dict:
     value = v[name]
     st.session_state[key] = list(value) if isinstance(value, list) else value
     return {"key": key, "on_change": _sync, "args": (name, key)}
+
+
+def tab_widget(labels: dict[str, str]) -> dict:
+    """Keyword arguments binding st.tabs to the view's open tab (code → label in the page's language): the
+    same per-language key as widget(), seeded with the open tab's label."""
+    v = st.session_state[VIEW]
+    key = f"tab.{v['lang']}"
+    st.session_state[key] = labels[v["tab"]]
+    return {"key": key, "on_change": _tab_chosen, "args": (key, labels)}
+
+
+def _tab_chosen(key: str, labels: dict[str, str]) -> None:
+    chosen = st.session_state[key]
+    st.session_state[VIEW]["tab"] = next((code for code, label in labels.items() if label == chosen), TABS[0])
 
 
 def _sync(name: str, key: str) -> None:
@@ -187,6 +203,8 @@ def url(v: dict) -> dict[str, str]:
         want["zoom"] = str(v["zoom"])
     if v["tiles"] != "none":
         want["tiles"] = v["tiles"]
+    if v["tab"] != TABS[0]:
+        want["tab"] = v["tab"]
     return want
 
 
