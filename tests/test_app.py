@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from corridors import analysis, i18n, mapview
 from corridors.counting import Definition
+from corridors.ui import state
 
 from .apptest import map_drawn, send_map
 from .browser import ROOT
@@ -292,11 +293,12 @@ def _charts(at: AppTest) -> int:
     return len(at.get("vega_lite_chart"))
 
 
-def test_only_the_open_analysis_tab_is_built_and_it_survives_a_language_switch(ds):
-    """Over time is open by default; the breakdown and the changes are built only in their tab, which the
-    link carries and a language switch keeps."""
+def test_only_the_open_analysis_view_is_built_and_it_survives_a_language_switch(ds):
+    """Over time is open by default; the breakdown and the changes are built only when chosen, which the
+    link carries, a language switch keeps, and a second click on the open one does not close."""
     at = run()
-    assert [x.label for x in at.tabs] == [i18n.t(f"tab_{c}", "zh") for c in ("over_time", "breakdown", "changes")]
+    assert at.button_group(key="tab.zh").options == [i18n.t(f"tab_{c}", "zh") for c in state.TABS]
+    assert at.button_group(key="tab.zh").value == "over_time"
     assert _charts(at) == 1 and "compare" not in [d.key for d in at.date_input]
     assert "tab" not in at.query_params
 
@@ -309,9 +311,37 @@ def test_only_the_open_analysis_tab_is_built_and_it_survives_a_language_switch(d
     assert _charts(at) == 0 and "compare" in [d.key for d in at.date_input]
     at.sidebar.radio(key="lang").set_value("en")
     rerun(at)
-    assert [x.label for x in at.tabs][2] == "What changed"
+    assert at.button_group(key="tab.en").value == "changes"
+    assert at.button_group(key="tab.en").options[2] == "What changed"
     assert "compare" in [d.key for d in at.date_input] and _charts(at) == 0
     assert at.query_params["tab"] == "changes"
+    at.button_group(key="tab.en").set_value(None)  # the open one clicked again
+    rerun(at)
+    assert at.button_group(key="tab.en").value == "changes" and at.query_params["tab"] == "changes"
+
+
+def test_the_over_time_chart_is_one_spec_in_both_languages_and_on_every_date(ds):
+    """What a language switch or a new date changes travels in the chart's datasets, never in its spec, so
+    the browser updates the drawn chart in place (Streamlit re-embeds a Vega view only when the spec
+    changes)."""
+    def chart(at: AppTest):
+        (c,) = at.get("vega_lite_chart")
+        return c.proto.spec, {d.name: d.data.data for d in c.proto.datasets}
+
+    at = run()
+    spec, data = chart(at)
+    assert set(data) == {"series", "marks"}
+    at.sidebar.radio(key="lang").set_value("en")
+    rerun(at)
+    spec_en, data_en = chart(at)
+    at.sidebar.date_input(key="as_of.en").set_value(date(2018, 12, 31))
+    rerun(at)
+    spec_2018, data_2018 = chart(at)
+    assert spec == spec_en == spec_2018
+    assert data_en["series"] != data["series"]  # the labels are translated
+    assert data_2018["marks"] != data_en["marks"]  # the chosen date's rule moved
+    text = json.dumps(json.loads(spec), ensure_ascii=False)
+    assert all(i18n.t("chart_new", lang) not in text for lang in ("zh", "en"))
 
 
 def test_the_explanations_under_the_count_are_built_only_when_opened():

@@ -221,6 +221,18 @@ def test_status_neighbour_and_search_filters_never_change_the_headline(desk):
     pg.screenshot(path=str(ARTIFACTS / "03-filters-leave-the-headline.png"))
 
 
+# Marks the over-time chart's drawing surface and the project grid's canvas (arg true), or says whether the
+# marked elements are still the ones on the page (arg false).
+SAME_MARK = """mark => {
+  const chart = '[data-testid="stVegaLiteChart"]';
+  const els = {chart: document.querySelector(`${chart} canvas, ${chart} svg`),
+               grid: document.querySelector('.st-key-table canvas')};
+  const out = {};
+  for (const [k, e] of Object.entries(els)) { if (mark && e) { e.__same = true; } out[k] = !!(e && e.__same); }
+  return out;
+}"""
+
+
 def test_a_language_switch_keeps_filters_kpis_url_and_zoom(server):
     """Rail + completed + 广东/广西 and a zoomed map; switch to English, then type a search: nothing the
     planner chose changes (the reported bug: every filter fell back to All and the counting rule changed)."""
@@ -246,6 +258,9 @@ def test_a_language_switch_keeps_filters_kpis_url_and_zoom(server):
     assert before_q["neighbours"] == "440000,450000"
     _frame(pg).evaluate("window.map.__sameMap = true")  # the map is relabelled in place, never rebuilt
     assert _frame(pg).get_by_text("长沙市", exact=True).count() == 1
+    # so are the chart (a new Vega view would draw a new canvas) and the project grid
+    pg.evaluate(SAME_MARK, True)
+    assert pg.evaluate(SAME_MARK, False) == {"chart": True, "grid": True}
 
     pg.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     pg.get_by_role("heading", name="Hunan's Pan-PRD corridors").wait_for(timeout=30_000)
@@ -268,6 +283,8 @@ def test_a_language_switch_keeps_filters_kpis_url_and_zoom(server):
     assert _frame(pg).get_by_text("长沙市", exact=True).count() == 0
     assert _frame(pg).locator('a[title="Full screen / exit"]').count() == 1
     assert pg.evaluate("document.documentElement.lang") == "en"
+    assert pg.evaluate(SAME_MARK, False) == {"chart": True, "grid": True}
+    assert pg.locator('[data-testid="stVegaLiteChart"]').get_by_text("Opened since the plan").count() >= 1
     assert _pressed(pg, ["Railway"]) == {"Railway": True}
     assert before_lines > 0 and not pg.errors, pg.errors
     pg.screenshot(path=str(ARTIFACTS / "04-after-language-switch.png"))
@@ -402,12 +419,13 @@ def test_which_definitions_reach_20_agrees_with_the_cli(server, capsys):
     pg.context.close()
 
 
-def test_the_analysis_tabs_and_explanations_load_when_opened_and_keep_through_a_language_switch(server):
-    """A closed tab or explanation is not on the page; a click brings it; the language switch keeps it open."""
+def test_the_analysis_views_and_explanations_load_when_opened_and_keep_through_a_language_switch(server):
+    """A view of the analysis not chosen, or an explanation not opened, is not on the page; a click brings it;
+    the language switch keeps it open."""
     pg = _open(server)
     compare = pg.get_by_label("对比起始日期", exact=True)
     assert compare.count() == 0
-    pg.get_by_role("tab", name="两个日期之间的变化").click()
+    pg.get_by_role("radio", name="两个日期之间的变化").click()
     compare.wait_for(timeout=30_000)
     pg.wait_for_url(re.compile(r"tab=changes"), timeout=15_000)
     reported = pg.locator('[data-testid="stExpanderDetails"] [data-testid="stDataFrame"]')  # official totals
@@ -420,7 +438,7 @@ def test_the_analysis_tabs_and_explanations_load_when_opened_and_keep_through_a_
     pg.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     pg.get_by_role("heading", name="Hunan's Pan-PRD corridors").wait_for(timeout=30_000)
     pg.get_by_label("Compare from", exact=True).wait_for(timeout=30_000)
-    assert pg.get_by_role("tab", name="What changed").get_attribute("aria-selected") == "true"
+    assert pg.get_by_role("radio", name="What changed").get_attribute("aria-checked") == "true"
     pg.locator("th", has_text="Reported").first.wait_for(state="attached", timeout=30_000)
     assert reported.count() == 1
     pg.screenshot(path=str(ARTIFACTS / "analysis-tabs-en.png"), full_page=True)

@@ -193,6 +193,7 @@ STRINGS: dict[str, dict[str, str]] = {
                           "copied from elsewhere (the original is preferred)."},
     "research_note": {"zh": "原始研究说明（英文）", "en": "Research notes"},
     "col_note_original": {"zh": "说明（英文原文）", "en": "Note"},
+    "analysis": {"zh": "分析视图", "en": "Analysis view"},
     "tab_over_time": {"zh": "随时间变化", "en": "Over time"},
     "tab_breakdown": {"zh": "按运输方式与省份", "en": "By mode and neighbour"},
     "tab_changes": {"zh": "两个日期之间的变化", "en": "What changed"},

@@ -1,7 +1,7 @@
 """The dashboard page, map first: the title with the headline count; then one fragment holding the display
 filters, the map and the table of what they show (a filter, a pan or a zoom reruns only that part); then the
-headline's definition (its two explanations built only when opened), the analysis in tabs (only the open one
-built: over time, by mode and neighbour, what changed) and the export. A project's details open in a dialog,
+headline's definition (its two explanations built only when opened), the analysis (only the open view built: over
+time, by mode and neighbour, what changed) and the export. A project's details open in a dialog,
 wherever it was picked. The headline depends only on the date and the counting definition (sidebar), never
 on display filters.
 
@@ -72,19 +72,17 @@ def main(app_dir: Path | None = None) -> None:
         panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)
 
     panels.headline(ds, f.definition, f.as_of, version, lang, now)
-    # Only the open tab is built and sent: a chart or table the planner is not looking at costs nothing
-    # when the language, the date or the definition changes.
-    labels = {code: t(f"tab_{code}", lang) for code in state.TABS}
-    tabs = dict(zip(state.TABS, st.tabs(list(labels.values()), **state.tab_widget(labels))))
-    if tabs["over_time"].open:
-        with tabs["over_time"]:
-            panels.over_time(ds, f.definition, f.as_of, version, lang)
-    if tabs["breakdown"].open:
-        with tabs["breakdown"]:
-            panels.breakdown(now, lang)
-    if tabs["changes"].open:
-        with tabs["changes"]:
-            progress.changes(ds, f.definition, f.as_of, set(table.id), version, lang)
+    # Only the open view of the analysis is built and sent: a chart or table the planner is not looking at
+    # costs nothing when the language, the date or the definition changes. A segmented control rather than
+    # st.tabs: tabs are a container whose identity is their labels, so a language switch remounted the chart
+    # inside (a new Vega view drawn from scratch); below a control the chart is updated in place.
+    tab = panels.analysis_choice(lang)
+    if tab == "over_time":
+        panels.over_time(ds, f.definition, f.as_of, version, lang)
+    elif tab == "breakdown":
+        panels.breakdown(now, lang)
+    else:
+        progress.changes(ds, f.definition, f.as_of, set(table.id), version, lang)
     view, compare = state.view(), st.session_state.get("compare")
     progress.export(ds, lambda: snapshot_request(view, compare), lang)
     state.write_url()
@@ -125,7 +123,7 @@ def explore(ds, table, leaflet: tuple[str, str], base_url: str | None, tianditu_
         panels.filter_bar_space()
     f = state.current()
     shown = shown_rows(table, f)
-    early = panels.table_pick(shown, lang) if ready else None
+    early = panels.table_pick(shown) if ready else None
     if early:
         state.set_view(project=early)
     mv = state.map_view()

@@ -133,23 +133,11 @@ def widget(name: str, per_language: bool = True) -> dict:
     return {"key": key, "on_change": _sync, "args": (name, key)}
 
 
-def tab_widget(labels: dict[str, str]) -> dict:
-    """Keyword arguments binding st.tabs to the view's open tab (code → label in the page's language): the
-    same per-language key as widget(), seeded with the open tab's label."""
-    v = st.session_state[VIEW]
-    key = f"tab.{v['lang']}"
-    st.session_state[key] = labels[v["tab"]]
-    return {"key": key, "on_change": _tab_chosen, "args": (key, labels)}
-
-
-def _tab_chosen(key: str, labels: dict[str, str]) -> None:
-    chosen = st.session_state[key]
-    st.session_state[VIEW]["tab"] = next((code for code, label in labels.items() if label == chosen), TABS[0])
-
-
 def _sync(name: str, key: str) -> None:
     s, v = st.session_state, st.session_state[VIEW]
     value = s[key]
+    if name == "tab" and value is None:  # clicking the open view again keeps it open
+        return
     if name == "def_modes" and not value:  # emptying the counted modes keeps the last choice, and says so
         s["_modes_kept"] = True
         return
