@@ -95,7 +95,7 @@ def main() -> None:
 
     dates = []
     for i in range(args.runs):
-        at.sidebar.date_input(key="as_of.zh").set_value(__import__("datetime").date(2017 + i % 9, 6, 30))
+        at.sidebar.date_input(key="as_of").set_value(__import__("datetime").date(2017 + i % 9, 6, 30))
         t = time.perf_counter()
         at.run()
         dates.append(time.perf_counter() - t)

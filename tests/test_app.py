@@ -80,7 +80,7 @@ def test_display_filters_never_change_the_headline(ds):
     at.button_group(key="modes.zh").set_value(["waterway"])
     at.button_group(key="statuses.zh").set_value(["under_construction"])
     at.multiselect(key="neighbours.zh").set_value(["450000"])
-    at.text_input(key="query.zh").set_value("沅水")
+    at.text_input(key="query").set_value("沅水")
     rerun(at)
     assert headline(at) == before
     groups = map_args(at)["feature_group"]
@@ -117,7 +117,7 @@ def test_moving_the_date_changes_the_count(ds):
     c_early, c_late = expected(ds, early), expected(ds, late)
     assert c_early["completed"] != c_late["completed"]  # the data must allow the test
     at = run()
-    at.sidebar.date_input(key="as_of.zh").set_value(early)
+    at.sidebar.date_input(key="as_of").set_value(early)
     rerun(at)
     assert headline(at) == f"{c_early['completed']} / {ds.target.count}"
     assert at.query_params["date"] == "2010-01-01"
@@ -165,7 +165,7 @@ def test_query_string_restores_the_view(ds):
     at = run(lang="en", date="2020-12-31", provinces="neighbours", modes="rail", statuses="completed",
              opened="both")
     assert at.sidebar.radio(key="lang").value == "en"
-    assert at.sidebar.date_input(key="as_of.en").value == date(2020, 12, 31)
+    assert at.sidebar.date_input(key="as_of").value == date(2020, 12, 31)
     assert at.sidebar.radio(key="def_provinces.en").value == "neighbours"
     assert at.sidebar.radio(key="def_opened.en").value == "both"
     assert at.button_group(key="modes.en").value == ["rail"]
@@ -178,7 +178,7 @@ def test_query_string_restores_the_view(ds):
 
 def test_bad_query_values_fall_back_to_defaults():
     at = run(date="not-a-date", modes="teleport,rail", provinces="moon", unit="furlong")
-    assert at.sidebar.date_input(key="as_of.zh").value == date.today()
+    assert at.sidebar.date_input(key="as_of").value == date.today()
     assert at.button_group(key="modes.zh").value == ["rail"]
     assert at.sidebar.radio(key="def_provinces.zh").value == "pan-prd"
     assert at.sidebar.radio(key="def_unit.zh").value == "crossing"
@@ -235,7 +235,7 @@ def test_existing_corridors_can_be_hidden_from_the_map_and_table(ds):
     at = run()
     assert not projects(at)["编号"].isin(ds.catalog.projects.id[ds.catalog.projects.plan_name != ""]).all()
     before = headline(at)
-    at.toggle(key="show_existing.zh").set_value(False)
+    at.toggle(key="show_existing").set_value(False)
     rerun(at)
     assert set(projects(at)["编号"]) <= set(ds.catalog.projects.id[ds.catalog.projects.plan_name != ""])
     assert headline(at) == before
@@ -250,7 +250,7 @@ def test_a_language_switch_keeps_the_view_and_the_headline(ds):
     before, url = headline(at), dict(at.query_params)
     at.sidebar.radio(key="lang").set_value("en")
     rerun(at)
-    at.text_input(key="query.en").set_value("a")
+    at.text_input(key="query").set_value("a")
     rerun(at)
     assert headline(at) == before
     assert at.button_group(key="modes.en").value == ["rail"]
@@ -334,7 +334,7 @@ def test_the_over_time_chart_is_one_spec_in_both_languages_and_on_every_date(ds)
     at.sidebar.radio(key="lang").set_value("en")
     rerun(at)
     spec_en, data_en = chart(at)
-    at.sidebar.date_input(key="as_of.en").set_value(date(2018, 12, 31))
+    at.sidebar.date_input(key="as_of").set_value(date(2018, 12, 31))
     rerun(at)
     spec_2018, data_2018 = chart(at)
     assert spec == spec_en == spec_2018
