@@ -124,16 +124,27 @@ def explore(ds, table, leaflet: tuple[str, str], base_url: str | None, tianditu_
     f = state.current()
     shown = shown_rows(table, f)
     early = panels.table_pick(shown) if ready else None
-    if early:
+    if early:  # highlighted on the map in this run: open the details without another run
         state.set_view(project=early)
+        st.session_state["_details_open"] = True
+
+    def details_first() -> bool:
+        """The details dialog, sent before the map behind it (on a whole-page run the page opens it)."""
+        pid = state.view()["project"]
+        if st.session_state.get("_full_run") or not st.session_state.get("_details_open") or pid not in set(table.id):
+            return False
+        panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)
+        return True
+
+    # A table pick is known now, so its details go out before the map's layers are even built; a map click
+    # is known only once they are (its tooltip names the line).
+    sent = bool(early) and details_first()
     mv = state.map_view()
     m, groups, clicked = panels.map_layers(ds, shown, f, mv, lang, leaflet, base_url, tianditu_key, version)
-    if early or clicked:  # already highlighted on the map: open the details without another run
+    if clicked:
         st.session_state["_details_open"] = True
-    pid = state.view()["project"]
-    if not st.session_state.get("_full_run") and st.session_state.get("_details_open") and pid in set(table.id):
-        # the details first: the map, behind the dialog, follows in the same run
-        panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)
+    if not sent:
+        details_first()
     drawn = panels.draw_map(m, groups, mv)
     if phone and ready:
         panels.filter_bar(departments, lang)
