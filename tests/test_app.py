@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from corridors import analysis, i18n, mapview
 from corridors.counting import Definition
-from corridors.ui import state
+from corridors.ui import panels, state
 
 from .apptest import map_drawn, send_map
 from .browser import ROOT
@@ -342,6 +343,28 @@ def test_the_over_time_chart_is_one_spec_in_both_languages_and_on_every_date(ds)
     assert data_2018["marks"] != data_en["marks"]  # the chosen date's rule moved
     text = json.dumps(json.loads(spec), ensure_ascii=False)
     assert all(i18n.t("chart_new", lang) not in text for lang in ("zh", "en"))
+
+
+def test_the_breakdown_charts_keep_their_specs_and_colours_through_a_language_switch(ds):
+    """The breakdown's bars carry their labels in the data: the specs are the same in both languages, and each
+    status keeps its colour (every status has a row, in one order) even when it has no corridor."""
+    def charts(at: AppTest):
+        return [(c.proto.spec, c.proto.datasets[0].data.data) for c in at.get("vega_lite_chart")]
+
+    at = run(tab="breakdown")
+    zh = charts(at)
+    at.sidebar.radio(key="lang").set_value("en")
+    rerun(at)
+    en = charts(at)
+    assert len(zh) == len(en) >= 1
+    assert [s for s, _ in zh] == [s for s, _ in en] and all(a != b for (_, a), (_, b) in zip(zh, en))
+    spec = json.loads(zh[0][0])
+    assert spec["encoding"]["color"]["scale"]["range"] == list(panels.STATUS_COLOURS.values())
+    assert spec["encoding"]["color"]["sort"] == {"field": "k", "op": "min"}
+    bars = pa.ipc.open_stream(zh[0][1]).read_all().to_pandas()
+    every = list(range(len(panels.STATUS_COLOURS)))
+    assert all(list(ks) == every for ks in bars.groupby("group", sort=False).k.apply(list))
+    assert (bars.n == 0).any() and (bars.n > 0).any()  # a status without corridors keeps its row and colour
 
 
 def test_the_explanations_under_the_count_are_built_only_when_opened():

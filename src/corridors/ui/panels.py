@@ -298,30 +298,38 @@ CHART_Y = f"{t('chart_y', 'zh')} · {t('chart_y', 'en')}"  # both languages: the
 
 
 def breakdown(counts: dict, lang: str) -> None:
-    """Stacked bars of counted corridors by status: per mode, and per neighbour entered."""
-    order = [i18n.status(s, lang) for s in STATUS_COLOURS]
-    colour = {"field": "status", "type": "nominal", "title": None, "sort": order,
-              "scale": {"domain": order, "range": list(STATUS_COLOURS.values())}, "legend": {"orient": "bottom"}}
+    """Stacked bars of counted corridors by status: per mode, and per neighbour entered. As with over_time,
+    the spec is the same in both languages (labels travel in the data), so a switch updates the bars in place;
+    every status has a row per group shown (most of them 0) so that the colours, assigned in status order, never
+    shift when a status is missing."""
     c1, c2 = st.columns(2)
     for col, title, groups, label in (
             (c1, "by_mode", counts["by_mode"], lambda g: i18n.mode(g, lang)),
             (c2, "by_neighbour", counts["by_neighbour"],
              lambda g: g if lang == "zh" else PROVINCES_BY_ZH[g].name_en)):
-        values = [{"group": label(g), "status": i18n.status(s, lang), "n": n}
-                  for g, by in groups.items() for s, n in by.items() if n]
+        bars = [{"group": label(g), "k": k, "status": i18n.status(s, lang), "n": int(by.get(s, 0)),
+                 "tip": f"{label(g)} · {i18n.status(s, lang)} · {int(by.get(s, 0))}"}
+                for g, by in groups.items() if any(by.values()) for k, s in enumerate(STATUS_COLOURS)]
         with col:
             st.subheader(t(title, lang))
-            if not values:
+            if not any(b["n"] for b in bars):
                 st.caption(t("none_match", lang))
                 continue
-            st.vega_lite_chart({
-                "height": {"step": 28}, "data": {"values": values}, "mark": "bar",
-                "encoding": {"y": {"field": "group", "type": "nominal", "title": None},
-                             "x": {"aggregate": "sum", "field": "n", "type": "quantitative", "title": None,
-                                   "axis": {"tickMinStep": 1, "format": "d"}},
-                             "color": colour,
-                             "tooltip": [{"field": "group"}, {"field": "status"}, {"field": "n"}]}},
-                width="stretch")
+            st.vega_lite_chart(breakdown_spec(bars), width="stretch")
+
+
+def breakdown_spec(bars: list[dict]) -> dict:
+    """A breakdown chart's spec: language-neutral (see breakdown)."""
+    return {
+        "height": {"step": 28}, "datasets": {"bars": pd.DataFrame(bars)}, "data": {"name": "bars"}, "mark": "bar",
+        "encoding": {"y": {"field": "group", "type": "nominal", "title": None},
+                     "x": {"field": "n", "type": "quantitative", "title": None, "stack": "zero",
+                           "axis": {"tickMinStep": 1, "format": "d"}},
+                     "color": {"field": "status", "type": "nominal", "title": None, "sort": {"field": "k", "op": "min"},
+                               "scale": {"range": list(STATUS_COLOURS.values())},
+                               "legend": {"orient": "bottom", "columns": 3}},
+                     "order": {"field": "k", "sort": "ascending"},
+                     "tooltip": {"field": "tip"}}}
 
 
 PROVINCES_BY_ZH = {p.name_zh: p for p in PROVINCES.values()}

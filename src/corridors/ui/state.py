@@ -3,10 +3,11 @@ written back to the URL, so any view is a shareable link and nothing a viewer re
 
 Widgets never hold the truth. A widget choosing among options has a key that carries the language
 (``modes.zh``): Streamlit's frontend keeps such a widget's value as its *formatted labels*, so a widget whose
-labels are translated in place loses its value on the next interaction. A language switch therefore makes
-new ones, seeded from the view. A date, a text box or a switch keeps one key (its value is no label), so a
-language switch only relabels it: the browser does not build it again. Two kinds of state are kept apart on purpose: the counting definition (what the headline counts) and
-the display filters (what the map and table show; they never change the headline).
+labels are translated in place loses its value on the next interaction. A language switch therefore makes new
+ones, seeded from the view. A date, a text box or a switch keeps one key (its value is no label), so a
+language switch only relabels it: the browser does not build it again. Two kinds of state are kept apart on
+purpose: the counting definition (what the headline counts) and the display filters (what the map and table
+show; they never change the headline).
 """
 
 from __future__ import annotations
