@@ -128,22 +128,21 @@ def explore(ds, table, leaflet: tuple[str, str], base_url: str | None, tianditu_
         state.set_view(project=early)
         st.session_state["_details_open"] = True
 
-    def details_first() -> bool:
+    def details_first() -> None:
         """The details dialog, sent before the map behind it (on a whole-page run the page opens it)."""
         pid = state.view()["project"]
-        if st.session_state.get("_full_run") or not st.session_state.get("_details_open") or pid not in set(table.id):
-            return False
-        panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)
-        return True
+        if not st.session_state.get("_full_run") and st.session_state.get("_details_open") and pid in set(table.id):
+            panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)
 
     # A table pick is known now, so its details go out before the map's layers are even built; a map click
     # is known only once they are (its tooltip names the line).
-    sent = bool(early) and details_first()
+    if early:
+        details_first()
     mv = state.map_view()
     m, groups, clicked = panels.map_layers(ds, shown, f, mv, lang, leaflet, base_url, tianditu_key, version)
     if clicked:
         st.session_state["_details_open"] = True
-    if not sent:
+    if not early:
         details_first()
     drawn = panels.draw_map(m, groups, mv)
     if phone and ready:

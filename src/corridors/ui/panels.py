@@ -137,12 +137,12 @@ def filter_bar(departments: list[str], lang: str) -> None:
     with c2.popover(t("more_filters", lang) + (f" ({more})" if more else ""), width="stretch"):
         st.pills(t("statuses", lang), DISPLAY_STATUSES, selection_mode="multi", wrap=True,
                  format_func=lambda x: i18n.status(x, lang), help=t("statuses_help", lang), **widget("statuses"))
-        st.text_input(t("search", lang), **widget("query", per_language=False))
+        st.text_input(t("search", lang), **widget("query"))
         st.multiselect(t("neighbours", lang), NEIGHBOURS, placeholder=t("all", lang), **widget("neighbours"),
                        format_func=lambda c: PROVINCES[c].name_zh if lang == "zh" else PROVINCES[c].name_en)
         st.multiselect(t("departments", lang), departments, placeholder=t("all", lang), **widget("departments"),
                        format_func=lambda d: i18n.department(d, lang))
-        st.toggle(t("show_existing", lang), **widget("show_existing", per_language=False))
+        st.toggle(t("show_existing", lang), **widget("show_existing"))
 
 
 FILTER_BAR_PX = 60  # the filter bar's height on a desktop, measured in Chromium: the map starts 267 px down either way

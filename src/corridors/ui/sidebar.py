@@ -18,10 +18,10 @@ from .state import widget
 
 def render(max_date: date, tiles: tuple[str, ...] = TILES) -> None:
     with st.sidebar:
-        st.radio(t("language", "zh"), LANGS, horizontal=True, **widget("lang", per_language=False),
+        st.radio(t("language", "zh"), LANGS, horizontal=True, **widget("lang"),
                  format_func=lambda code: {"zh": "中文", "en": "English"}[code])
         lang = state.view()["lang"]
-        st.date_input(t("as_of", lang), min_value=EARLIEST, max_value=max_date, **widget("as_of", per_language=False))
+        st.date_input(t("as_of", lang), min_value=EARLIEST, max_value=max_date, **widget("as_of"))
         with st.expander(t("definition", lang), expanded=False):
             st.caption(t("definition_hint", lang))
             st.radio(t("def_include", lang), INCLUDE, format_func=lambda v: t(f"include_{v}", lang),
@@ -34,7 +34,7 @@ def render(max_date: date, tiles: tuple[str, ...] = TILES) -> None:
                      **widget("def_provinces"))
             st.radio(t("def_opened", lang), OPENED_RULES, format_func=lambda v: t(f"opened_{v}", lang),
                      **widget("def_opened"))
-            st.checkbox(t("def_candidates", lang), **widget("def_candidates", per_language=False))
+            st.checkbox(t("def_candidates", lang), **widget("def_candidates"))
         st.header(t("map_options", lang))
         st.radio(t("tiles", lang), tiles, format_func=lambda v: t(f"tiles_{v}", lang), **widget("tiles"))
 

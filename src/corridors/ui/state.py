@@ -125,11 +125,16 @@ def set_view(**changes) -> None:
     st.session_state[VIEW].update(changes)
 
 
-def widget(name: str, per_language: bool = True) -> dict:
-    """Keyword arguments binding a widget to view field `name`: its key, seeded with the view's value, and
-    an on_change that copies the new value back into the view."""
+# View fields whose widget keeps one key in both languages: the language itself, and those whose value is no
+# label (a date, a text box, a switch). Every other field's widget chooses among translated options.
+ONE_KEY = frozenset({"lang", "as_of", "query", "show_existing", "def_candidates"})
+
+
+def widget(name: str) -> dict:
+    """Keyword arguments binding a widget to view field `name`: its key (per language unless in ONE_KEY),
+    seeded with the view's value, and an on_change that copies the new value back into the view."""
     v = st.session_state[VIEW]
-    key = f"{name}.{v['lang']}" if per_language else name
+    key = name if name in ONE_KEY else f"{name}.{v['lang']}"
     value = v[name]
     st.session_state[key] = list(value) if isinstance(value, list) else value
     return {"key": key, "on_change": _sync, "args": (name, key)}
