@@ -10,7 +10,8 @@ imported into a temporary SQLite store (never the repository's). Figures:
 - fold: Dataset.with_alignments(store's current alignments), then table: Dataset.table(today) on the result;
 - map payload: bytes of the rendered map page (as bench/scale.py measures it: what a map update sends)
   with the surveyed sections simplified for the map (alignment.display_sections, 20 m), against the same page
-  with the full-resolution lines and with the schematic lines, and the corridor layers' JSON alone.
+  with the full-resolution lines and with the schematic lines, and the JSON of the lines held by the map and of
+  one update of them.
 The machine may be shared: the figures are wall times and noisy.
 """
 
@@ -78,8 +79,9 @@ def main() -> None:
         for label, d, sections in (("schematic lines", ds, ds.sections),
                                    ("imported, full resolution", folded, folded.sections),
                                    (f"imported, simplified {alignment.DISPLAY_TOLERANCE_M:g} m", folded, shown)):
-            page, layers, _ = map_payload(d, sections)
-            print(f"map payload, {label:32}: page {page / 1024:7.0f} KB, corridor layers {layers / 1024:6.0f} KB")
+            page, update, lines, _ = map_payload(d, sections)
+            print(f"map payload, {label:32}: page {page / 1024:7.0f} KB, lines held {lines / 1024:6.0f} KB, "
+                  f"update {update / 1024:5.0f} KB")
         print(f"display_sections: {simplify:.3f} s")
 
 

@@ -24,10 +24,11 @@ Figures, per size (medians of --runs, in a fresh cache folder per size, so nothi
   table(today) and count(today) on the result;
 - map payload: bytes of the HTML page folium renders (m.get_root().render()) for the dashboard's map as
   ui.panels.map_layers builds it, which every map update sends: mapview.base_map fetching its polygons, rivers
-  and place labels from a static file, plus every mapview.project_layers group (no popups, the legend
-  travelling with the lines), every corridor drawn, in Chinese, on today's date (Leaflet itself is linked, not
-  inlined); together with the share of that which is the corridor layers' data, and the size of the base
-  map's data file (mapview.base_data), which the browser fetches once per map.
+  and place labels from a static file and holding every line's coordinates (mapview.LineBase), plus the
+  update of the lines (mapview.dashboard_layers: which sections are shown, their styles and names, the legend),
+  every corridor shown, in Chinese, on today's date (Leaflet itself is linked, not inlined); together with
+  the update's data, the held lines' data, and the size of the base map's data file (mapview.base_data),
+  which the browser fetches once per map.
 The machine may be shared: the figures are wall times and noisy.
 """
 
@@ -175,11 +176,11 @@ def _event(ds) -> pd.DataFrame:
         "recorded_by": "bench", "recorded_at": "", "origin": "store"}], columns=dataset.EVENT_FRAME)
 
 
-def map_payload(ds, sections=None) -> tuple[int, int, int]:
-    """Bytes of the dashboard's rendered map page (the base map fetching its data, and every corridor layer, as
-    ui.panels.map_layers draws them: what each map update sends), of the corridor layers' data, and of the base
-    map's data file (fetched once per map); drawing `sections` (default: the dataset's own, imported lines
-    simplified for display as the dashboard does)."""
+def map_payload(ds, sections=None) -> tuple[int, int, int, int]:
+    """Bytes of the dashboard's rendered map page (the base map fetching its data and holding the lines, and
+    the lines' update, as ui.panels.map_layers draws them: what each map update sends), of the update's data,
+    of the held lines' data, and of the base map's data file (fetched once per map); drawing `sections`
+    (default: the dataset's own, imported lines simplified for display as the dashboard does)."""
     from corridors import alignment, gazetteer, hydro, mapview
 
     today = date.today()
@@ -188,17 +189,18 @@ def map_payload(ds, sections=None) -> tuple[int, int, int]:
     rivers = hydro.load_rivers(ds.geodata / "rivers.geojson")
     labels = mapview.place_labels(display, gazetteer.load_seats(ds.geodata / "seats.csv"), rivers)
     base = mapview.base_data(mapview.boundaries_geojson(display), mapview.rivers_geojson(rivers), labels)
-    m = mapview.base_map(display, base_url="/app/static/basemap/0123456789abcdef.json")
     paths = mapview.section_paths(alignment.display_sections(ds.sections) if sections is None else sections)
-    groups, _ = mapview.project_layers(table, paths, ds.section_statuses(today), ds.section_names("zh"), "zh",
-                                       legend=True, popups=False)
+    geometry = mapview.line_geometry(table, paths)
+    m = mapview.base_map(display, base_url="/app/static/basemap/0123456789abcdef.json", lines=geometry)
+    groups, _ = mapview.dashboard_layers(table, geometry, ds.section_statuses(today), ds.section_names("zh"), "zh")
     mapview.InitialView(mapview.CENTER, mapview.ZOOM).add_to(groups[-1])
     mapview.MapLanguage("zh").add_to(groups[-1])
-    layers = 0
+    update = 0
     for g in groups:
         g.add_to(m)
-        layers += sum(len(c.data.encode("utf-8")) for c in g._children.values() if isinstance(c, mapview.PackedLayer))
-    return len(m.get_root().render().encode("utf-8")), layers, len(base.encode("utf-8"))
+        update += sum(len(c.data.encode("utf-8")) for c in g._children.values() if isinstance(c, mapview.PackedLayer))
+    page = len(m.get_root().render().encode("utf-8"))
+    return page, update, len(geometry.data.encode("utf-8")), len(base.encode("utf-8"))
 
 
 def measure(size: int, runs: int, work: Path, check: bool) -> dict[str, float]:
@@ -231,7 +233,7 @@ def measure(size: int, runs: int, work: Path, check: bool) -> dict[str, float]:
     out["table"], _ = _timed(lambda: replace(ds).table(today), runs)  # a copy keeps no tables: worked out anew
     ev = _event(ds)
     out["record"], _ = _timed(lambda: (lambda d: (d.table(today), d.count(today)))(ds.with_events(ev)), runs)
-    out["payload"], out["layers"], out["base"] = map_payload(ds)
+    out["payload"], out["update"], out["lines"], out["base"] = map_payload(ds)
     return out
 
 
@@ -247,13 +249,13 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="corridors-scale-")) if not args.keep else args.keep
     work.mkdir(parents=True, exist_ok=True)
     print(f"{'projects':>8} {'count cold':>10} {'count':>7} {'snapshot':>8} {'build':>7} {'cached':>7} "
-          f"{'table':>7} {'record':>7} {'map page':>9} {'layers':>8} {'base file':>9}   (seconds; bytes as KB)")
+          f"{'table':>7} {'record':>7} {'map page':>9} {'update':>7} {'lines':>6} {'base file':>9}   (seconds; bytes as KB)")
     try:
         for size in sizes:
             r = measure(size, args.runs, work, args.check)
             print(f"{r['projects']:8.0f} {r['count_cold']:10.2f} {r['count']:7.2f} {r['snapshot']:8.2f} "
                   f"{r['build']:7.2f} {r['load_cached']:7.2f} {r['table']:7.3f} {r['record']:7.3f} "
-                  f"{r['payload'] / 1024:9.0f} {r['layers'] / 1024:8.0f} {r['base'] / 1024:9.0f}", flush=True)
+                  f"{r['payload'] / 1024:9.0f} {r['update'] / 1024:7.0f} {r['lines'] / 1024:6.0f} {r['base'] / 1024:9.0f}", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

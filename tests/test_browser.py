@@ -233,6 +233,30 @@ SAME_MARK = """mark => {
 }"""
 
 
+# Marks every SVG path in the map frame (arg true); returns how many paths there are, how many of them carry
+# the mark, and a hash of how they look (stroke, width, dash, opacity).
+PATHS_MARK = """mark => {
+  const ps = Array.from(document.querySelectorAll('path'));
+  let marked = 0, look = 0;
+  for (const p of ps) {
+    if (mark) { p.__same = true; }
+    if (p.__same) { marked++; }
+    const a = ['stroke', 'stroke-width', 'stroke-dasharray', 'stroke-opacity'].map(n => p.getAttribute(n)).join();
+    for (let i = 0; i < a.length; i++) { look = (look * 31 + a.charCodeAt(i)) | 0; }
+  }
+  return {paths: ps.length, marked, look};
+}"""
+
+
+def _click_line(pg, geometry) -> None:
+    """A mouse click at the middle of a line, as a planner clicks it."""
+    mid = geometry.interpolate(0.5, normalized=True)
+    x, y = _frame(pg).evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
+                               " return [p.x, p.y]; }", [mid.y, mid.x])
+    box = pg.locator(MAP).bounding_box()
+    pg.mouse.click(box["x"] + x, box["y"] + y)
+
+
 def test_a_language_switch_keeps_filters_kpis_url_and_zoom(server):
     """Rail + completed + 广东/广西 and a zoomed map; switch to English, then type a search: nothing the
     planner chose changes (the reported bug: every filter fell back to All and the counting rule changed)."""
@@ -257,6 +281,7 @@ def test_a_language_switch_keeps_filters_kpis_url_and_zoom(server):
     assert before_q["modes"] == "rail" and before_q["statuses"] == "completed"
     assert before_q["neighbours"] == "440000,450000"
     _frame(pg).evaluate("window.map.__sameMap = true")  # the map is relabelled in place, never rebuilt
+    paths = _frame(pg).evaluate(PATHS_MARK, True)["paths"]  # and so are its lines
     assert _frame(pg).get_by_text("长沙市", exact=True).count() == 1
     # so are the chart (a new Vega view would draw a new canvas) and the project grid
     pg.evaluate(SAME_MARK, True)
@@ -279,6 +304,8 @@ def test_a_language_switch_keeps_filters_kpis_url_and_zoom(server):
     assert [k.replace(" ", "") for k in _kpis(pg)][:1] == [k.replace(" ", "") for k in before_kpis][:1]
     assert _frame(pg).evaluate("window.map.getZoom()") == 7
     assert _frame(pg).evaluate("window.map.__sameMap === true")
+    kept = _frame(pg).evaluate(PATHS_MARK, False)
+    assert kept["paths"] == kept["marked"] == paths, (paths, kept)
     assert _frame(pg).get_by_text("Changsha", exact=True).count() == 1
     assert _frame(pg).get_by_text("长沙市", exact=True).count() == 0
     assert _frame(pg).locator('a[title="Full screen / exit"]').count() == 1
@@ -289,6 +316,36 @@ def test_a_language_switch_keeps_filters_kpis_url_and_zoom(server):
     assert before_lines > 0 and not pg.errors, pg.errors
     pg.screenshot(path=str(ARTIFACTS / "04-after-language-switch.png"))
     pg.context.close()
+
+
+def test_a_date_change_restyles_the_lines_drawn_and_a_mode_shown_again_is_drawn_and_clickable(desk, ds):
+    """The map holds its lines: a new as-of date restyles the very SVG paths on the page (none is drawn
+    again), and a mode filtered out and back in brings its lines back, clickable."""
+    pg = desk
+    frame = _frame(pg)
+    before = frame.evaluate(PATHS_MARK, True)
+    kpi = _kpis(pg)[0]
+    pg.locator('[data-testid="stSidebar"]').get_by_role("spinbutton", name=re.compile("^year")).click()
+    pg.keyboard.type("20161024")
+    pg.keyboard.press("Escape")  # the date is sent when the calendar closes
+    pg.wait_for_url(re.compile(r"date=2016-10-24"), timeout=30_000)
+    _settle(pg, kpi, lambda: _kpis(pg)[0])
+    after = _quiet(pg, lambda: frame.evaluate(PATHS_MARK, False))
+    assert after["look"] != before["look"]  # lines not open in 2016 look so
+    assert after["paths"] == before["paths"] == after["marked"], (before, after)
+    assert frame.evaluate("window.map.__sameMap = true")
+    pg.screenshot(path=str(ARTIFACTS / "restyled-2016-10-24.png"))
+
+    water = _lines(pg)
+    _pill(pg, "水运").click()
+    fewer = _settle(pg, water, lambda: _lines(pg))
+    _pill(pg, "水运").click()
+    assert _settle(pg, fewer, lambda: _lines(pg)) == water
+    _click_line(pg, ds.lines.set_index("project_id").geometry["yuanshui"])
+    name = ds.catalog.projects.set_index("id").name_zh["yuanshui"]
+    pg.get_by_role("dialog").get_by_role("heading", name=re.compile(re.escape(name[:4]))).wait_for(timeout=30_000)
+    assert frame.evaluate("window.map.__sameMap === true")
+    assert not pg.errors, pg.errors
 
 
 def test_fullscreen_and_reset_view(desk):
@@ -311,13 +368,7 @@ def test_fullscreen_and_reset_view(desk):
 
 def test_clicking_a_line_opens_its_details_in_a_dialog(desk, ds):
     pg = desk
-    line = ds.lines.set_index("project_id").geometry["yuanshui"]
-    mid = line.interpolate(0.5, normalized=True)
-    frame = _frame(pg)
-    x, y = frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
-                          " return [p.x, p.y]; }", [mid.y, mid.x])
-    box = pg.locator(MAP).bounding_box()
-    pg.mouse.click(box["x"] + x, box["y"] + y)
+    _click_line(pg, ds.lines.set_index("project_id").geometry["yuanshui"])
     dialog = pg.get_by_role("dialog")
     name = ds.catalog.projects.set_index("id").name_zh["yuanshui"]
     dialog.get_by_role("heading", name=re.compile(re.escape(name[:4]))).wait_for(timeout=30_000)

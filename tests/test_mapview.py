@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import date
@@ -220,3 +221,63 @@ def test_text_from_data_reaches_the_page_as_it_is_not_as_a_template():
     mapview.TitleBox("{{ 123456 * 3 }} {% if true %}x{% endif %}").add_to(m)
     html = m.get_root().render()
     assert "{{ 123456 * 3 }} {% if true %}x{% endif %}" in html and "370368" not in html
+
+
+
+def _update(ds, table, geometry, day: date, lang: str, selected: str | None = None):
+    groups, lookup = mapview.dashboard_layers(table, geometry, ds.section_statuses(day), ds.section_names(lang), lang,
+                                              selected)
+    (d,) = [x for x in mapview.layer_data("".join(_render(g) for g in groups)) if "l" in x]
+    return d, lookup
+
+
+def test_the_map_holds_every_drawn_section_once_and_an_update_names_them_by_index(ds):
+    """The dashboard's lines travel once with the base map (line_geometry); an update names each shown section
+    by its index there, with its project's name, style and tooltip, and carries no coordinates."""
+    t = ds.table(date.today())
+    paths = mapview.section_paths(ds.sections)
+    geometry = mapview.line_geometry(t, paths)
+    g = json.loads(geometry.data)
+    drawn = t[(t.same_as == "") & t.route_known]
+    expected = {(pid, s): p for pid in drawn.id for s, p in paths.get(pid, [])}
+    where = {i: (pid, s) for pid, secs in geometry.sections.items() for s, i in secs}
+    assert {key: g["p"][i] for i, key in where.items()} == expected and len(g["p"]) == len(expected)
+    d, lookup = _update(ds, t, geometry, date.today(), "zh", selected="yuanshui")
+    assert sorted(it[3] for it in d["l"]) == sorted(where)  # every section shown, each once
+    names = t.set_index("id").name_zh
+    for it in d["l"]:
+        pid, _ = where[it[3]]
+        assert all(not isinstance(v, (list, dict)) for v in it)  # indices and text: the coordinates stay put
+        assert html.escape(names[pid]) in d["n"][it[0]]
+        assert (it[4:] == [1]) == (pid == "yuanshui")
+    shown = mapview.line_tooltips(d)
+    assert sorted(shown) == sorted(lookup) and len(shown) == len(expected)
+    crossings = sum(len(c) for c in drawn[drawn.in_plan].crossings)
+    assert sorted(d["x"]) == list(range(crossings)) == list(range(len(g["x"])))
+
+
+def test_a_date_or_language_changes_only_the_styles_and_names_of_the_lines_held(ds):
+    """What a date or a language changes travels in the update; the sections shown stay the same ones."""
+    day, then = date.today(), date(2016, 10, 24)
+    t, old = ds.table(day), ds.table(then)
+    geometry = mapview.line_geometry(t, mapview.section_paths(ds.sections))
+    now_zh, _ = _update(ds, t, geometry, day, "zh")
+    then_zh, _ = _update(ds, old, geometry, then, "zh")
+    now_en, _ = _update(ds, t, geometry, day, "en")
+    assert [it[3] for it in now_zh["l"]] == [it[3] for it in then_zh["l"]] == [it[3] for it in now_en["l"]]
+    assert then_zh["s"] != now_zh["s"]  # fewer lines were open in 2016: other styles
+    assert now_en["lang"] == "en" and now_en["n"] != now_zh["n"]
+    filtered = t[t["mode"] == "waterway"]
+    water, _ = _update(ds, filtered, geometry, day, "zh")
+    assert {it[3] for it in water["l"]} == {i for pid in filtered.id for _, i in geometry.sections.get(pid, [])}
+
+
+def test_names_in_the_held_lines_and_their_updates_are_escaped(ds):
+    t = ds.table(date.today()).copy()
+    t.loc[t.id == "zhitong", "name_zh"] = '<img src=x onerror="alert(1)">'
+    geometry = mapview.line_geometry(t, mapview.section_paths(ds.sections))
+    d, _ = _update(ds, t, geometry, date.today(), "zh")
+    base = mapview.map_class("leaflet.js", "leaflet.css")(tiles=None)
+    mapview.LineBase(geometry).add_to(base)
+    for text in (base.get_root().render(), json.dumps(d, ensure_ascii=False)):
+        assert "<img src=x" not in text and "&lt;img src=x" in text

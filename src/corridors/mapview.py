@@ -7,8 +7,10 @@ folium-offline package (never copied into this repository) and are either served
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -670,13 +672,15 @@ def base_map(display: gpd.GeoDataFrame, cls: type[folium.Map] = folium.Map,
              legend_lang: str | None = None, tiles: str = "none", tianditu_key: str = "",
              seats: pd.DataFrame | None = None, rivers: gpd.GeoDataFrame | None = None,
              rivers_text: str | None = None, labels: list[dict] | None = None,
-             height: int | None = None, base_url: str | None = None) -> folium.Map:
+             height: int | None = None, base_url: str | None = None,
+             lines: LineGeometry | None = None) -> folium.Map:
     """The stable part of the map, the same in both languages: province polygons (offline base; light when
     online tiles are on top of them), rivers, place labels in both languages (given ready-made, or made from
     display, seats and rivers), the map's buttons, and the legend in `legend_lang` if given (otherwise it
     travels with the dynamic layers). A MapLanguage element, added after it, names things in one language.
     With base_url (a file made by base_data), boundaries, rivers and labels are fetched from there instead of
-    being carried in the page."""
+    being carried in the page. With lines, the dashboard's lines are held by the map (LineBase) and each update
+    of it restyles them (dashboard_layers)."""
     m = cls(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
             **({"height": height} if height else {}))
     online = tile_layer(tiles, tianditu_key)
@@ -693,6 +697,8 @@ def base_map(display: gpd.GeoDataFrame, cls: type[folium.Map] = folium.Map,
     if legend_lang:
         Legend(legend_html(legend_lang, list(modes))).add_to(m)
     MapChrome().add_to(m)
+    if lines is not None:
+        LineBase(lines).add_to(m)
     return m
 
 
@@ -881,10 +887,51 @@ def line_style(status: str | None, in_plan: bool, candidate: bool) -> dict:
     return style
 
 
+def _drawn(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows the map draws: a project of its own (not another's duplicate) whose route is known."""
+    return table[(table.same_as == "") & table.route_known]
+
+
+def _head(row, lang: str) -> str:
+    """A line's tooltip head: the project's name, marked when its identification is unconfirmed (escaped)."""
+    head = i18n.name_of(row, lang)
+    if row["identification"] == "candidate":
+        head = f"{i18n.t('candidate_short', lang)}{head}"
+    return html.escape(head)
+
+
+class _Styles:
+    """The styles drawn, each [Leaflet options, the tooltip's tail ' · mode · status' (escaped)], kept once."""
+
+    def __init__(self) -> None:
+        self.items: list[list] = []
+        self._index: dict[tuple[str, str], int] = {}
+        self.statuses: set[str | None] = set()
+
+    def of(self, row, status: str | None, lang: str) -> int:
+        self.statuses.add(status)
+        style = line_style(status, row["in_plan"], row["identification"] == "candidate")
+        options = {"color": MODE_COLOURS[row["mode"]], "weight": style["weight"], "opacity": style["opacity"],
+                   "dashArray": style["dash_array"]}
+        tail = html.escape(f" · {i18n.mode(row['mode'], lang)} · {i18n.status(status, lang)}")
+        key = (json.dumps(options), tail)
+        if key not in self._index:
+            self._index[key] = len(self.items)
+            self.items.append([options, tail])
+        return self._index[key]
+
+
+def _legend(lang: str, modes: set[str], statuses: set[str | None]) -> Legend:
+    """The collapsible legend of exactly the modes and statuses drawn."""
+    drawn = [x for x in LEGEND_STATUSES if x in statuses]
+    return Legend(legend_html(lang, [m for m in MODE_COLOURS if m in modes], drawn or ["completed"], collapsible=True))
+
+
 def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: dict[tuple[str, str], str | None],
                    section_names: dict[tuple[str, str], str], lang: str, selected: str | None = None,
                    legend: bool = False, popups: bool = True) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
-    """One feature group per mode (lines) and one for border crossings; and tooltip text → project id.
+    """One feature group per mode (lines) and one for border crossings; and tooltip text → project id: the
+    snapshot's standalone map, which is drawn once (the dashboard restyles lines in place: line_geometry).
 
     Lines are drawn per section, each with its own status on the date, so a link whose Hunan half is
     open and whose neighbour half is being built shows both. With legend, a collapsible legend of exactly
@@ -893,40 +940,27 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
     """
     e = html.escape
     layers: dict[str, dict] = {}
-    styles: dict[str, dict[tuple, int]] = {}
+    styles: dict[str, _Styles] = {}
     lookup: dict[str, str] = {}
     cross = {"n": [], "v": {"out": e(i18n.t("crossing_into", lang)), "in": e(i18n.t("crossing_from", lang))},
              "q": [], "x": [], "s": CROSSING_STYLE}
     provinces: dict[str, int] = {}
-    drawn_statuses: set[str | None] = set()
-    drawn = table[(table.same_as == "") & table.route_known]
-    for row in drawn.to_dict("records"):
+    for row in _drawn(table).to_dict("records"):
         pid, mode = row["id"], row["mode"]
         secs = paths.get(pid, [])
         if secs:
             layer = layers.setdefault(mode, {"n": [], "s": [], "l": [], **({"p": []} if popups else {})})
-            head = i18n.name_of(row, lang)
-            if row["identification"] == "candidate":
-                head = f"{i18n.t('candidate_short', lang)}{head}"
+            book = styles.setdefault(mode, _Styles())
+            layer["s"] = book.items
             index = len(layer["n"])
-            layer["n"].append(e(head))
+            layer["n"].append(_head(row, lang))
             if popups:
                 layer["p"].append(popup_html(row, lang))
         for section, packed in secs:
             status = section_status.get((pid, section), row["status"])
-            drawn_statuses.add(status)
             name = section_names.get((pid, section), "") if len(secs) > 1 else ""
             lookup[tooltip_text(row, name, status, lang)] = pid
-            style = line_style(status, row["in_plan"], row["identification"] == "candidate")
-            options = {"color": MODE_COLOURS[mode], "weight": style["weight"], "opacity": style["opacity"],
-                       "dashArray": style["dash_array"]}
-            tail = e(f" · {i18n.mode(mode, lang)} · {i18n.status(status, lang)}")
-            known = styles.setdefault(mode, {})
-            key = (json.dumps(options), tail)
-            if key not in known:
-                known[key] = len(layer["s"])
-                layer["s"].append([options, tail])
-            item = [index, known[key], e(name), packed]
+            item = [index, book.of(row, status, lang), e(name), packed]
             layer["l"].append(item + [1] if pid == selected else item)
         crossings = row["crossings"] if row["in_plan"] else []  # label the plan's crossings; others stay quiet
         if len(crossings):
@@ -949,10 +983,193 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
     crossings_group = Group(name=i18n.t("layer_crossings", lang))
     CrossingLayer(cross).add_to(crossings_group)
     if legend:
-        modes = [m for m in MODE_COLOURS if m in layers]
-        statuses = [x for x in LEGEND_STATUSES if x in drawn_statuses]
-        Legend(legend_html(lang, modes, statuses or ["completed"], collapsible=True)).add_to(crossings_group)
+        _legend(lang, set(layers), set().union(*(b.statuses for b in styles.values()))).add_to(crossings_group)
     return groups + [crossings_group], lookup
+
+
+@dataclass(frozen=True)
+class LineGeometry:
+    """What the dashboard's map holds of the lines whatever the date, language or filters (see LineBase):
+    data, the JSON text; sections, project → [(section, its index in data), …]; crossings, project → the
+    indices of its border crossings; key, a hash of data (a new one rebuilds the map)."""
+
+    data: str
+    sections: dict[str, list[tuple[str, int]]]
+    crossings: dict[str, list[int]]
+    key: str
+
+
+def line_geometry(table: pd.DataFrame, paths: dict[str, list]) -> LineGeometry:
+    """Every drawable section's packed coordinates, in drawing order (by mode, then catalog order), and every
+    border crossing of the plan's projects with its names in both languages (escaped).
+
+    data: p, the sections' packed coordinates; x, the crossings, each [lat, lon, name index, province index,
+    'out'|'in']; n, the names [zh, en]; q, the provinces [name zh, label zh, name en, label en]; v, the popup's
+    verbs by language and direction; s, the crossing circle's style.
+    """
+    e = html.escape
+    drawn = _drawn(table)
+    out = {"p": [], "x": [], "n": [], "q": [], "s": CROSSING_STYLE,
+           "v": {lang: {"out": e(i18n.t("crossing_into", lang)), "in": e(i18n.t("crossing_from", lang))}
+                 for lang in i18n.LANGS}}
+    sections: dict[str, list[tuple[str, int]]] = {}
+    for mode in MODE_COLOURS:
+        for pid in drawn.id[drawn["mode"] == mode]:
+            for section, packed in paths.get(pid, []):
+                sections.setdefault(pid, []).append((section, len(out["p"])))
+                out["p"].append(packed)
+    crossings: dict[str, list[int]] = {}
+    provinces: dict[str, int] = {}
+    for row in drawn[drawn.in_plan].to_dict("records"):  # label the plan's crossings; others stay quiet
+        if not len(row["crossings"]):
+            continue
+        named = len(out["n"])
+        out["n"].append([e(i18n.name_of(row, lang)) for lang in ("zh", "en")])
+        for c in row["crossings"]:
+            if c["province"] not in provinces:
+                side = PROVINCES[c["province"]]
+                provinces[c["province"]] = len(out["q"])
+                out["q"].append([e(side.name_zh), e(side.abbr), e(side.name_en), e(side.name_en)])
+            crossings.setdefault(row["id"], []).append(len(out["x"]))
+            out["x"].append([c["lat"], c["lon"], named, provinces[c["province"]],
+                             "out" if c["direction"] == "out" else "in"])
+    text = json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    return LineGeometry(text, sections, crossings, hashlib.sha256(text.encode()).hexdigest()[:16])
+
+
+HIGHLIGHT_PANE, HIT_PANE, CROSSING_PANE = "corridorsHighlight", "corridorsHits", "corridorsCrossings"
+
+
+class LineBase(Prerendered):
+    """The dashboard's lines and crossings, built once per map from a LineGeometry and kept on the map.
+
+    It defines `window.corridorsLines(d, target)` (called by LineStyles on every update) which shows exactly
+    the sections and crossings `d` names, restyles and renames them in place (Leaflet's setStyle and
+    setTooltipContent), and draws the picked project's highlight into `target` (the update's own group, so
+    the next update removes it). A line that stays shown is never rebuilt: a date, a language or a filter
+    costs the frame a few style changes, not a new drawing. The panes: highlight under the lines
+    (overlayPane, 400), then the wide transparent twins that take hover and click, then the crossings' circles
+    (clickable on top of the lines they sit on). Crossing labels carry both names (data-zh, data-en) and their
+    popups are written when opened, in the map's language.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map, g) {""" + _UNPACK_JS + """
+            map.createPane({{ this.panes[0]|tojson }}).style.zIndex = 390;
+            map.createPane({{ this.panes[1]|tojson }}).style.zIndex = 410;
+            map.createPane({{ this.panes[2]|tojson }}).style.zIndex = 420;
+            var sections = [], crossings = [], on = {}, onX = {}, lang = "zh";
+            function section(i) {
+                var c = unpack(g.p[i]);
+                return {c: c, look: null, tip: null, line: L.polyline(c, {interactive: false}),
+                        hit: L.polyline(c, {pane: {{ this.panes[1]|tojson }}, weight: 14, opacity: 0})};
+            }
+            function crossing(i) {
+                var x = g.x[i], q = g.q[x[3]];
+                var circle = L.circleMarker([x[0], x[1]], Object.assign({pane: {{ this.panes[2]|tojson }}}, g.s))
+                    .bindPopup(function () {
+                        var zh = lang === "zh";
+                        return g.v[lang][x[4]] + " " + q[zh ? 0 : 2] + " · " + g.n[x[2]][zh ? 0 : 1];
+                    }, {maxWidth: 300, maxHeight: 240, autoPanPadding: [24, 24]});
+                var label = L.marker([x[0], x[1]], {interactive: false, keyboard: false, icon: L.divIcon({
+                    className: "corridors-label cx", iconSize: null,
+                    html: '<span data-zh="' + q[1] + '" data-en="' + q[3] + '">' + q[1] + "</span>"})});
+                return [circle, label];
+            }
+            window.corridorsLines = function (d, target) {
+                var want = {}, wantX = {}, added = false, sel = [];
+                lang = d.lang;
+                d.l.forEach(function (it) {
+                    var i = it[3], st = d.s[it[1]], s = sections[i] || (sections[i] = section(i));
+                    var tip = d.n[it[0]] + (it[2] ? " · " + it[2] : "") + st[1], look = JSON.stringify(st[0]);
+                    want[i] = true;
+                    if (s.look !== look) { s.line.setStyle(st[0]); s.look = look; }
+                    if (s.tip === null) { s.hit.bindTooltip(tip, {sticky: true, direction: "auto"}); }
+                    else if (s.tip !== tip) { s.hit.setTooltipContent(tip); }
+                    s.tip = tip;
+                    if (!on[i]) { s.line.addTo(map); s.hit.addTo(map); on[i] = true; added = true; }
+                    if (it[4]) {
+                        L.polyline(s.c, {pane: {{ this.panes[0]|tojson }}, color: "#ffd400", weight: st[0].weight + 8,
+                                         opacity: 0.8, interactive: false}).addTo(target);
+                        sel = sel.concat(s.c);
+                    }
+                });
+                Object.keys(on).forEach(function (i) {
+                    if (!want[i]) { sections[i].line.remove(); sections[i].hit.remove(); delete on[i]; }
+                });
+                if (added) {  // a line shown again is drawn in its place in the catalog's order, not on top
+                    d.l.forEach(function (it) { sections[it[3]].line.bringToFront(); sections[it[3]].hit.bringToFront(); });
+                }
+                d.x.forEach(function (i) {
+                    wantX[i] = true;
+                    if (!onX[i]) {
+                        var c = crossings[i] || (crossings[i] = crossing(i));
+                        c[0].addTo(map); c[1].addTo(map); onX[i] = true;
+                    }
+                });
+                Object.keys(onX).forEach(function (i) {
+                    if (!wantX[i]) { crossings[i][0].remove(); crossings[i][1].remove(); delete onX[i]; }
+                });
+                window.corridorsSelection = sel.length ? L.latLngBounds(sel) : null;
+                if (window.corridorsLanguage) { window.corridorsLanguage(lang); }
+            };
+        })({{ this._parent.get_name() }}, {{ this.data }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, geometry: LineGeometry) -> None:
+        super().__init__()
+        self._name = "LineBase"
+        self.data = geometry.data
+        self.panes = (HIGHLIGHT_PANE, HIT_PANE, CROSSING_PANE)
+
+
+class LineStyles(PackedLayer):
+    """One update of the dashboard's lines (see LineBase): lang; n, each shown project's tooltip head (escaped);
+    s, the styles drawn, each [Leaflet options, tooltip tail]; l, the sections shown, each [project index, style
+    index, section name (escaped, '' when the project is one section), section index in the LineGeometry, 1 if
+    the project is the picked one], in drawing order; x, the crossings shown. A section's tooltip is composed as
+    in LineLayer, so line_tooltips reads these data too."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (d, target) {
+            if (window.corridorsLines) { window.corridorsLines(d, target); }
+        })({{ this.data }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
+def dashboard_layers(table: pd.DataFrame, geometry: LineGeometry, section_status: dict[tuple[str, str], str | None],
+                     section_names: dict[tuple[str, str], str], lang: str,
+                     selected: str | None = None) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
+    """The dashboard's map update for the rows shown (one feature group: their LineStyles and the legend of what
+    they draw) and tooltip text → project id. The lines themselves are in the map's LineBase."""
+    styles, lookup = _Styles(), {}
+    d = {"lang": lang, "n": [], "s": styles.items, "l": [], "x": []}
+    modes: set[str] = set()
+    drawn = _drawn(table)
+    for row in drawn.to_dict("records"):
+        pid = row["id"]
+        secs = geometry.sections.get(pid, [])
+        if secs:
+            modes.add(row["mode"])
+            index = len(d["n"])
+            d["n"].append(_head(row, lang))
+        for section, at in secs:
+            status = section_status.get((pid, section), row["status"])
+            name = section_names.get((pid, section), "") if len(secs) > 1 else ""
+            lookup[tooltip_text(row, name, status, lang)] = pid
+            item = [index, styles.of(row, status, lang), html.escape(name), at]
+            d["l"].append(item + [1] if pid == selected else item)
+        if row["in_plan"]:
+            d["x"] += geometry.crossings.get(pid, [])
+    d["l"].sort(key=lambda it: it[3])
+    group = Group(control=False)
+    LineStyles(d).add_to(group)
+    _legend(lang, modes, styles.statuses).add_to(group)
+    return [group], lookup
 
 
 class TitleBox(Prerendered):

@@ -195,6 +195,12 @@ def section_paths(version: tuple = ("", 0, 0, 0, 0)) -> dict:
     return mapview.section_paths(alignment.display_sections(load(version).sections))
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def line_geometry(version: tuple = ("", 0, 0, 0, 0)) -> mapview.LineGeometry:
+    """The lines and crossings the dashboard's map holds on every date and in both languages."""
+    return mapview.line_geometry(table(date.today(), counting.DEFAULT, version), section_paths(version))
+
+
 @st.cache_resource(show_spinner=False)
 def boundaries_geojson() -> str:
     return mapview.boundaries_geojson(display_boundaries())

@@ -171,18 +171,21 @@ def map_layers(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tupl
     """The map and its line layers for this run (draw them with draw_map), and the project id of a line just
     clicked (already in the view and highlighted). Nothing is sent yet, so a click's details can go first.
 
-    The base map (polygons, labels in both languages, buttons, tiles) changes only with the tiles, so a
-    filter, a pan or a language switch updates the lines and the names in place (feature groups) instead of
-    rebuilding the map. Its polygons, rivers and names are fetched from base_url (a static file) when there
-    is one, so that an update does not carry them again.
+    The base map (polygons, labels in both languages, buttons, tiles, and every line's coordinates) changes
+    only with the tiles or an imported alignment, so a filter, a pan, a date or a language switch sends only
+    which lines to show, their styles and their names (a feature group), and the map restyles them in place
+    instead of drawing them again. Its polygons, rivers and names are fetched from base_url (a static file)
+    when there is one, so that an update does not carry them again.
     """
+    geometry = data.line_geometry(version)
     m = mapview.base_map(data.display_boundaries(), mapview.map_class(*leaflet), geojson_text=data.boundaries_geojson(),
                          tiles=mv.tiles, tianditu_key=tianditu_key, rivers=data.rivers(),
-                         rivers_text=data.rivers_geojson(), labels=data.place_labels(), base_url=base_url)
+                         rivers_text=data.rivers_geojson(), labels=data.place_labels(), base_url=base_url,
+                         lines=geometry)
 
     def layers(selected: str | None):
-        return mapview.project_layers(shown, data.section_paths(version), ds.section_statuses(f.as_of),
-                                      ds.section_names(lang), lang, selected, legend=True, popups=False)
+        return mapview.dashboard_layers(shown, geometry, ds.section_statuses(f.as_of), ds.section_names(lang), lang,
+                                        selected)
 
     groups, lookup = layers(mv.project)
     # A click the browser sent for this run is known before the map is drawn: the line is highlighted in
@@ -195,7 +198,7 @@ def map_layers(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tupl
         if clicked and clicked != mv.project:
             state.set_view(project=clicked)
             groups, lookup = layers(clicked)
-    base = (mv.tiles, base_url)  # what the base map depends on: when it changes, the new map opens at the view
+    base = (mv.tiles, base_url, geometry.key)  # what the base map depends on: when it changes, the new map opens at the view
     if st.session_state.get("_map_base") != base:
         st.session_state["_map_base"] = base
         st.session_state["_map_origin"] = (mv.center, mv.zoom)
