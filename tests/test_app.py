@@ -20,9 +20,12 @@ from .browser import ROOT
 APP = str(ROOT / "app.py")
 
 
-def run(**query) -> AppTest:
-    """The page as a browser sees it once the map is drawn (the map's report brings the rest of the page)."""
+def run(definition_open: bool = False, **query) -> AppTest:
+    """The page as a browser sees it once the map is drawn (the map's report brings the rest of the page);
+    with definition_open, the counting definition's box in the sidebar is open (its switches are built)."""
     at = AppTest.from_file(APP, default_timeout=90)
+    if definition_open:
+        at.session_state["definition.zh"] = at.session_state["definition.en"] = True
     for k, v in query.items():
         at.query_params[k] = v
     at.run()
@@ -131,14 +134,14 @@ def test_moving_the_date_changes_the_count(ds):
     ("def_unit", "route", {"unit": "route"}),
 ])
 def test_each_definition_switch_drives_the_headline(ds, key, value, switch):
-    at = run()
+    at = run(definition_open=True)
     at.sidebar.radio(key=f"{key}.zh").set_value(value)
     rerun(at)
     assert headline(at) == f"{expected(ds, date.today(), **switch)['completed']} / {ds.target.count}"
 
 
 def test_counted_modes_are_a_definition_switch(ds):
-    at = run()
+    at = run(definition_open=True)
     at.sidebar.multiselect(key="def_modes.zh").set_value(["rail", "highway", "waterway"])
     rerun(at)
     want = expected(ds, date.today(), modes=("rail", "highway", "waterway"))["completed"]
@@ -164,7 +167,7 @@ def test_english_switch_changes_labels(home):
 
 def test_query_string_restores_the_view(ds):
     at = run(lang="en", date="2020-12-31", provinces="neighbours", modes="rail", statuses="completed",
-             opened="both")
+             opened="both", definition_open=True)
     assert at.sidebar.radio(key="lang").value == "en"
     assert at.sidebar.date_input(key="as_of").value == date(2020, 12, 31)
     assert at.sidebar.radio(key="def_provinces.en").value == "neighbours"
@@ -178,7 +181,7 @@ def test_query_string_restores_the_view(ds):
 
 
 def test_bad_query_values_fall_back_to_defaults():
-    at = run(date="not-a-date", modes="teleport,rail", provinces="moon", unit="furlong")
+    at = run(date="not-a-date", modes="teleport,rail", provinces="moon", unit="furlong", definition_open=True)
     assert at.sidebar.date_input(key="as_of").value == date.today()
     assert at.button_group(key="modes.zh").value == ["rail"]
     assert at.sidebar.radio(key="def_provinces.zh").value == "pan-prd"
@@ -243,7 +246,7 @@ def test_existing_corridors_can_be_hidden_from_the_map_and_table(ds):
 
 
 def test_a_language_switch_keeps_the_view_and_the_headline(ds):
-    at = run()
+    at = run(definition_open=True)
     at.sidebar.radio(key="def_provinces.zh").set_value("neighbours")
     at.button_group(key="modes.zh").set_value(["rail"])
     at.button_group(key="statuses.zh").set_value(["completed"])
@@ -386,3 +389,27 @@ def test_the_explanations_under_the_count_are_built_only_when_opened():
     at.session_state["which_reach.en"] = True
     rerun(at)
     assert sent(at) == (True, True)
+
+
+def test_the_definition_switches_are_built_only_while_their_box_is_open(ds):
+    """Closed (the default), the sidebar holds the box and none of its switches; opened, they show the view's
+    definition, and they stay open and keep it through a language switch. A definition chosen before the box
+    was closed still drives the headline."""
+    at = run(provinces="neighbours")
+    assert not [r for r in at.sidebar.radio if r.key.startswith("def_")] and not at.sidebar.multiselect
+    want = f"{expected(ds, date.today(), provinces='neighbours')['completed']} / {ds.target.count}"
+    assert headline(at) == want
+    at.session_state["definition.zh"] = True  # as the browser sends an opened expander
+    rerun(at)
+    assert at.sidebar.radio(key="def_provinces.zh").value == "neighbours"
+    at.sidebar.radio(key="def_unit.zh").set_value("route")
+    rerun(at)
+    at.sidebar.radio(key="lang").set_value("en")
+    rerun(at)
+    assert at.sidebar.radio(key="def_unit.en").value == "route"
+    assert at.sidebar.radio(key="def_provinces.en").value == "neighbours"
+    at.session_state["definition.en"] = False
+    rerun(at)
+    assert not at.sidebar.multiselect
+    want = expected(ds, date.today(), provinces="neighbours", unit="route")["completed"]
+    assert headline(at) == f"{want} / {ds.target.count}" and at.query_params["unit"] == "route"
