@@ -117,10 +117,7 @@ def explore(ds, table, leaflet: tuple[str, str], base_url: str | None, tianditu_
     the map (on a whole-page run the page opens it); a pick in the project chooser, made below the map, reruns
     this part once more to highlight it."""
     phone, ready = panels.is_phone(), bool(st.session_state.get("_page_ready"))
-    if not phone and ready:  # on a phone the map comes first and the filters under it
-        panels.filter_bar(departments, lang)
-    elif not phone:  # a session's first run: the bar's code would load before the map's
-        panels.filter_bar_space()
+    bar = st.container()  # above the map; filled once a table pick's details are on their way
     f = state.current()
     shown = shown_rows(table, f)
     early = panels.table_pick(shown) if ready else None
@@ -134,10 +131,15 @@ def explore(ds, table, leaflet: tuple[str, str], base_url: str | None, tianditu_
         if not st.session_state.get("_full_run") and st.session_state.get("_details_open") and pid in set(table.id):
             panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)
 
-    # A table pick is known now, so its details go out before the map's layers are even built; a map click
-    # is known only once they are (its tooltip names the line).
+    # A table pick is known now, so its details go out before the filter bar and the map's layers are even
+    # built; a map click is known only once they are (its tooltip names the line).
     if early:
         details_first()
+    with bar:
+        if not phone and ready:  # on a phone the map comes first and the filters under it
+            panels.filter_bar(departments, lang)
+        elif not phone:  # a session's first run: the bar's code would load before the map's
+            panels.filter_bar_space()
     mv = state.map_view()
     m, groups, clicked = panels.map_layers(ds, shown, f, mv, lang, leaflet, base_url, tianditu_key, version)
     if clicked:
