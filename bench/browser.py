@@ -416,7 +416,7 @@ def snapshot(res: Results, pg, runs: int) -> None:
 # ------------------------------------------------------------------------------------------- the runs
 
 def _midpoints(ds) -> list[tuple[str, str, float, float]]:
-    """沅水 first, then other drawn lines by how far their midpoint is from any other line (best first),
+    """沅水 first, then other drawn lines by how far their midpoint is from any other project's line (best first),
     keeping those well inside the map's first view (away from the legend and the controls)."""
     import shapely
 
@@ -427,9 +427,11 @@ def _midpoints(ds) -> list[tuple[str, str, float, float]]:
     out = [("yuanshui", projects.name_zh["yuanshui"], pts["yuanshui"].y, pts["yuanshui"].x)]
     cands = []
     for p, pt in pts.items():
-        if p == "yuanshui" or not (25.5 < pt.y < 30 and 109 < pt.x < 114):
+        if p.split("__c")[0] == "yuanshui" or not (25.5 < pt.y < 30 and 109 < pt.x < 114):
             continue
-        gap = min(shapely.distance(pt, g) for q, g in geoms.items() if q != p)
+        # a synthetic catalog's copies lie on their original (bench.scale names them id__cN): a click there
+        # opens one of them, whose heading holds the original's name, so only other projects' lines count
+        gap = min(shapely.distance(pt, g) for q, g in geoms.items() if q.split("__c")[0] != p.split("__c")[0])
         cands.append((gap, p, pt))
     for _, p, pt in sorted(cands, key=lambda c: c[0], reverse=True)[:8]:
         out.append((p, projects.name_zh[p], pt.y, pt.x))
