@@ -906,9 +906,16 @@ class _Styles:
     def __init__(self) -> None:
         self.items: list[list] = []
         self._index: dict[tuple[str, str], int] = {}
+        self._seen: dict[tuple, int] = {}  # (mode, status, in plan, candidate, language) → index
         self.statuses: set[str | None] = set()
 
     def of(self, row, status: str | None, lang: str) -> int:
+        seen = (row["mode"], status, bool(row["in_plan"]), row["identification"] == "candidate", lang)
+        if seen not in self._seen:
+            self._seen[seen] = self._add(row, status, lang)
+        return self._seen[seen]
+
+    def _add(self, row, status: str | None, lang: str) -> int:
         self.statuses.add(status)
         style = line_style(status, row["in_plan"], row["identification"] == "candidate")
         options = {"color": MODE_COLOURS[row["mode"]], "weight": style["weight"], "opacity": style["opacity"],
@@ -1149,8 +1156,8 @@ def dashboard_layers(table: pd.DataFrame, geometry: LineGeometry, section_status
     styles, lookup = _Styles(), {}
     d = {"lang": lang, "n": [], "s": styles.items, "l": [], "x": []}
     modes: set[str] = set()
-    drawn = _drawn(table)
-    for row in drawn.to_dict("records"):
+    drawn = _drawn(table)[["id", "mode", "in_plan", "identification", "status", "name_zh", "name_en"]]
+    for row in drawn.to_dict("records"):  # only the columns used: a whole row each costs more than the rest
         pid = row["id"]
         secs = geometry.sections.get(pid, [])
         if secs:
