@@ -185,7 +185,7 @@ def test_place_labels_follow_the_zoom_and_do_not_overlap(desk):
     assert frame.evaluate(shown.format("county_seat")) > 20  # 浏阳市, 宁乡市, …
     assert frame.evaluate(shown.replace(" && e.style.visibility != 'hidden'", "").format("river")) >= 4
     assert frame.locator("path").count() > _lines(pg)  # rivers and lakes are drawn (not interactive)
-    overlaps = frame.evaluate("""() => {
+    overlapping = """() => {
         const r = Array.from(document.querySelectorAll('.corridors-label')).filter(e =>
             getComputedStyle(e).display != 'none' && e.style.visibility != 'hidden')
             .map(e => (e.firstElementChild || e).getBoundingClientRect()).filter(b => b.width);
@@ -193,8 +193,17 @@ def test_place_labels_follow_the_zoom_and_do_not_overlap(desk):
         for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++)
             if (r[i].left < r[j].right && r[i].right > r[j].left && r[i].top < r[j].bottom && r[i].bottom > r[j].top)
                 n++;
-        return n; }""")
-    assert overlaps == 0
+        return n; }"""
+    # once the zoom has ended: on a busy machine its last frames, and the labels placed with it, can come
+    # later than the wait above; an overlap that lasts still fails
+    _quiet(pg, lambda: (pg.url, _lines(pg), frame.evaluate("window.map.getZoom()")))
+    overlaps = [frame.evaluate(overlapping)]
+    for _ in range(20):
+        if not overlaps[-1]:
+            break
+        pg.wait_for_timeout(250)
+        overlaps.append(frame.evaluate(overlapping))
+    assert overlaps[-1] == 0, overlaps
     pg.wait_for_url(re.compile(r"zoom=8"), timeout=15_000)  # the map's view is part of the link
     pg.screenshot(path=str(ARTIFACTS / "02-zoom-8-labels.png"))
 

@@ -417,8 +417,9 @@ class MapChrome(Prerendered):
                 });
                 if (changed) { later(); }
             };
-            map.on("zoomend", zoomClasses);
-            map.on("zoomend moveend layeradd", later);
+            // a zoom shows or hides a class of labels: place them at once, or they overlap until the next run
+            map.on("zoomend", function () { zoomClasses(); declutter(); });
+            map.on("moveend layeradd", later);
             zoomClasses(); later();
             var bar = L.control({position: "topleft"});
             bar.onAdd = function () {
