@@ -1087,10 +1087,11 @@ class LineBase(Prerendered):
             }
             window.corridorsLines = function (d, target) {
                 var want = {}, wantX = {}, added = false, sel = [];
+                var looks = d.s.map(function (st) { return JSON.stringify(st[0]); });  // once per style, not per line
                 lang = d.lang;
                 d.l.forEach(function (it) {
                     var i = it[3], st = d.s[it[1]], s = sections[i] || (sections[i] = section(i));
-                    var tip = d.n[it[0]] + (it[2] ? " · " + it[2] : "") + st[1], look = JSON.stringify(st[0]);
+                    var tip = d.n[it[0]] + (it[2] ? " · " + it[2] : "") + st[1], look = looks[it[1]];
                     want[i] = true;
                     if (s.look !== look) { s.line.setStyle(st[0]); s.look = look; }
                     if (s.tip === null) { s.hit.bindTooltip(tip, {sticky: true, direction: "auto"}); }
