@@ -1,6 +1,6 @@
 """Dashboard speed and payload, server-side through Streamlit's AppTest. Prints figures; asserts nothing.
 
-    python bench/dashboard.py [--runs 20] [--cold-runs 5]
+    .venv/bin/python -m bench.dashboard [--runs 20] [--cold-runs 5]   (as a module, so that tests.apptest imports)
 
 - cold first run: a new Python process importing everything and running the page once (median of
   --cold-runs processes; caches empty);
