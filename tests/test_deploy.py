@@ -210,9 +210,25 @@ def _sign_in_and_record(pg) -> None:
     pg.get_by_role("button", name="打开详情").click()
     dialog = pg.get_by_role("dialog")
     dialog.wait_for(timeout=30_000)
+    _idle(pg)  # a rerun still on its way would build the form again and drop what is typed into it
     dialog.get_by_text(re.compile("记录进展")).first.click()
-    dialog.get_by_role("textbox", name="来源（标题）").fill("测试：部署集成测试的示例来源")
+    source = dialog.get_by_role("textbox", name="来源（标题）")
+    source.fill("测试：部署集成测试的示例来源")
+    _idle(pg)
+    assert source.input_value() == "测试：部署集成测试的示例来源"
     dialog.get_by_role("button", name="保存").click()
+
+
+def _idle(pg, ms: int = 1000, timeout_s: float = 60) -> None:
+    """Wait until no script run is in flight (no stale element, no running indicator) for ms."""
+    busy = ('() => document.querySelectorAll(\'[data-stale="true"]\').length'
+            ' + document.querySelectorAll(\'[data-testid="stStatusWidget"]\').length')
+    still, deadline = 0, time.monotonic() + timeout_s
+    while still < ms:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the page kept running for {timeout_s:.0f} s")
+        pg.wait_for_timeout(100)
+        still = still + 100 if pg.evaluate(busy) == 0 else 0
 
 
 def test_two_workers_behind_the_proxy_share_one_store_and_survive_a_dead_one(team, ds):
@@ -233,7 +249,11 @@ def test_two_workers_behind_the_proxy_share_one_store_and_survive_a_dead_one(tea
         assert _kpis(pa)[0] == before
         worker_a = _worker_of(a)
         _sign_in_and_record(pa)
-        _until(lambda: len(Store(store_url).events()) == 1, 60, "the event in the store")
+        try:
+            _until(lambda: len(Store(store_url).events()) == 1, 60, "the event in the store")
+        except AssertionError:  # show what the editor saw
+            pa.screenshot(path=str(ARTIFACTS / "deploy" / "record-failed.png"))
+            raise
         recorded = Store(store_url).events()
         after = f"{ds.with_events(recorded).count(date.today(), definition)['completed']} / {ds.target.count}"
         assert after != before  # the opening of G59's Hubei half adds a corridor under this definition
