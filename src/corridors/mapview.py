@@ -799,26 +799,20 @@ _UNPACK_JS = """
 class LineLayer(PackedLayer):
     """The lines of one mode. data: n, each project's tooltip head (escaped); s, the styles drawn, each
     [Leaflet options, the tooltip's tail ' · mode · status' (escaped)]; l, the sections, each [project index,
-    style index, section name (escaped, '' when the project is one section), packed coordinates, 1 if the
-    project is the picked one]; p (optional), each project's popup HTML (escaped).
+    style index, section name (escaped, '' when the project is one section), packed coordinates]; p
+    (optional), each project's popup HTML (escaped). The snapshot's map, drawn once (the dashboard's lines
+    are LineBase's).
 
     A section's tooltip is n + ' · ' + section name + tail: the same text as tooltip_text, which is what the
     map reports on a click. Thin dotted lines are hard to hit: the visible line is drawn, and a wide solid
-    transparent twin above it takes the hover and the click. The picked project is highlighted underneath,
-    and its bounds are what "zoom to" fits.
+    transparent twin above it takes the hover and the click.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (d, target) {""" + _UNPACK_JS + """
-            var sel = [];
             d.l.forEach(function (it) {
                 var st = d.s[it[1]], c = unpack(it[3]);
-                if (it[4]) {
-                    L.polyline(c, {color: "#ffd400", weight: st[0].weight + 8, opacity: 0.8, interactive: false})
-                        .addTo(target);
-                    sel = sel.concat(c);
-                }
                 L.polyline(c, Object.assign({}, st[0], {interactive: false})).addTo(target);
                 var hit = L.polyline(c, {color: st[0].color, weight: 14, opacity: 0});
                 hit.bindTooltip(d.n[it[0]] + (it[2] ? " · " + it[2] : "") + st[1], {sticky: true, direction: "auto"});
@@ -827,7 +821,6 @@ class LineLayer(PackedLayer):
                 }
                 hit.addTo(target);
             });
-            if (sel.length) { window.corridorsSelection = L.latLngBounds(sel); }
         })({{ this.data }}, {{ this._parent.get_name() }});
         {% endmacro %}
     """)
@@ -935,16 +928,26 @@ def _legend(lang: str, modes: set[str], statuses: set[str | None]) -> Legend:
     return Legend(legend_html(lang, [m for m in MODE_COLOURS if m in modes], drawn or ["completed"], collapsible=True))
 
 
+def _section_item(row, index: int, section: str, ref, sections: int,
+                  section_status: dict[tuple[str, str], str | None], section_names: dict[tuple[str, str], str],
+                  styles: _Styles, lang: str, lookup: dict[str, str]) -> list:
+    """One drawn section: [project index, style index, section name (escaped; '' when the project is one section),
+    ref (its coordinates or their index)], with its status on the date; its tooltip text goes into lookup."""
+    status = section_status.get((row["id"], section), row["status"])
+    name = section_names.get((row["id"], section), "") if sections > 1 else ""
+    lookup[tooltip_text(row, name, status, lang)] = row["id"]
+    return [index, styles.of(row, status, lang), html.escape(name), ref]
+
+
 def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: dict[tuple[str, str], str | None],
-                   section_names: dict[tuple[str, str], str], lang: str, selected: str | None = None,
-                   legend: bool = False, popups: bool = True) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
+                   section_names: dict[tuple[str, str], str], lang: str,
+                   popups: bool = True) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
     """One feature group per mode (lines) and one for border crossings; and tooltip text → project id: the
     snapshot's standalone map, which is drawn once (the dashboard restyles lines in place: line_geometry).
 
     Lines are drawn per section, each with its own status on the date, so a link whose Hunan half is
-    open and whose neighbour half is being built shows both. With legend, a collapsible legend of exactly
-    the modes and statuses drawn travels in the crossings group (so it follows the filters). What repeats
-    travels once (see LineLayer, CrossingLayer): a project's name, a style, a province.
+    open and whose neighbour half is being built shows both. What repeats travels once (see LineLayer,
+    CrossingLayer): a project's name, a style, a province.
     """
     e = html.escape
     layers: dict[str, dict] = {}
@@ -965,11 +968,8 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
             if popups:
                 layer["p"].append(popup_html(row, lang))
         for section, packed in secs:
-            status = section_status.get((pid, section), row["status"])
-            name = section_names.get((pid, section), "") if len(secs) > 1 else ""
-            lookup[tooltip_text(row, name, status, lang)] = pid
-            item = [index, book.of(row, status, lang), e(name), packed]
-            layer["l"].append(item + [1] if pid == selected else item)
+            layer["l"].append(_section_item(row, index, section, packed, len(secs), section_status, section_names,
+                                            book, lang, lookup))
         crossings = row["crossings"] if row["in_plan"] else []  # label the plan's crossings; others stay quiet
         if len(crossings):
             named = len(cross["n"])
@@ -990,8 +990,6 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
             groups.append(fg)
     crossings_group = Group(name=i18n.t("layer_crossings", lang))
     CrossingLayer(cross).add_to(crossings_group)
-    if legend:
-        _legend(lang, set(layers), set().union(*(b.statuses for b in styles.values()))).add_to(crossings_group)
     return groups + [crossings_group], lookup
 
 
@@ -1167,10 +1165,8 @@ def dashboard_layers(table: pd.DataFrame, geometry: LineGeometry, section_status
             index = len(d["n"])
             d["n"].append(_head(row, lang))
         for section, at in secs:
-            status = section_status.get((pid, section), row["status"])
-            name = section_names.get((pid, section), "") if len(secs) > 1 else ""
-            lookup[tooltip_text(row, name, status, lang)] = pid
-            item = [index, styles.of(row, status, lang), html.escape(name), at]
+            item = _section_item(row, index, section, at, len(secs), section_status, section_names, styles, lang,
+                                 lookup)
             d["l"].append(item + [1] if pid == selected else item)
         if row["in_plan"]:
             d["x"] += geometry.crossings.get(pid, [])

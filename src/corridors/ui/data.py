@@ -197,7 +197,8 @@ def section_paths(version: tuple = ("", 0, 0, 0, 0)) -> dict:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def line_geometry(version: tuple = ("", 0, 0, 0, 0)) -> mapview.LineGeometry:
-    """The lines and crossings the dashboard's map holds on every date and in both languages."""
+    """The lines and crossings the dashboard's map holds on every date, under every definition (they change
+    neither the rows nor their routes) and in both languages."""
     return mapview.line_geometry(table(date.today(), counting.DEFAULT, version), section_paths(version))
 
 
