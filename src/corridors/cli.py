@@ -85,13 +85,19 @@ def _cmd_store(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    """Start the team deployment on this machine: the store made ready, the dataset cache warmed, N workers
-    and the proxy, supervised until SIGTERM/SIGINT (see corridors.deploy)."""
+    """Start the team deployment on this machine: the options checked, the store made ready, the dataset
+    cache warmed, N workers and the proxy, supervised until SIGTERM/SIGINT (see corridors.deploy). The run's
+    folder is made just before the set starts and removed when it stops."""
     from . import dataset, deploy, store
 
-    sup = deploy.plan(args.workers or deploy.default_workers(), port=args.port, bind=args.bind,
-                      first_worker_port=args.worker_port, base_path=args.base_path, app=args.app,
-                      proxy=not args.no_proxy, stats_port=args.stats_port, log_dir=args.log_dir)
+    options = dict(port=args.port, bind=args.bind, first_worker_port=args.worker_port, base_path=args.base_path,
+                   proxy=not args.no_proxy, stats_port=args.stats_port)
+    settings = deploy.check_serve(args.workers, **options)  # before anything starts: one line, exit 2
+    if not Path(args.app).is_file():
+        raise CorridorsError(f"--app: the dashboard's entry {args.app} is not there: run from the project's folder "
+                             "or give --app")
+    if not args.no_proxy:
+        deploy.haproxy_binary()
     if store.explicit(args.store):
         if args.store:
             os.environ["CORRIDORS_STORE_URL"] = args.store
@@ -100,10 +106,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         print(f"progress store {target.label}: schema {before} → {after}" if before != after
               else f"progress store {target.label}: schema {after}", flush=True)
     dataset.load(args.geodata)  # fills the dataset cache, so each worker's first view loads it rather than builds it
-    workers = [c for c in sup.children if c.name.startswith("worker")]
-    where = f"http://{args.bind}:{args.port}/{args.base_path.strip('/')}/"
-    print(f"serving {where} with {len(workers)} worker(s)" + ("" if args.no_proxy else
-          f" on ports {args.worker_port}–{args.worker_port + len(workers) - 1} behind HAProxy"), flush=True)
+    sup = deploy.plan(settings.workers, app=args.app, log_dir=args.log_dir, **options)
+    path = f"/{settings.base_path}/" if settings.base_path else "/"
+    where = f"http://{deploy.host_port(settings.bind, settings.port)}{path}"
+    print(f"serving {where} with {settings.workers} worker(s)" + ("" if args.no_proxy else
+          f" on ports {settings.first_worker_port}–{settings.worker_ports[-1]} behind HAProxy"), flush=True)
     sup.run()
     return 0
 
@@ -112,15 +119,20 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     """Become one dashboard worker (what a systemd unit runs): exec Streamlit with the deployment's settings."""
     from . import deploy
 
+    port = deploy.port_option("--port", args.port)
+    address = deploy.address_option("--address", args.address)
+    base_path = deploy.base_path_option("--base-path", args.base_path)
     if not Path(args.app).is_file():
-        raise CorridorsError(f"the dashboard's entry {args.app} is not there: run from the project's folder or give "
-                             "--app")
-    cmd = deploy.worker_command(args.port, app=args.app, address=args.address, base_path=args.base_path)
+        raise CorridorsError(f"--app: the dashboard's entry {args.app} is not there: run from the project's folder "
+                             "or give --app")
+    deploy.listenable("--port", address, port)
+    cmd = deploy.worker_command(port, app=args.app, address=address, base_path=base_path)
     os.execvpe(cmd[0], cmd, deploy.worker_environment())
 
 
 def _cmd_proxy_config(args: argparse.Namespace) -> int:
-    """Print HAProxy's configuration for the given workers (one machine or several)."""
+    """Print HAProxy's configuration for the given workers (one machine or several); every value is checked
+    before anything is printed."""
     from . import deploy
 
     print(deploy.haproxy_config(args.upstream, bind=args.bind, base_path=args.base_path, stats=args.stats), end="")
@@ -340,10 +352,12 @@ def parser() -> argparse.ArgumentParser:
 
     sv = sub.add_parser("serve", help="run the team deployment on this machine: N dashboard workers behind HAProxy "
                                       "on one progress store, restarted when one dies")
-    sv.add_argument("--workers", type=int, help="dashboard processes (default: one per core)")
+    sv.add_argument("--workers", type=int, help="dashboard processes (default: one per core; at most "
+                                                "4 per core and 64 in all)")
     sv.add_argument("--port", type=int, default=PROXY_PORT, help="the address's port (default %(default)s)")
     sv.add_argument("--bind", default="127.0.0.1",
-                    help="the address to serve on (default %(default)s; 0.0.0.0 for every interface)")
+                    help="the IP address to serve on (default %(default)s; 0.0.0.0 for every interface; a host "
+                         "name is not accepted)")
     sv.add_argument("--worker-port", type=int, default=FIRST_WORKER_PORT,
                     help="the first worker's loopback port (default %(default)s; the others follow)")
     sv.add_argument("--base-path", default=BASE_PATH, help="URL path of the dashboard (default /%(default)s/)")
