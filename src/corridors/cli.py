@@ -39,12 +39,21 @@ def build_geodata(geodata: Path) -> list[Path]:
     return out
 
 
-def _dataset(args: argparse.Namespace):
-    """Shipped data plus the progress store's events (when the store exists), opened read-only. Skipped rows
-    and events whose project or section is gone are warned about on stderr and kept in args.store_problems."""
-    from . import config, dataset
+def _shipped(args: argparse.Namespace, *, gate: bool = True):
+    """The shipped dataset; with gate (every command but `check`) refused, one line naming the file, row and
+    field, when its files break a rule `corridors check` enforces (dataset.refuse_problems)."""
+    from . import dataset
 
-    ds = dataset.load(args.geodata, cache=not getattr(args, "no_cache", False))
+    return dataset.load(args.geodata, cache=not getattr(args, "no_cache", False), gate=gate)
+
+
+def _dataset(args: argparse.Namespace, *, gate: bool = True):
+    """Shipped data (refused as _shipped says) plus the progress store's events (when the store exists),
+    opened read-only. Skipped rows and events whose project or section is gone are warned about on stderr and
+    kept in args.store_problems."""
+    from . import config
+
+    ds = _shipped(args, gate=gate)
     args.store_problems = []
     if config.no_store(args.store):  # nothing to read: SQLAlchemy and GDAL need not be imported
         return ds
@@ -88,7 +97,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     """Start the team deployment on this machine: the options checked, the store made ready, the dataset
     cache warmed, N workers and the proxy, supervised until SIGTERM/SIGINT (see corridors.deploy). The run's
     folder is made just before the set starts and removed when it stops."""
-    from . import dataset, deploy, store
+    from . import deploy, store
 
     options = dict(port=args.port, bind=args.bind, first_worker_port=args.worker_port, base_path=args.base_path,
                    proxy=not args.no_proxy, stats_port=args.stats_port)
@@ -105,7 +114,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         before, after = target.init()  # creates it, or brings an older schema up to date
         print(f"progress store {target.label}: schema {before} → {after}" if before != after
               else f"progress store {target.label}: schema {after}", flush=True)
-    dataset.load(args.geodata)  # fills the dataset cache, so each worker's first view loads it rather than builds it
+    _shipped(args)  # refuses data `check` refuses; fills the dataset cache, so each worker loads it, not builds it
     sup = deploy.plan(settings.workers, app=args.app, log_dir=args.log_dir, **options)
     path = f"/{settings.base_path}/" if settings.base_path else "/"
     where = f"http://{deploy.host_port(settings.bind, settings.port)}{path}"
@@ -141,9 +150,9 @@ def _cmd_proxy_config(args: argparse.Namespace) -> int:
 
 def _cmd_alignment(args: argparse.Namespace) -> int:
     """Import, list or revert real alignments in the progress store (see corridors.alignment)."""
-    from . import alignment, dataset, store
+    from . import alignment, store
 
-    ds = dataset.load(args.geodata, cache=not getattr(args, "no_cache", False))
+    ds = _shipped(args)
     if args.action == "list":
         progress = store.existing(args.store)
         if progress is None:
@@ -196,7 +205,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from . import plan, rules
 
-    ds = _dataset(args)
+    ds = _dataset(args, gate=False)  # check reports every problem; the other commands refuse on the first
     problems = plan.coverage_problems(ds.plan_items, ds.catalog.projects)
     problems += [str(e) for e in rules.check(ds)]
     as_of = args.as_of or date.today()
@@ -414,7 +423,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except CorridorsError as exc:
-        print(f"error: {_one_line(str(exc)) if not isinstance(exc, DataErrors) else exc}", file=sys.stderr)
+        several = isinstance(exc, DataErrors) and len(exc.errors) > 1  # listed one a line, to fix them all at once
+        shown = exc if several else exc.errors[0] if isinstance(exc, DataErrors) and exc.errors else exc
+        print(f"error: {exc if several else _one_line(str(shown))}", file=sys.stderr)
         return 2
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
