@@ -231,10 +231,10 @@ print("stopped", flush=True)
 
 
 @pytest.mark.skipif(not shutil.which("haproxy"), reason="plan() looks HAProxy up; HAProxy is installed by .ci/run")
-@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT", "SIGHUP"])
 def test_the_run_folder_is_removed_when_the_set_stops(tmp_path, sig):
     """Before: every `corridors serve` left its /tmp/corridors-serve-* folder. Now the supervisor removes it
-    when it stops, on SIGTERM (systemd, kill) and SIGINT (Ctrl-C) alike; its children are stopped too."""
+    when it stops, on SIGTERM (systemd, kill), SIGINT (Ctrl-C) and SIGHUP (its terminal closed) alike."""
     import signal
 
     first = _ports(2)

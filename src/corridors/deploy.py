@@ -316,7 +316,7 @@ class Child:
 @dataclass
 class Supervisor:
     """Starts the workers and the proxy, restarts whichever dies (after 1 s, doubling to 30 s while it keeps
-    dying within 10 s of starting), and stops them all on SIGTERM or SIGINT."""
+    dying within 10 s of starting), and stops them all on SIGTERM, SIGINT or SIGHUP (then removes its run folder)."""
 
     children: list[Child] = field(default_factory=list)
     stopping: bool = False
@@ -368,8 +368,8 @@ class Supervisor:
         def stop(signum, _frame):
             self.stopping = True
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):  # systemd or kill, Ctrl-C, the terminal closed
+            signal.signal(sig, stop)
         try:
             self.start()
             while not self.stopping:
