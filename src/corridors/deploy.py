@@ -415,8 +415,9 @@ def check_serve(workers: int | None, *, port: int = PROXY_PORT, bind: str = "127
     if not proxy and n != 1:
         raise CorridorsError("without the proxy only one worker can serve the address: --workers 1 --no-proxy")
     settings = ServeSettings(n, port_option("--port", port), address_option("--bind", bind),
-                             port_option("--worker-port", first_worker_port), base_path_option("--base-path", base_path),
-                             proxy, port_option("--stats-port", stats_port) if stats_port is not None else None)
+                             port_option("--worker-port", first_worker_port),
+                             base_path_option("--base-path", base_path), proxy,
+                             port_option("--stats-port", stats_port) if stats_port is not None else None)
     if not proxy:
         if stats_port is not None:
             raise CorridorsError("--stats-port is HAProxy's status page: there is none with --no-proxy")
