@@ -145,7 +145,8 @@ def _serve_cases(busy: int, ports: int) -> list[tuple[list[str], str]]:
         (["--bind", "999.1.1.1"], "--bind '999.1.1.1' is not an IP address"),
         (["--bind", "localhost"], "--bind 'localhost' is not an IP address"),
         (["--bind", "127.0.0.1\n    server evil 6.6.6.6:80"], "--bind '127.0.0.1\\n server evil"),
-        (["--bind", "192.0.2.1", "--port", other], "the address is not this machine's"),  # TEST-NET-1: not ours
+        (["--bind", "192.0.2.1", "--port", other], f"--bind: cannot listen on 192.0.2.1:{other}: the address is not "
+                                                   "this machine's"),  # TEST-NET-1 (RFC 5737): never ours
         (["--worker-port", str(busy), "--workers", "1", "--port", other],
          f"--worker-port: cannot listen on 127.0.0.1:{busy}"),
         (["--worker-port", "65535", "--workers", "2"], "--worker-port 65535 with --workers 2 needs ports up to 65536"),

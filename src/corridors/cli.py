@@ -134,7 +134,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     if not Path(args.app).is_file():
         raise CorridorsError(f"--app: the dashboard's entry {args.app} is not there: run from the project's folder "
                              "or give --app")
-    deploy.listenable("--port", address, port)
+    deploy.listenable("--port", address, port, "--address")
     cmd = deploy.worker_command(port, app=args.app, address=address, base_path=base_path)
     os.execvpe(cmd[0], cmd, deploy.worker_environment())
 

@@ -137,9 +137,10 @@ def workers_option(value: int | None) -> int:
     return value
 
 
-def listenable(option: str, host: str, port: int) -> None:
+def listenable(option: str, host: str, port: int, address_option: str | None = None) -> None:
     """Refuse an address this machine cannot listen on now (in use, not its own, a port it may not use), by
-    trying: the one line names the option instead of HAProxy or a worker failing and restarting for ever."""
+    trying: the one line names the option instead of HAProxy or a worker failing and restarting for ever.
+    address_option: the option that gave the host, named instead when the address is at fault."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: a port in TIME_WAIT is free
@@ -149,7 +150,8 @@ def listenable(option: str, host: str, port: int) -> None:
             reason = {errno.EADDRINUSE: "it is in use", errno.EADDRNOTAVAIL: "the address is not this machine's",
                       errno.EACCES: "permission denied (a port below 1024 needs root)"}.get(exc.errno,
                                                                                          exc.strerror or str(exc))
-            raise CorridorsError(f"{option}: cannot listen on {host_port(host, port)}: {reason}") from None
+            named = address_option if address_option and exc.errno == errno.EADDRNOTAVAIL else option
+            raise CorridorsError(f"{named}: cannot listen on {host_port(host, port)}: {reason}") from None
 
 
 def health_path(base_path: str = BASE_PATH) -> str:
@@ -421,7 +423,7 @@ def check_serve(workers: int | None, *, port: int = PROXY_PORT, bind: str = "127
     if not proxy:
         if stats_port is not None:
             raise CorridorsError("--stats-port is HAProxy's status page: there is none with --no-proxy")
-        listenable("--port", settings.bind, settings.port)
+        listenable("--port", settings.bind, settings.port, "--bind")
         return settings
     last = settings.first_worker_port + n - 1
     if last > 65535:
@@ -433,7 +435,7 @@ def check_serve(workers: int | None, *, port: int = PROXY_PORT, bind: str = "127
                              f"{ports[0]}–{ports[-1]} (--worker-port)")
     if settings.stats_port is not None and (settings.stats_port in ports or settings.stats_port == settings.port):
         raise CorridorsError(f"--stats-port {settings.stats_port} is already the proxy's or a worker's port")
-    listenable("--port", settings.bind, settings.port)
+    listenable("--port", settings.bind, settings.port, "--bind")
     for p in ports:
         listenable("--worker-port", "127.0.0.1", p)
     if settings.stats_port is not None:
