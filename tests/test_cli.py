@@ -112,3 +112,13 @@ def test_count_from_the_cached_dataset_leaves_name_and_file_libraries_unimported
                            check=True).stdout.splitlines()[-1] for _ in range(2)]
     assert "'pypinyin'" in runs[0]  # the first run builds the dataset: the check does see an import
     assert runs[1] == "loaded: []"
+
+
+def test_snapshot_compare_after_as_of_is_refused(tmp_path, capsys):
+    """Before: `snapshot --compare` accepted a date after --as-of and listed 'changes' backwards in time. Now one
+    line naming both options, exit 2, no bundle."""
+    out = tmp_path / "bundle"
+    assert main(["snapshot", "--as-of", "2020-12-31", "--compare", "2021-06-30", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --compare 2021-06-30 lies after --as-of 2020-12-31") and err.count("\n") == 1
+    assert not out.exists()

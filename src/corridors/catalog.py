@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataError, DataErrors
+from .errors import DataError, DataErrors, not_utf8, reading
 
 PACKAGE = "datapackage.json"
 # One date rule for every command, view and record: history before the plan is valid (the plan's target is a
@@ -44,7 +44,9 @@ def schema(geodata: Path | None = None) -> dict:
     """The Data Package descriptor (geodata/datapackage.json): the one place every table's fields live."""
     from .config import geodata_dir
 
-    return json.loads(((geodata or geodata_dir()) / PACKAGE).read_text(encoding="utf-8"))
+    path = (geodata or geodata_dir()) / PACKAGE
+    with reading(path, what="JSON"):
+        return json.loads(path.read_text(encoding="utf-8"))
 
 
 def fields(resource: str, geodata: Path | None = None) -> list[dict]:
@@ -109,6 +111,11 @@ def schema_errors(geodata: Path) -> list[DataError]:
     for res in list(package.resources):
         path = geodata / res.path
         if not path.exists():
+            continue
+        where = not_utf8(path)
+        if where is not None:
+            errors.append(DataError(f"is not UTF-8 text{where}: save it as UTF-8", file=res.path))
+            package.remove_resource(res.name)
             continue
         try:
             header = pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8").columns.tolist()
@@ -275,7 +282,8 @@ def plainly_valid(package, geodata: Path) -> bool:
 def _read(geodata: Path, resource: str) -> pd.DataFrame:
     path = geodata / next(r for r in schema(geodata)["resources"] if r["name"] == resource)["path"]
     columns = [f["name"] for f in fields(resource, geodata)]
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")[columns]
+    with reading(path, what="CSV"):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")[columns]
     frame = frame.apply(lambda s: s.str.strip())
     frame.insert(0, "row", range(2, len(frame) + 2))
     return frame

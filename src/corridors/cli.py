@@ -39,12 +39,21 @@ def build_geodata(geodata: Path) -> list[Path]:
     return out
 
 
-def _dataset(args: argparse.Namespace):
-    """Shipped data plus the progress store's events (when the store exists), opened read-only. Skipped rows
-    and events whose project or section is gone are warned about on stderr and kept in args.store_problems."""
-    from . import config, dataset
+def _shipped(args: argparse.Namespace, *, gate: bool = True):
+    """The shipped dataset; with gate (every command but `check`) refused, one line naming the file, row and
+    field, when its files break a rule `corridors check` enforces (dataset.refuse_problems)."""
+    from . import dataset
 
-    ds = dataset.load(args.geodata, cache=not getattr(args, "no_cache", False))
+    return dataset.load(args.geodata, cache=not getattr(args, "no_cache", False), gate=gate)
+
+
+def _dataset(args: argparse.Namespace, *, gate: bool = True):
+    """Shipped data (refused as _shipped says) plus the progress store's events (when the store exists),
+    opened read-only. Skipped rows and events whose project or section is gone are warned about on stderr and
+    kept in args.store_problems."""
+    from . import config
+
+    ds = _shipped(args, gate=gate)
     args.store_problems = []
     if config.no_store(args.store):  # nothing to read: SQLAlchemy and GDAL need not be imported
         return ds
@@ -85,13 +94,19 @@ def _cmd_store(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    """Start the team deployment on this machine: the store made ready, the dataset cache warmed, N workers
-    and the proxy, supervised until SIGTERM/SIGINT (see corridors.deploy)."""
-    from . import dataset, deploy, store
+    """Start the team deployment on this machine: the options checked, the store made ready, the dataset
+    cache warmed, N workers and the proxy, supervised until SIGTERM/SIGINT (see corridors.deploy). The run's
+    folder is made just before the set starts and removed when it stops."""
+    from . import deploy, store
 
-    sup = deploy.plan(args.workers or deploy.default_workers(), port=args.port, bind=args.bind,
-                      first_worker_port=args.worker_port, base_path=args.base_path, app=args.app,
-                      proxy=not args.no_proxy, stats_port=args.stats_port, log_dir=args.log_dir)
+    options = dict(port=args.port, bind=args.bind, first_worker_port=args.worker_port, base_path=args.base_path,
+                   proxy=not args.no_proxy, stats_port=args.stats_port)
+    settings = deploy.check_serve(args.workers, **options)  # before anything starts: one line, exit 2
+    if not Path(args.app).is_file():
+        raise CorridorsError(f"--app: the dashboard's entry {args.app} is not there: run from the project's folder "
+                             "or give --app")
+    if not args.no_proxy:
+        deploy.haproxy_binary()
     if store.explicit(args.store):
         if args.store:
             os.environ["CORRIDORS_STORE_URL"] = args.store
@@ -99,11 +114,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         before, after = target.init()  # creates it, or brings an older schema up to date
         print(f"progress store {target.label}: schema {before} → {after}" if before != after
               else f"progress store {target.label}: schema {after}", flush=True)
-    dataset.load(args.geodata)  # fills the dataset cache, so each worker's first view loads it rather than builds it
-    workers = [c for c in sup.children if c.name.startswith("worker")]
-    where = f"http://{args.bind}:{args.port}/{args.base_path.strip('/')}/"
-    print(f"serving {where} with {len(workers)} worker(s)" + ("" if args.no_proxy else
-          f" on ports {args.worker_port}–{args.worker_port + len(workers) - 1} behind HAProxy"), flush=True)
+    _shipped(args)  # refuses data `check` refuses; fills the dataset cache, so each worker loads it, not builds it
+    sup = deploy.plan(settings.workers, app=args.app, log_dir=args.log_dir, **options)
+    path = f"/{settings.base_path}/" if settings.base_path else "/"
+    where = f"http://{deploy.host_port(settings.bind, settings.port)}{path}"
+    print(f"serving {where} with {settings.workers} worker(s)" + ("" if args.no_proxy else
+          f" on ports {settings.first_worker_port}–{settings.worker_ports[-1]} behind HAProxy"), flush=True)
     sup.run()
     return 0
 
@@ -112,15 +128,20 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     """Become one dashboard worker (what a systemd unit runs): exec Streamlit with the deployment's settings."""
     from . import deploy
 
+    port = deploy.port_option("--port", args.port)
+    address = deploy.address_option("--address", args.address)
+    base_path = deploy.base_path_option("--base-path", args.base_path)
     if not Path(args.app).is_file():
-        raise CorridorsError(f"the dashboard's entry {args.app} is not there: run from the project's folder or give "
-                             "--app")
-    cmd = deploy.worker_command(args.port, app=args.app, address=args.address, base_path=args.base_path)
+        raise CorridorsError(f"--app: the dashboard's entry {args.app} is not there: run from the project's folder "
+                             "or give --app")
+    deploy.listenable("--port", address, port, "--address")
+    cmd = deploy.worker_command(port, app=args.app, address=address, base_path=base_path)
     os.execvpe(cmd[0], cmd, deploy.worker_environment())
 
 
 def _cmd_proxy_config(args: argparse.Namespace) -> int:
-    """Print HAProxy's configuration for the given workers (one machine or several)."""
+    """Print HAProxy's configuration for the given workers (one machine or several); every value is checked
+    before anything is printed."""
     from . import deploy
 
     print(deploy.haproxy_config(args.upstream, bind=args.bind, base_path=args.base_path, stats=args.stats), end="")
@@ -129,9 +150,9 @@ def _cmd_proxy_config(args: argparse.Namespace) -> int:
 
 def _cmd_alignment(args: argparse.Namespace) -> int:
     """Import, list or revert real alignments in the progress store (see corridors.alignment)."""
-    from . import alignment, dataset, store
+    from . import alignment, store
 
-    ds = dataset.load(args.geodata, cache=not getattr(args, "no_cache", False))
+    ds = _shipped(args)
     if args.action == "list":
         progress = store.existing(args.store)
         if progress is None:
@@ -184,7 +205,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from . import plan, rules
 
-    ds = _dataset(args)
+    ds = _dataset(args, gate=False)  # check reports every problem; the other commands refuse on the first
     problems = plan.coverage_problems(ds.plan_items, ds.catalog.projects)
     problems += [str(e) for e in rules.check(ds)]
     as_of = args.as_of or date.today()
@@ -340,10 +361,12 @@ def parser() -> argparse.ArgumentParser:
 
     sv = sub.add_parser("serve", help="run the team deployment on this machine: N dashboard workers behind HAProxy "
                                       "on one progress store, restarted when one dies")
-    sv.add_argument("--workers", type=int, help="dashboard processes (default: one per core)")
+    sv.add_argument("--workers", type=int, help="dashboard processes (default: one per core; at most "
+                                                "4 per core and 64 in all)")
     sv.add_argument("--port", type=int, default=PROXY_PORT, help="the address's port (default %(default)s)")
     sv.add_argument("--bind", default="127.0.0.1",
-                    help="the address to serve on (default %(default)s; 0.0.0.0 for every interface)")
+                    help="the IP address to serve on (default %(default)s; 0.0.0.0 for every interface; a host "
+                         "name is not accepted)")
     sv.add_argument("--worker-port", type=int, default=FIRST_WORKER_PORT,
                     help="the first worker's loopback port (default %(default)s; the others follow)")
     sv.add_argument("--base-path", default=BASE_PATH, help="URL path of the dashboard (default /%(default)s/)")
@@ -400,7 +423,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except CorridorsError as exc:
-        print(f"error: {_one_line(str(exc)) if not isinstance(exc, DataErrors) else exc}", file=sys.stderr)
+        several = isinstance(exc, DataErrors) and len(exc.errors) > 1  # listed one a line, to fix them all at once
+        shown = exc if several else exc.errors[0] if isinstance(exc, DataErrors) and exc.errors else exc
+        print(f"error: {exc if several else _one_line(str(shown))}", file=sys.stderr)
         return 2
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""

@@ -338,6 +338,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "submit": {"zh": "保存", "en": "Save"},
     "saved": {"zh": "已保存（{id}）。", "en": "Saved ({id})."},
     "refused": {"zh": "未保存：{why}", "en": "Not saved: {why}"},
+    "data_refused": {"zh": "数据文件未通过检查（`corridors check`），看板不根据它显示计数和地图。请修正后重新载入页面。问题：{why}",
+                     "en": "The data files fail the check (`corridors check`), so the dashboard shows no count or map "
+                           "from them. Fix them, then reload the page. Problem: {why}"},
     "timeline": {"zh": "进展时间线", "en": "Timeline"},
     "changes": {"zh": "两个日期之间的状态变化", "en": "What changed between two dates"},
     "compare_from": {"zh": "对比起始日期", "en": "Compare from"},

@@ -162,6 +162,9 @@ def check(req: Request, ds: Dataset, today: date | None = None) -> None:
     for label, d in (("--as-of", req.as_of), ("--compare", req.compare)):
         if d is not None and not (EARLIEST <= d <= today):
             raise SnapshotError(f"{label} {d}: must lie between {EARLIEST} and today {today}")
+    if req.compare is not None and req.compare > req.as_of:
+        raise SnapshotError(f"--compare {req.compare} lies after --as-of {req.as_of}: what changed is listed since an "
+                            "earlier date")
     bad = [m for m in (*req.modes, *req.definition.modes) if m not in MODES]
     if bad:
         raise SnapshotError(f"unknown mode(s) {', '.join(bad)}: choose from {', '.join(MODES)}")

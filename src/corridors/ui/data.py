@@ -25,10 +25,11 @@ _log = logging.getLogger("corridors.store")
 def base() -> dataset.Dataset:
     """The shipped dataset, built (or read from the disk cache) once per process and kept out of the cyclic
     collector's reach at once (see settle_heap): it is most of the heap, and collecting while it is built
-    (every object alive) only walks it again and again."""
+    (every object alive) only walks it again and again. Files that `corridors check` refuses are refused
+    (dataset.GeodataRefused, not cached: the page says so, and the next run tries again)."""
     gc.disable()
     try:
-        ds = dataset.load()
+        ds = dataset.load(gate=True)
     finally:
         gc.enable()
     gc.freeze()
