@@ -131,7 +131,7 @@ def test_the_dashboard_shows_an_error_page_instead_of_a_count(geodata_copy, here
     monkeypatch.setenv("CORRIDORS_GEODATA", str(geodata_copy))
     data.base.clear()
     try:
-        at = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=120).run()
+        at = AppTest.from_file(str(Path(__file__).parents[1] / "dashboard.py"), default_timeout=120).run()
         assert not at.exception, [e.message for e in at.exception]
         (error,) = at.error
         text = error.value.replace("\\", "")  # the message as shown: Markdown's escapes removed
