@@ -26,10 +26,11 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry import LineString, Point
 
-from . import analysis, boundaries, geometry, store
+from . import analysis, boundaries, formats, geometry, store
 from .catalog import WHOLE_PROJECT
 from .datum import gcj02_to_wgs84
 from .errors import AlignmentError, CorridorsError
+from .formats import FORMATS
 from .geometry import METRIC_CRS, to_metric
 
 MAX_BYTES = 20 * 1024 * 1024  # the file as uploaded
@@ -50,8 +51,6 @@ DISPLAY_TOLERANCE_M = 20.0  # the map's simplified line (Douglas–Peucker in th
 GCJ_NEAR_KM = 2.0
 GCJ_MIN_PLACES = 3
 GCJ_OFFSET_M = (250.0, 900.0)
-FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".kml": "KML", ".kmz": "KMZ", ".gpx": "GPX",
-           ".gpkg": "GeoPackage", ".zip": "zipped Shapefile"}
 # Formats whose coordinates are WGS-84 longitude/latitude by definition (RFC 7946, KML 2.2, GPX 1.1).
 WGS84_FORMATS = {"GeoJSON", "KML", "KMZ", "GPX"}
 LINE_TYPES = ("LineString", "MultiLineString", "LinearRing")
@@ -165,6 +164,11 @@ def _source(path: Path, name: str, fmt: str, layer: str | None) -> str:
         if not kml:
             raise AlignmentError("holds no .kml document", file=name)
         main = next((m for m in kml if m.lower() == "doc.kml"), kml[0])  # KMZ: doc.kml, else the first .kml
+        with zipfile.ZipFile(path) as zf:
+            doc = zf.read(main)  # its size was checked with the archive's
+        if not formats.matches(doc, "KML"):
+            raise AlignmentError(f"holds '{_clean(main)}', which is {formats.what_is(doc)}, not KML; refused before "
+                                 "reading", file=name)
         return f"/vsizip/{path.resolve()}/{main}"
     shps = [m for m in members if m.lower().endswith(".shp")]
     if layer:
@@ -174,6 +178,11 @@ def _source(path: Path, name: str, fmt: str, layer: str | None) -> str:
     if len(shps) > 1:
         raise AlignmentError("holds several Shapefiles (" + ", ".join(_clean(PurePosixPath(m).stem) for m in shps)
                              + "); choose one with --layer", file=name)
+    with zipfile.ZipFile(path) as zf, zf.open(shps[0]) as fh:
+        head = fh.read(100)
+    if not formats.shp_matches(head):
+        raise AlignmentError(f"holds '{_clean(shps[0])}', which is {formats.what_is(head)}, not a Shapefile; "
+                             "refused before reading", file=name)
     stem = shps[0][:-4]
     if not any(m.lower() == (stem + ".prj").lower() for m in members):
         raise AlignmentError("declares no CRS: the Shapefile has no .prj beside its .shp", file=name)
@@ -181,13 +190,18 @@ def _source(path: Path, name: str, fmt: str, layer: str | None) -> str:
 
 
 def _layers(src: str, name: str, fmt: str, layer: str | None) -> tuple[str, gpd.GeoDataFrame]:
-    """The chosen layer and its features: --layer when given, else the one layer that holds lines."""
-    import pyogrio  # GDAL: only an import reads files, not every command that folds stored alignments
+    """The chosen layer and its features: --layer when given, else the one layer that holds lines. GDAL must
+    have opened the file with the driver its format means (formats.DRIVERS), else nothing is read from it."""
+    pyogrio = formats.gdal()  # GDAL restricted for the process: only an import reads files, so loaded here
 
     try:
         found = [(str(n), str(t)) for n, t in pyogrio.list_layers(src)]
+        driver = pyogrio.read_info(src, layer=found[0][0])["driver"] if found else formats.DRIVERS[fmt]
     except Exception as exc:  # GDAL's own errors: the file is not what its name says, or damaged
         raise AlignmentError(f"GDAL cannot read it as {fmt} ({_clean(exc, 200)})", file=name) from None
+    if driver != formats.DRIVERS[fmt]:
+        raise AlignmentError(f"was opened by GDAL's {_clean(driver)} driver, not {formats.DRIVERS[fmt]} as {fmt} "
+                             "needs; refused before reading", file=name)
     names = [n for n, _ in found]
     if fmt == "zipped Shapefile":
         layer = names[0] if names else layer
@@ -443,11 +457,21 @@ def preview(ds, project_id: str, section: str, path: Path, *, datum: str | None 
     if fmt is None:
         raise AlignmentError("is not a supported file (GeoJSON, KML, KMZ, GPX, GeoPackage or a zipped Shapefile, "
                              f"by its extension: {', '.join(FORMATS)})", file=name)
-    size = path.stat().st_size
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise AlignmentError(f"cannot be read ({exc.strerror or exc})", file=name) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise AlignmentError("is not a regular file (a folder, FIFO or device); refused before reading", file=name)
+    size = info.st_size
     if size > MAX_BYTES:
         raise AlignmentError(f"is {size / 2**20:.1f} MB (at most {MAX_BYTES / 2**20:.0f} MB)", file=name)
+    data = path.read_bytes()
+    if not formats.matches(data, fmt):
+        raise AlignmentError(f"is {formats.what_is(data)}, not {fmt} as its name says; refused before reading",
+                             file=name)
     schematic = _schematic(ds, project_id, section, name)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
     src = _source(path, name, fmt, layer)
     layer_name, frame = _layers(src, name, fmt, layer)
     frame, crs_text, notes = _to_wgs84(frame, name, fmt, layer_name, datum)

@@ -1,0 +1,203 @@
+"""An upload is read only as the format its name claims: disguised files (an OGR VRT document named .geojson,
+.kml or .gpx whose source is a local file, an SQL query on an SQLite database, or a /vsicurl/ URL; a GeoPackage
+named .geojson; a KMZ or zip whose member is something else) are refused with the file named and what it
+really is, before GDAL opens anything they point to: the canary files they name keep their access time and
+their content never shows, and the loopback HTTP listener they point to counts no request. The process-wide
+GDAL settings are checked on their own too (drivers gone, /vsicurl/ blocked)."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import sqlite3
+import threading
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import LineString
+
+from corridors import alignment, formats
+from corridors.catalog import WHOLE_PROJECT
+from corridors.errors import AlignmentError
+
+from .test_alignment import PID, geojson_text, gpx_text, kml_text, surveyed
+
+SECRET = "CANARY-7f3a"  # what a canary file holds; it must never come back in a message or a preview
+
+
+class Listener:
+    """An HTTP server on 127.0.0.1 that counts every request it receives (and answers 404)."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        seen = self.requests
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _count(self):
+                seen.append(f"{self.command} {self.path}")
+                self.send_response(404)
+                self.end_headers()
+
+            do_GET = do_HEAD = do_POST = _count
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def listener():
+    with Listener() as srv:
+        yield srv
+
+
+@pytest.fixture
+def canaries(tmp_path) -> dict[str, Path]:
+    """Files an attacker would point at: a CSV, a GeoPackage and an SQLite database (like the progress
+    store), each holding SECRET, with an access time set well before its modification time, so that any
+    read of it moves the access time (the disk is mounted relatime)."""
+    folder = tmp_path / "private"
+    folder.mkdir()
+    csv = folder / "secret.csv"
+    csv.write_text(f'name,WKT\n{SECRET},"LINESTRING (112 28, 113 29)"\n', encoding="utf-8")
+    gpkg = folder / "secret.gpkg"
+    gpd.GeoDataFrame({"name": [SECRET]}, geometry=[LineString([(112, 28), (113, 29)])], crs=4326).to_file(
+        gpkg, layer="secret", driver="GPKG")
+    db = folder / "progress.sqlite"
+    with sqlite3.connect(db) as c:
+        c.execute("CREATE TABLE events (note TEXT, wkt TEXT)")
+        c.execute("INSERT INTO events VALUES (?, 'LINESTRING (112 28, 113 29)')", (SECRET,))
+    c.close()
+    for p in (csv, gpkg, db):
+        st = p.stat()
+        os.utime(p, ns=(st.st_mtime_ns - 3600 * 10**9, st.st_mtime_ns))
+    return {"csv": csv, "gpkg": gpkg, "sqlite": db}
+
+
+def atimes(files: dict[str, Path]) -> dict[str, int]:
+    return {k: p.stat().st_atime_ns for k, p in files.items()}
+
+
+def vrt(source: str, canaries: dict[str, Path], port: int) -> str:
+    """An OGR VRT document whose one layer reads the source: a local CSV, an SQL query on an SQLite file, a
+    GeoPackage, or a CSV fetched over HTTP from the loopback listener."""
+    if source == "local file":
+        body = (f"<SrcDataSource>{canaries['csv']}</SrcDataSource><SrcLayer>secret</SrcLayer>"
+                '<GeometryField encoding="WKT" field="WKT"/>')
+    elif source == "sql":
+        body = (f"<SrcDataSource>{canaries['sqlite']}</SrcDataSource>"
+                "<SrcSQL>SELECT note AS name, wkt FROM events</SrcSQL>"
+                '<GeometryField encoding="WKT" field="wkt"/>')
+    elif source == "geopackage":
+        body = f"<SrcDataSource>{canaries['gpkg']}</SrcDataSource><SrcLayer>secret</SrcLayer>"
+    elif source == "vsicurl":
+        body = (f"<SrcDataSource>/vsicurl/http://127.0.0.1:{port}/secret.csv</SrcDataSource>"
+                '<SrcLayer>secret</SrcLayer><GeometryField encoding="WKT" field="WKT"/>')
+    else:
+        raise ValueError(source)
+    return f'<OGRVRTDataSource><OGRVRTLayer name="survey">{body}</OGRVRTLayer></OGRVRTDataSource>'
+
+
+def refused(ds, data: bytes, name: str) -> str:
+    with pytest.raises(AlignmentError) as err:
+        alignment.preview_bytes(ds, PID, WHOLE_PROJECT, data, name)
+    return str(err.value)
+
+
+@pytest.mark.parametrize("source", ["local file", "sql", "geopackage", "vsicurl"])
+@pytest.mark.parametrize("claimed", ["geojson", "kml", "gpx"])
+def test_a_vrt_in_disguise_is_refused_before_it_opens_anything(claimed, source, ds, canaries, listener):
+    before = atimes(canaries)
+    msg = refused(ds, vrt(source, canaries, listener.port).encode(), f"survey.{claimed}")
+    assert listener.requests == []
+    assert atimes(canaries) == before
+    assert SECRET not in msg
+    claims = formats.FORMATS[f".{claimed}"]
+    assert msg.startswith(f"survey.{claimed}: is an OGR VRT document, not {claims} as its name says")
+    assert msg.endswith("refused before reading; nothing was stored")
+    canaries["csv"].read_bytes()  # the check can fail: a read on this disk does move the access time
+    assert canaries["csv"].stat().st_atime_ns != before["csv"]
+
+
+@pytest.mark.parametrize("member", ["doc.kml", "export/line.shp"])
+def test_a_vrt_inside_an_archive_is_refused(member, ds, canaries, listener, tmp_path):
+    name = "survey.kmz" if member.endswith(".kml") else "survey.zip"
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(member, vrt("vsicurl", canaries, listener.port))
+        if member.endswith(".shp"):
+            z.writestr("export/line.prj", 'GEOGCS["WGS 84"]')
+    msg = refused(ds, path.read_bytes(), name)
+    assert listener.requests == []
+    assert msg.startswith(f"{name}: holds '{member}', which is an OGR VRT document, not ")
+
+
+def test_a_geopackage_named_geojson_is_refused(ds, tmp_path, canaries):
+    """A GeoPackage that would preview fine under its own name is refused under a GeoJSON name."""
+    path = tmp_path / "survey.gpkg"
+    gpd.GeoDataFrame({"name": ["线位"]}, geometry=[surveyed(ds)], crs=4326).to_file(path, layer="line",
+                                                                                    driver="GPKG")
+    data = path.read_bytes()
+    assert alignment.preview_bytes(ds, PID, WHOLE_PROJECT, data, "survey.gpkg").format == "GeoPackage"
+    msg = refused(ds, data, "survey.geojson")
+    assert msg.startswith("survey.geojson: is a GeoPackage, not GeoJSON as its name says; refused before reading")
+    sqlite = refused(ds, canaries["sqlite"].read_bytes(), "survey.gpkg")
+    assert sqlite.startswith("survey.gpkg: is an SQLite database (not a GeoPackage), not GeoPackage")
+
+
+def test_other_formats_in_disguise_are_named_for_what_they_are(ds):
+    line = surveyed(ds)
+    cases = {
+        "survey.kml": (geojson_text({"type": "LineString", "coordinates": list(line.coords)}).encode(), "GeoJSON"),
+        "survey.gpx": (kml_text([line]).encode(), "a KML document"),
+        "survey.geojson": (gpx_text([line]).encode(), "a GPX document"),
+        "topo.geojson": (json.dumps({"type": "Topology", "objects": {}}).encode(),
+                         "JSON of type 'Topology' (not GeoJSON)"),
+        "survey.kmz": (kml_text([line]).encode(), "a KML document"),
+    }
+    for name, (data, what) in cases.items():
+        claims = formats.FORMATS[Path(name).suffix]
+        assert refused(ds, data, name).startswith(f"{name}: is {what}, not {claims} as its name says"), name
+
+
+def test_the_real_formats_still_read(ds):
+    """The checks pass what they should: a GeoJSON with a byte-order mark and leading blank lines, a KML and a
+    GPX (their previews are the same line)."""
+    line = surveyed(ds)
+    gj = b"\xef\xbb\xbf\n  " + geojson_text({"type": "LineString", "coordinates": list(line.coords)}).encode()
+    previews = [alignment.preview_bytes(ds, PID, WHOLE_PROJECT, data, name) for name, data in
+                (("a.geojson", gj), ("a.kml", kml_text([line]).encode()), ("a.gpx", gpx_text([line]).encode()))]
+    assert [p.format for p in previews] == ["GeoJSON", "KML", "GPX"]
+    assert all(p.vertices == len(line.coords) for p in previews)
+
+
+def test_gdal_is_restricted_for_the_whole_process(tmp_path, listener, canaries):
+    """After the first read only the five drivers are registered, and /vsicurl/ fetches nothing, even when
+    asked directly (not only through a VRT)."""
+    pyogrio = formats.gdal()
+    assert set(pyogrio.list_drivers()) == formats.KEPT_DRIVERS
+    for url in (f"/vsicurl/http://127.0.0.1:{listener.port}/a.geojson",
+                f"/vsicurl/http://127.0.0.1:{listener.port}/{formats.NO_NETWORK}"):
+        with pytest.raises(Exception):
+            pyogrio.read_info(url)
+    assert listener.requests == []
+    path = tmp_path / "plain.vrt"
+    path.write_text(vrt("local file", canaries, listener.port), encoding="utf-8")
+    with pytest.raises(Exception, match="not recognized"):
+        pyogrio.list_layers(path)
+    with pytest.raises(Exception):
+        pyogrio.list_layers(f"CSV:{canaries['csv']}")
