@@ -201,3 +201,40 @@ def test_gdal_is_restricted_for_the_whole_process(tmp_path, listener, canaries):
         pyogrio.list_layers(path)
     with pytest.raises(Exception):
         pyogrio.list_layers(f"CSV:{canaries['csv']}")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_the_cli_reads_only_a_regular_file(kind, tmp_path, capsys):
+    """`alignment import` of a FIFO or a folder named .kml is one line and exit 2, and the FIFO is never
+    opened: a helper thread that unblocks any reader (by opening and closing the FIFO's other end) finds
+    none."""
+    from corridors.cli import main
+
+    path = tmp_path / "survey.kml"
+    opened = []
+    stop = threading.Event()
+    if kind == "fifo":
+        os.mkfifo(path)
+
+        def writer():
+            while not stop.is_set():
+                try:
+                    os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))  # succeeds only while a reader waits
+                    opened.append(True)
+                except OSError:
+                    pass
+                stop.wait(0.05)
+
+        threading.Thread(target=writer, daemon=True).start()
+    else:
+        path.mkdir()
+    try:
+        code = main(["--store", f"sqlite:///{tmp_path / 'p.sqlite'}", "alignment", "import", PID, str(path),
+                     "--source", "s", "--editor", "测试员"])
+    finally:
+        stop.set()
+    err = capsys.readouterr().err
+    assert code == 2 and opened == []
+    assert err == ("error: survey.kml: is not a regular file (a folder, FIFO or device); refused before reading; "
+                   "nothing was stored\n")
+    assert not (tmp_path / "p.sqlite").exists()
