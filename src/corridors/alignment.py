@@ -45,12 +45,20 @@ LENGTH_RATIO = (0.7, 2.5)
 REGION_MARGIN_KM = 5.0  # the shipped boundaries are simplified (~0.5 km); a vertex this close outside still counts
 JOIN_GAP_WARNING_M = 500.0  # parts merged across a larger gap are joined by a straight segment, with a warning
 DISPLAY_TOLERANCE_M = 20.0  # the map's simplified line (Douglas–Peucker in the metric CRS, topology kept)
-# The GCJ-02 hint: among the section's places within GCJ_NEAR_KM of the line (at least GCJ_MIN_PLACES), the line
-# sits a median GCJ_OFFSET_M metres off the places, and at most half that from where the places would be on a
-# GCJ-02 (Chinese web map) datum. It can only see a line that passes close to the places it was traced through.
-GCJ_NEAR_KM = 2.0
+# The GCJ-02 hint: a line traced on a Chinese web map runs where its places lie on GCJ-02, 500–700 m from where
+# they are in Hunan. For each sourced place within GCJ_NEAR_KM of the line, its gain is how much nearer the
+# line passes its GCJ-02 position than the place itself, as a share of the distance between the two: +1 when
+# the line runs through the GCJ-02 position, −1 when through the place, near 0 for a place the line passes
+# far from. The hint shows when at least GCJ_MIN_PLACES places count, their mean gain is at least GCJ_GAIN and
+# most gains are positive. `python -m bench.gcj_hint` measures it on the 78 shipped lines with 3 places or more,
+# each as it is and put on GCJ-02 with PRCoords: no false alarm on any, and the hint shows for 100% of the
+# schematic lines densified to 500 m, 95% of those with 150 m of noise, and about 65% of those with rounded
+# corners and a 1.5 km sideways wave, traced or clicked every 3 km. The rule before (a median offset of
+# 250–900 m) showed for 96%, 88%, 45% and 44%: a GCJ-02 line runs along its places as often as across them,
+# and the distance to a place shows only the part of the offset across the line.
+GCJ_NEAR_KM = 5.0
 GCJ_MIN_PLACES = 3
-GCJ_OFFSET_M = (250.0, 900.0)
+GCJ_GAIN = 0.25
 # Formats whose coordinates are WGS-84 longitude/latitude by definition (RFC 7946, KML 2.2, GPX 1.1).
 WGS84_FORMATS = {"GeoJSON", "KML", "KMZ", "GPX"}
 LINE_TYPES = ("LineString", "MultiLineString", "LinearRing")
@@ -420,23 +428,24 @@ def _first_self_intersection(m: LineString) -> int | None:
 
 
 def _gcj_hint(places: pd.DataFrame, m: LineString) -> str | None:
-    """A hint when the line fits the places better as if they were on GCJ-02 (see GCJ_OFFSET_M)."""
+    """A hint when the line fits its places better as if they were on GCJ-02 (see GCJ_GAIN); m is metric."""
     if len(places) < GCJ_MIN_PLACES:
         return None
     lon, lat = places.lon.to_numpy(float), places.lat.to_numpy(float)
     shifted = [prcoords.wgs_gcj(prcoords.Coords(float(b), float(a))) for a, b in zip(lon, lat)]
-    pts = to_metric(shapely.multipoints(np.column_stack([lon, lat])))
-    gpts = to_metric(shapely.multipoints(np.array([(c.lon, c.lat) for c in shifted])))
-    d0 = shapely.distance(shapely.get_parts(pts), m)
-    d1 = shapely.distance(shapely.get_parts(gpts), m)
-    near = (d0 <= GCJ_NEAR_KM * 1000) | (d1 <= GCJ_NEAR_KM * 1000)
+    pts = shapely.get_parts(to_metric(shapely.multipoints(np.column_stack([lon, lat]))))
+    gpts = shapely.get_parts(to_metric(shapely.multipoints(np.array([(c.lon, c.lat) for c in shifted]))))
+    d0, d1 = shapely.distance(pts, m), shapely.distance(gpts, m)
+    offset = shapely.distance(pts, gpts)
+    near = (np.minimum(d0, d1) <= GCJ_NEAR_KM * 1000) & (offset > 0)
     if near.sum() < GCJ_MIN_PLACES:
         return None
-    m0, m1 = float(np.median(d0[near])), float(np.median(d1[near]))
-    if GCJ_OFFSET_M[0] <= m0 <= GCJ_OFFSET_M[1] and m1 <= m0 / 2:
-        return (f"the line passes a median {m0:.0f} m from {int(near.sum())} of its sourced places but {m1:.0f} m from "
-                "where they lie on GCJ-02 (the datum of Chinese web maps such as Amap): if it was traced on such a "
-                "map, import it again declaring datum gcj02")
+    gain = (d0[near] - d1[near]) / offset[near]
+    if gain.mean() >= GCJ_GAIN and (gain > 0).mean() > 0.5:
+        nearer, apart = float(np.mean(d0[near] - d1[near])), float(np.mean(offset[near]))
+        return (f"the line runs on average {nearer:.0f} m nearer to where {int(near.sum())} of its sourced places "
+                f"lie on GCJ-02 (the datum of Chinese web maps such as Amap; {apart:.0f} m from them here) than to "
+                "the places themselves: if it was traced on such a map, import it again declaring datum gcj02")
     return None
 
 
