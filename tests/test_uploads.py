@@ -238,3 +238,50 @@ def test_the_cli_reads_only_a_regular_file(kind, tmp_path, capsys):
     assert err == ("error: survey.kml: is not a regular file (a folder, FIFO or device); refused before reading; "
                    "nothing was stored\n")
     assert not (tmp_path / "p.sqlite").exists()
+
+
+def test_a_geopackage_cannot_reach_out_through_sql(ds, tmp_path, canaries, listener):
+    """A real GeoPackage (it passes the checks) whose line layer is a view calling OGR's SQL functions
+    (ogr_geocode, pointed at the loopback listener), or a VirtualOGR table over a canary: GDAL refuses to open
+    the first (unless ALLOW_OGR_SQL_FUNCTIONS_FROM_TRIGGER_AND_VIEW=YES, which nothing here sets) and has no
+    VirtualOGR module for a GeoPackage, so nothing is requested or read, and the refusal names the file. These
+    are GDAL's own defaults, the same on main; the test guards them."""
+    import pyogrio
+
+    path = tmp_path / "survey.gpkg"
+    gpd.GeoDataFrame({"name": ["线位"]}, geometry=[surveyed(ds)], crs=4326).to_file(path, layer="line",
+                                                                                    driver="GPKG")
+    with sqlite3.connect(path) as c:
+        c.execute("CREATE VIEW line_v AS SELECT fid, geom, ogr_geocode('长沙') AS place FROM line")
+        c.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+                  "VALUES ('line_v', 'features', 'line_v', 4326)")
+        c.execute("INSERT INTO gpkg_geometry_columns VALUES ('line_v', 'geom', 'LINESTRING', 4326, 0, 0)")
+    c.close()
+    virtual = tmp_path / "virtual.gpkg"
+    gpd.GeoDataFrame({"name": ["线位"]}, geometry=[surveyed(ds)], crs=4326).to_file(virtual, layer="line",
+                                                                                    driver="GPKG")
+    with sqlite3.connect(virtual) as c:  # a virtual table the sqlite3 module cannot create, written as schema
+        c.execute("PRAGMA writable_schema=ON")
+        c.execute("INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql) VALUES "
+                  "('table', 'vt', 'vt', 0, ?)", (f"CREATE VIRTUAL TABLE vt USING VirtualOGR('{canaries['gpkg']}')",))
+    c.close()
+    with sqlite3.connect(virtual) as c:
+        c.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+                  "VALUES ('vt', 'features', 'vt', 4326)")
+        c.execute("INSERT INTO gpkg_geometry_columns VALUES ('vt', 'GEOMETRY', 'GEOMETRY', 4326, 0, 0)")
+    c.close()
+    geocode = {"OGR_GEOCODE_SERVICE": "OSM_NOMINATIM", "OGR_GEOCODE_EMAIL": "test@example.invalid",
+               "OGR_GEOCODE_QUERY_TEMPLATE": f"http://127.0.0.1:{listener.port}/search?q=%s"}
+    before = atimes(canaries)
+    pyogrio.set_gdal_config_options(geocode)
+    try:
+        msg = refused(ds, path.read_bytes(), "survey.gpkg")
+        with pytest.raises(AlignmentError) as err:
+            alignment.preview_bytes(ds, PID, WHOLE_PROJECT, virtual.read_bytes(), "virtual.gpkg", layer="vt")
+    finally:
+        pyogrio.set_gdal_config_options({k: None for k in geocode})
+    assert listener.requests == [] and atimes(canaries) == before
+    assert msg.startswith("survey.gpkg: GDAL cannot read it as GeoPackage (A trigger and/or view calls a OGR "
+                          "extension SQL function")
+    assert str(err.value).startswith("virtual.gpkg, layer 'vt': GDAL cannot read the layer")
+    assert "no such module: VirtualOGR" in str(err.value) and SECRET not in str(err.value)
