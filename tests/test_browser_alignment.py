@@ -14,7 +14,7 @@ import shapely
 from corridors import alignment, geometry
 
 from .browser import ARTIFACTS, chromium, streamlit_server
-from .test_browser import _frame, _wait_map
+from .test_browser import _frame, _idle, _wait_map
 
 PROJECT = "zhitong"
 
@@ -79,7 +79,7 @@ def _sign_in_and_unfold(pg) -> None:
     side.get_by_text("记录进展（编辑）").click()
     side.get_by_role("textbox", name="编辑姓名").fill("王工")
     side.get_by_role("textbox", name="编辑姓名").press("Enter")
-    pg.wait_for_timeout(800)
+    _idle(pg)  # the name's rerun is over before the credential is checked against it
     side.get_by_label("编辑口令").fill("correct-horse-battery")
     side.get_by_label("编辑口令").press("Enter")
     side.get_by_text(re.compile("王工")).first.wait_for(timeout=30_000)
@@ -144,7 +144,7 @@ def test_import_a_kml_through_the_page_and_revert(editor_server, ds, tmp_path):
     assert "测试线位 <b>" in dialog.inner_text()  # the file's own text is shown as text, never as markup
     dialog.get_by_role("textbox", name=re.compile("来源")).fill("测试：合成的实测线位")
     dialog.get_by_role("textbox", name=re.compile("来源")).press("Enter")
-    pg.wait_for_timeout(800)
+    _idle(pg)  # the source's rerun is over: the confirmation and the import button read it
     ok = dialog.get_by_text("已核对以上提示，确认导入")
     if ok.count():
         ok.click()
@@ -170,7 +170,7 @@ def test_import_a_kml_through_the_page_and_revert(editor_server, ds, tmp_path):
         dialog.get_by_text("实测线位：导入、历史、恢复").click()
     dialog.get_by_role("textbox", name="原因（必填）").fill("测试：恢复示意线")
     dialog.get_by_role("textbox", name="原因（必填）").press("Enter")
-    pg.wait_for_timeout(800)
+    _idle(pg)
     dialog.get_by_role("button", name="恢复", exact=True).click()
     _until(pg, lambda: _length_in_dialog(pg) == length_before)
     _until(pg, lambda: _line_points(pg) == points_before)

@@ -203,7 +203,7 @@ def _sign_in_and_record(pg) -> None:
     side.get_by_text("记录进展（编辑）").click()
     side.get_by_role("textbox", name="编辑姓名").fill("王工")
     side.get_by_role("textbox", name="编辑姓名").press("Enter")
-    pg.wait_for_timeout(800)
+    _idle(pg)  # the name's rerun is over: the credential's check reads the name it stored
     side.get_by_label("编辑口令").fill("correct-horse-battery")
     side.get_by_label("编辑口令").press("Enter")
     side.get_by_text(re.compile("王工")).first.wait_for(timeout=30_000)
@@ -249,8 +249,18 @@ def test_two_workers_behind_the_proxy_share_one_store_and_survive_a_dead_one(tea
         assert _kpis(pa)[0] == before
         worker_a = _worker_of(a)
         _sign_in_and_record(pa)
+        def stored() -> bool:
+            if len(Store(store_url).events()) == 1:
+                return True
+            refused = pa.get_by_text(re.compile("未保存："))
+            if refused.count():  # the page said why nothing was stored: fail with that, not a timeout
+                raise AssertionError(f"the page refused the event: {refused.first.inner_text()}")
+            if pa.locator('[data-testid="stSidebar"]').get_by_label("编辑口令").count():
+                raise AssertionError("the editor was signed out before the event was stored (session lost)")
+            return False
+
         try:
-            _until(lambda: len(Store(store_url).events()) == 1, 60, "the event in the store")
+            _until(stored, 60, "the event in the store")
         except AssertionError:  # show what the editor saw
             pa.screenshot(path=str(ARTIFACTS / "deploy" / "record-failed.png"))
             raise

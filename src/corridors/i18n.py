@@ -180,6 +180,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "align_revert": {"zh": "恢复", "en": "Restore"},
     "controls_loading": {"zh": "地图绘出后载入语言、日期和计数口径等控件……",
                          "en": "The language, date and counting controls load once the map is drawn…"},
+    "boot_preparing": {"zh": "服务刚启动，正在准备看板：{step}（第 {done}/{total} 步，已用 {seconds} 秒）……",
+                       "en": "The server has just started and is preparing the dashboard: {step} (step {done} of "
+                             "{total}, {seconds} s so far)…"},
+    "boot_modules": {"zh": "载入程序模块", "en": "loading the program"},
+    "boot_dataset": {"zh": "读取通道、事件和边界数据", "en": "reading the corridors, events and boundaries"},
+    "boot_base_map": {"zh": "准备底图", "en": "preparing the base map"},
+    "boot_corridors": {"zh": "计算今日各通道状态和计数", "en": "working out today's statuses and count"},
     "loading_rest": {"zh": "地图绘出后载入其余内容（计数说明、图表、表格、导出）……",
                      "en": "The rest of the page (the count explained, charts, table, exports) loads once the map "
                            "is drawn…"},
