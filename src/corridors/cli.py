@@ -241,9 +241,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _writable_file(path: Path) -> None:
-    """Refuse an output path that cannot become a file, before any work is done."""
-    if path.is_dir():
+    """Refuse an output path that cannot become a file, before any work is done: a folder, a FIFO, a device,
+    a socket or a symbolic link is left as it is (files.check_output)."""
+    from .files import check_output
+
+    if path.is_dir() and not path.is_symlink():
         raise CorridorsError(f"cannot write {path}: it is a folder; give a file name such as {path / 'corridors.geojson'}")
+    check_output(path)
     parent = next((p for p in path.parents if p.exists()), Path("."))
     if not parent.is_dir():
         raise CorridorsError(f"cannot write {path}: {parent} is a file, not a folder")

@@ -77,6 +77,11 @@ class SnapshotError(CorridorsError):
     """A snapshot cannot be written; no partial bundle is left behind."""
 
 
+class OutputError(CorridorsError, OSError):
+    """An output path that is not a regular file (a folder, FIFO, device, socket or symbolic link) is left as it
+    is; nothing was written. An OSError too, so that a cache write that meets one is skipped like any other."""
+
+
 class DataErrors(CorridorsError):
     """Every problem found in one load, so a user can fix them all at once; nothing was loaded."""
 

@@ -492,24 +492,26 @@ def write(files: dict[str, bytes], out: Path) -> list[Path]:
     """Write the bundle into out/ as a whole or not at all. The files are written to a new sibling folder
     first; a missing out/ is that folder renamed. Into an existing out/, each file is swapped in only once
     all are written, the file it replaces is kept aside until every swap succeeded, and on any failure the
-    previous files are put back: an old bundle is never lost. Files get the umask's usual mode."""
+    previous files are put back: an old bundle is never lost. Files get the umask's usual mode. Only regular
+    files are replaced: a folder, FIFO, device, socket or symbolic link where a file must go is refused before
+    anything is written (out itself may be a link to a folder: the files go into that folder)."""
     from .errors import SnapshotError
+    from .files import kind
 
     out = Path(out)
     blocker = next((p for p in [out, *out.parents] if p.exists() and not p.is_dir()), None)
     if blocker is not None:
-        raise SnapshotError(f"cannot write to {out}: {blocker} is a file, not a folder")
+        raise SnapshotError(f"cannot write to {out}: {blocker} is {kind(blocker) or 'a file'}, not a folder")
+    blocked = next(((t, w) for t in (out / name for name in files) if (w := kind(t)) is not None), None)
+    if blocked is not None:  # a folder, FIFO, device, socket or symbolic link where a file must go: left alone
+        raise SnapshotError(f"cannot write the snapshot to {out}: {blocked[0]} is {blocked[1]} where a file must "
+                            "go; nothing was changed")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = _new_folder(out.parent, f".{out.name}-new-")
     except OSError as exc:
         raise SnapshotError(f"cannot write to {out}: {exc.strerror or exc}") from None
     targets = [out / name for name in files]
-    folder = next((t for t in targets if t.is_dir() and not t.is_symlink()), None)
-    if folder is not None:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise SnapshotError(f"cannot write the snapshot to {out}: {folder} is a folder where a file must go; "
-                            "nothing was changed")
     kept = None
     swapped: list[Path] = []
     try:

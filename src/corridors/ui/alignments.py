@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import alignment, mapview
+from .. import alignment, formats, mapview
 from ..catalog import WHOLE_PROJECT
 from ..dataset import Dataset
 from ..errors import CorridorsError
@@ -21,6 +21,9 @@ from . import data, state
 
 DATUMS = ("auto", "wgs84", "gcj02", "cgcs2000")
 UPLOAD_TYPES = sorted(ext.lstrip(".") for ext in alignment.FORMATS)
+# GDAL restricted for the whole server process (formats.gdal) when the first details dialog opens, well before
+# any upload is read: deregistering drivers while another session's thread probes them would not be safe.
+formats.gdal()
 
 
 def panel(base: Dataset, ds: Dataset, store: Store, pid: str, editor: str, lang: str, version: tuple,
