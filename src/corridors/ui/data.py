@@ -116,7 +116,7 @@ def recorded(version: tuple) -> _Read:
     if not url or not count:
         return _Read(pd.DataFrame(columns=dataset.EVENT_FRAME), (), ())
     ds = base()
-    rec = _open_store(url, False).read()
+    rec = _open_store(url, False).read(shipped=ds.events)
     kept, lost = orphans(rec.events, ds.catalog.projects, ds.catalog.sections)
     return _Read(kept, rec.problems, tuple(lost))
 
