@@ -344,6 +344,10 @@ STRINGS: dict[str, dict[str, str]] = {
                                "en": "The progress store cannot be reached just now: shown below is the progress read "
                                      "at {at} (the count is unchanged); it updates on the next action once the store is "
                                      "back. Recording is paused. Why: {why}"},
+    "store_unreachable_editing": {"zh": "进展库暂时无法连接：暂不能记录进展或查看线位版本，连接恢复后下一次操作即自动恢复。原因：{why}",
+                                  "en": "The progress store cannot be reached just now: recording and the line "
+                                        "versions are paused until it is back (the next action after that restores "
+                                        "them). Why: {why}"},
     "store_unreadable": {"zh": "无法读取已记录的进展，下面只显示随程序发布的数据。原因：{why}",
                          "en": "Recorded progress could not be read; shown below is the shipped data only. "
                                "Why: {why}"},

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pandas as pd
@@ -15,7 +17,9 @@ from ..errors import StoreError
 from ..i18n import t
 from ..store import NewEvent, Store, StoreThrottle, explicit, not_created, store_url
 from . import data
-from .panels import STATUS_COLOURS, _status_label
+from .panels import STATUS_COLOURS, _status_label, md_text
+
+_log = logging.getLogger("corridors.store")
 
 
 def throttle() -> auth.Throttle:
@@ -80,6 +84,18 @@ def store_notices(found: data.Progress, editor: str | None, lang: str) -> None:
         st.warning(t("store_orphans", lang, n=len(found.orphans)), icon=":material/link_off:")
         with st.expander(t("store_orphans_list", lang)):
             st.text("\n".join(found.orphans))
+
+
+@contextmanager
+def store_fault_banner(lang: str) -> Iterator[None]:
+    """Around the editors' views in the details dialog, which read the store again when the dialog reruns
+    alone (a fragment: the page's own read, with its banner, does not run then): a store that fails there
+    (PostgreSQL restarting, a network fault) shows the viewers' kind of banner instead of a traceback."""
+    try:
+        yield
+    except StoreError as exc:
+        _log.warning("%s", exc)
+        st.warning(t("store_unreachable_editing", lang, why=md_text(str(exc))), icon=":material/cloud_off:")
 
 
 def record_form(ds: Dataset, store: Store, pid: str, editor: str, lang: str) -> None:
