@@ -58,3 +58,65 @@ def test_a_store_read_failing_in_the_editors_dialog_shows_the_banner(editor_env,
     at.run()
     assert any("线位历史" in m.value for m in at.markdown)
     assert not [w.value for w in at.warning if "进展库暂时无法连接" in w.value]
+
+
+def _form(at: AppTest) -> dict:
+    from .test_app_progress import _record_form
+
+    return _record_form(at)
+
+
+def test_an_editor_whose_session_was_lost_is_told_and_keeps_what_was_typed(editor_env, ds):  # noqa: F811
+    """A worker dies: the page reconnects to another worker, a new session that knows only the link. Before,
+    the editor was signed out without a word and the half-typed form was gone. Now the link says an editor was
+    signed in here and holds what was typed (never the credential): the new session asks them to sign in
+    again, shows the form as it was, and saves it once they have."""
+    from corridors.store import Store
+
+    at = _signed_in(project=PID)
+    form = _form(at)
+    form["section"].set_value("hubei")
+    form["date"].set_value(date(2025, 9, 29))
+    form["title"].input("呼北高速湖北段建成通车（示例来源）")
+    form["note"].input("湖北段通车，与湖南段同日（草稿）")
+    _run(at)
+    link = dict(at.query_params)
+    assert link.get("edit") == "1" and link.get("rec_for") == PID and link.get("rec_section") == "hubei"
+    assert not any("correct-horse" in str(v) for v in link.values())  # no credential in the link
+
+    lost = AppTest.from_file(APP, default_timeout=90)  # another worker: a new session, the same link
+    for k, v in link.items():
+        lost.query_params[k] = v
+    _run(lost)
+    notices = [w.value for w in lost.warning if "重新登录" in w.value]
+    assert notices and "仍保留" in notices[0]
+    kept = _form(lost)
+    assert kept["title"].value == "呼北高速湖北段建成通车（示例来源）" and kept["section"].value == "hubei"
+    assert kept["note"].value == "湖北段通车，与湖南段同日（草稿）" and kept["date"].value == date(2025, 9, 29)
+    assert kept["save"].disabled
+    assert not (editor_env / "progress.sqlite").exists()  # nothing saved while signed out
+
+    lost.text_input(key="editor_name").input("王工")
+    lost.text_input(key="credential").input("correct-horse-battery")
+    _run(lost)
+    assert not [w.value for w in lost.warning if "重新登录" in w.value]
+    form = _form(lost)
+    assert form["title"].value == "呼北高速湖北段建成通车（示例来源）" and not form["save"].disabled
+    form["save"].click()
+    _run(lost)
+    stored = Store(f"sqlite:///{editor_env / 'progress.sqlite'}").events()
+    assert stored[["section", "date", "source_title", "recorded_by"]].values.tolist() == [
+        ["hubei", "2025-09-29", "呼北高速湖北段建成通车（示例来源）", "王工"]]
+    assert not any(k.startswith("rec_") for k in lost.query_params) and _form(lost)["title"].value == ""
+
+
+def test_a_link_with_the_editing_mark_asks_nothing_where_nobody_edits(monkeypatch, tmp_path):
+    """A viewer given an editor's link on a dashboard without editors sees no notice and no form."""
+    monkeypatch.delenv("CORRIDORS_EDITORS", raising=False)
+    monkeypatch.setenv("CORRIDORS_STORE_URL", f"sqlite:///{tmp_path / 'p.sqlite'}")
+    at = AppTest.from_file(APP, default_timeout=90)
+    for k, v in {"project": PID, "edit": "1", "rec_for": PID, "rec_title": "x"}.items():
+        at.query_params[k] = v
+    _run(at)
+    assert not [w.value for w in at.warning if "重新登录" in w.value] and not _form(at)
+    assert "edit" not in at.query_params and "rec_title" not in at.query_params
