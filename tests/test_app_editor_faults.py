@@ -120,3 +120,26 @@ def test_a_link_with_the_editing_mark_asks_nothing_where_nobody_edits(monkeypatc
     _run(at)
     assert not [w.value for w in at.warning if "重新登录" in w.value] and not _form(at)
     assert "edit" not in at.query_params and "rec_title" not in at.query_params
+
+
+def test_the_dashboard_skips_a_second_live_correction_and_lists_it_for_editors(editor_env, ds):  # noqa: F811
+    """A second correction of 芷铜's opening, written behind the app's back, cancelled it: the headline dropped by
+    one without a word. Now the count is that of the store without the row, and editors see the row and rule."""
+    from corridors.store import NewEvent, Store
+
+    from .test_app import kpi
+    from .test_store_rules import _raw, _shipped
+
+    url = f"sqlite:///{editor_env / 'progress.sqlite'}"
+    opened = _shipped(ds, "zhitong", "hunan", "opened")
+    Store(url, read_only=False).append(
+        NewEvent("zhitong", "hunan", "correction", "completed", "2023-11-24", "day", "湖南日报", "https://example.org/z",
+                 "通车仪式为上午10时", "王工", opened), ds.catalog.projects, ds.catalog.sections, ds.events)
+    at = _run(AppTest.from_file(APP, default_timeout=90))
+    headline = list(kpi(at).values())[0]
+    _raw(url, supersedes=opened)  # s-2: zhitong/hunan cancelled, correcting the opening a second time
+    at = _signed_in(project="zhitong")
+    assert list(kpi(at).values())[0] == headline
+    assert any("跳过" in w.value for w in at.warning)
+    listed = "\n".join(x.value for x in at.text)
+    assert f"row s-2: field 'supersedes' {opened} is already corrected by s-1" in listed
