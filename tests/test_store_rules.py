@@ -211,3 +211,16 @@ def test_a_title_must_hold_a_visible_character(url, ds, title):
     with pytest.raises(StoreError, match="source_title (holds no visible character|is empty)"):
         store.append_alignment(line, ds.catalog.projects, ds.catalog.sections)
     assert store.version() == (0, 0) and store.alignments_version() == (0, 0)
+
+
+def test_a_sign_in_name_that_cannot_be_stored_is_throttled_by_this_process(url, caplog):
+    """The shared throttle writes the name into the store: a lone surrogate there was a raw UnicodeEncodeError
+    out of the sign-in; now it is one line in the log and this process's own throttle counts the failure."""
+    from corridors.store import StoreThrottle
+
+    Store(url, read_only=False).init()
+    th = StoreThrottle(url, free=0, base=7.0)
+    with caplog.at_level("WARNING", logger="corridors.store"):
+        assert th.failure(["name:bad \udcff"]) == 7.0
+    assert any("cannot be stored as UTF-8" in r.getMessage() for r in caplog.records)
+    assert th.wait(["name:bad \udcff"]) > 0

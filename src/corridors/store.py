@@ -598,6 +598,9 @@ class Store:
             raise
         except (sa.exc.SQLAlchemyError, sqlite3.Error, OSError) as exc:
             raise self._fail(exc, doing) from None
+        except UnicodeError as exc:  # text no check above caught (a sign-in key): the drivers raise it raw
+            raise StoreError(f"cannot {doing} the progress store {self.label}: text that cannot be stored as "
+                             f"UTF-8 ({exc.reason})") from None
 
     def init(self) -> tuple[int, int]:
         """Create the schema (or bring an older one up to date): (version before, version after)."""
