@@ -122,9 +122,11 @@ def session_notice(editor: str | None, lang: str) -> None:
 
 
 def _draft_widget(pid: str, name: str, lang: str, default, options: list | None = None) -> dict:
-    """Keyword arguments binding a record form field to the view's draft (state.DRAFT_FIELDS), seeded from it:
-    the draft, not the widget, holds what was typed, so a new session rebuilds the form from the link. A field
-    choosing among translated labels has a key per language (see state)."""
+    """Keyword arguments binding a record form field to the view's draft (state.DRAFT_FIELDS): every change is
+    copied into the draft, and a widget new to this session (a new session, another language, after a save)
+    starts from it, so a new session rebuilds the form from the link. An existing widget is not set again:
+    that would replace what is being typed into it when some other change reruns the page. A field choosing
+    among translated labels has a key per language (see state)."""
     draft = state.view().get("draft") or {}
     raw = draft.get(name) if draft.get("for") == pid else None
     value = default
@@ -137,7 +139,8 @@ def _draft_widget(pid: str, name: str, lang: str, default, options: list | None 
         elif options is None or raw in options:
             value = raw
     key = f"rec_{name}.{pid}" + (f".{lang}" if options is not None else "")
-    st.session_state[key] = value
+    if key not in st.session_state:
+        st.session_state[key] = value
     return {"key": key, "on_change": _draft_changed, "args": (pid, name, key)}
 
 
@@ -192,6 +195,9 @@ def record_form(ds: Dataset, store: Store, pid: str, editor: str | None, lang: s
                 st.error(t("refused", lang, why=str(exc)))
             else:
                 state.set_view(draft={})
+                for key in [k for k in st.session_state if str(k).split(".")[0].removeprefix("rec_")
+                            in state.DRAFT_FIELDS and str(k).split(".")[1:2] == [pid]]:
+                    del st.session_state[key]  # the next form starts empty
                 state.write_url()
                 st.success(t("saved", lang, id=new_id))
                 st.rerun()
