@@ -62,7 +62,7 @@ def _dataset(args: argparse.Namespace, *, gate: bool = True):
     progress = store.existing(args.store)
     if progress is None:
         return ds
-    rec = progress.read()
+    rec = progress.read(shipped=ds.events)
     kept, lost = store.orphans(rec.events, ds.catalog.projects, ds.catalog.sections)
     args.store_problems = [*rec.problems, *(f"progress store {progress.label}: {o} (not counted)" for o in lost)]
     aligned = progress.read_alignments()
@@ -154,11 +154,16 @@ def _cmd_alignment(args: argparse.Namespace) -> int:
 
     ds = _shipped(args)
     if args.action == "list":
+        project_id, section = alignment.parse_target(args.target) if args.target else (None, None)
+        if project_id is not None:
+            _known_target(ds, project_id, section)
         progress = store.existing(args.store)
         if progress is None:
             print("no alignments recorded (no progress store yet)")
             return 0
-        rows = progress.alignments(args.target)
+        rows = progress.alignments(project_id)
+        if ":" in (args.target or ""):
+            rows = rows[rows.section == section]
         current = set(alignment.effective(store.current_alignments(rows)).alignment_id)
         for r in rows.itertuples():
             what = f"revert to {r.reverts_to}" if r.kind == "revert" else (
@@ -194,6 +199,18 @@ def _cmd_alignment(args: argparse.Namespace) -> int:
                               recorded_by=editor, confirm=args.yes)
     print(f"recorded {new_id} for {p.target}")
     return 0
+
+
+def _known_target(ds, project_id: str, section: str) -> None:
+    """Refuse a project or section the catalog does not have (a typo would otherwise list nothing)."""
+    from .catalog import WHOLE_PROJECT
+
+    if project_id not in set(ds.catalog.projects.id):
+        raise CorridorsError(f"project '{project_id}' is unknown: `corridors check` lists the project ids")
+    sections = set(ds.catalog.sections.section[ds.catalog.sections.project_id == project_id]) | {WHOLE_PROJECT}
+    if section not in sections:
+        raise CorridorsError(f"section '{section}' is not a section of {project_id} (one of "
+                             f"{', '.join(sorted(sections))})")
 
 
 def _cmd_build(args: argparse.Namespace) -> int:

@@ -354,6 +354,17 @@ STRINGS: dict[str, dict[str, str]] = {
                                "en": "The progress store cannot be reached just now: shown below is the progress read "
                                      "at {at} (the count is unchanged); it updates on the next action once the store is "
                                      "back. Recording is paused. Why: {why}"},
+    "session_lost": {"zh": "编辑登录已失效（服务器已重启或已切换到另一台）：请在左侧“记录进展（编辑）”中重新登录。"
+                           "已填写但未保存的内容仍保留在记录表单中。",
+                     "en": "Your editing session has ended (the server restarted or you were moved to another one): "
+                           "sign in again under “Record progress (editors)” in the sidebar. What you typed and did not "
+                           "save is still in the record form."},
+    "session_lost_form": {"zh": "重新登录后即可保存；下面是此前填写的内容。",
+                          "en": "Sign in again to save; below is what you had typed."},
+    "store_unreachable_editing": {"zh": "进展库暂时无法连接：暂不能记录进展或查看线位版本，连接恢复后下一次操作即自动恢复。原因：{why}",
+                                  "en": "The progress store cannot be reached just now: recording and the line "
+                                        "versions are paused until it is back (the next action after that restores "
+                                        "them). Why: {why}"},
     "store_unreadable": {"zh": "无法读取已记录的进展，下面只显示随程序发布的数据。原因：{why}",
                          "en": "Recorded progress could not be read; shown below is the shipped data only. "
                                "Why: {why}"},

@@ -45,7 +45,8 @@ def panel(base: Dataset, ds: Dataset, store: Store, pid: str, editor: str, lang:
         source = st.text_input(t("align_source", lang), key=f"al_source.{pid}", max_chars=500)
         if upload is not None:
             _preview(base, ds, store, current, pid, section, datum, upload, source, editor, lang, leaflet)
-        rows = store.alignments(pid) if store is not None else pd.DataFrame()
+        rows = data.alignment_rows(version)
+        rows = rows[rows.project_id == pid]
         if len(rows):
             st.markdown(f"**{t('align_history', lang)}**")
             st.dataframe(history_table(base, rows, pid, lang), hide_index=True, width="stretch")

@@ -72,6 +72,8 @@ def main(app_dir: Path | None = None) -> None:
     with kpi:
         now = panels.headline_metric(ds, f.definition, f.as_of, version, lang)
     progress.store_notices(found, editor, lang)
+    if ready:
+        progress.session_notice(editor, lang)
 
     here = str(app_dir or Path.cwd())
     leaflet = assets.leaflet_urls(here)
