@@ -407,7 +407,8 @@ def outlook_parts(ds: Dataset, req: Request) -> dict:
     months = [req.as_of, *(date(y, m, 1) - timedelta(days=1) for y in range(req.as_of.year, until.year + 2)
                            for m in range(1, 13) if req.as_of < date(y, m, 1) - timedelta(days=1) <= until)]
     stub_rows = stubs.stubs(ds, req.as_of)
-    return {"targets": targets.assess(ds, req.as_of), "until": until, "summary": outlook.summary(sim, until, names=names),
+    return {"targets": targets.assess(ds, req.as_of), "until": until,
+            "summary": outlook.summary(sim, until, names=names),
             "fan": outlook.fan(sim, days), "fan_monthly": outlook.fan(sim, months),
             "stubs": stub_rows.astype(object).where(stub_rows.notna(), None).to_dict("records")}
 
