@@ -1,7 +1,7 @@
 """Official targets on Hunan's border corridors (geodata/targets.csv) checked against the count.
 
-Each target that maps to a counting definition is read under that definition with the same functions as
-`corridors count` (Dataset.count, Dataset.count_series): the count on its deadline, whether it was met by then, the
+Each target that maps to a counting definition is read under that definition from the count's own series
+(Dataset.count_series, which agrees with `corridors count` on every date; the tests check it): the count on its deadline, whether it was met by then, the
 first day the count reached the figure and the corridor(s) whose opening made it (the Nth opening), and the gap today.
 A target that cannot be mapped is listed with the reason and no figures: it is never given a guessed definition.
 """
@@ -37,13 +37,29 @@ def reached(series: pd.DataFrame, figure: int) -> date | None:
     return hit.date.iloc[0] if len(hit) else None
 
 
-def opened_on(ds, day: date, d: counting.Definition) -> list[str]:
-    """The corridors counted on `day` that were not counted the day before: whose opening moved the count."""
-    before = set(ds.count(day - timedelta(days=1), d)["counted_ids"])
-    return sorted(set(ds.count(day, d)["counted_ids"]) - before)
+def opened_on(ds, day: date, d: counting.Definition, table: pd.DataFrame | None = None) -> list[str]:
+    """The corridors that can count under the definition and opened on `day` (their status column turned completed
+    that day): whose opening moved the count. table: the dataset's table under the definition, when at hand."""
+    ids = set(counting.units(ds.table(day, d) if table is None else table, d))
+    t = ds.timeline
+    last: dict[str, str | None] = {}
+    out = set()
+    for pid, start, st in zip(t.project_id.tolist(), t["from"].tolist(), t[d.status_column].tolist()):
+        if pid not in ids or start > day:
+            continue
+        if start == day and st == "completed" and last.get(pid) != "completed":
+            out.add(pid)
+        last[pid] = st
+    return sorted(p for p in out if last.get(p) == "completed")
 
 
-def assess_one(ds, row, today: date) -> dict:
+def _at(series: pd.DataFrame, day: date) -> int:
+    """The count on a day from a count series (the last change on or before it)."""
+    rows = series[series.date <= day]
+    return int(rows.completed.iloc[-1]) if len(rows) else 0
+
+
+def assess_one(ds, row, today: date, series: pd.DataFrame | None = None) -> dict:
     """One target against the count: figures only when it maps to a definition (see module docstring)."""
     d = definition(row)
     due = deadline(row)
@@ -56,15 +72,15 @@ def assess_one(ds, row, today: date) -> dict:
            "count_at_deadline": None, "met_by_deadline": None, "count_today": None, "gap_today": None}
     if d is None or figure is None:
         return out
-    series = ds.count_series(d, today)
+    series = ds.count_series(d, today) if series is None else series
     day = reached(series, figure)
-    now = ds.count(today, d)["completed"]
+    now = _at(series, today)
     out.update(count_today=now, gap_today=max(figure - now, 0))
     if day is not None:
-        out.update(reached_on=day.isoformat(), reached_by=opened_on(ds, day, d),
-                   reached_count=ds.count(day, d)["completed"])
+        out.update(reached_on=day.isoformat(), reached_by=opened_on(ds, day, d, ds.table(today, d)),
+                   reached_count=_at(series, day))
     if due is not None and due <= today:
-        at = ds.count(due, d)["completed"]
+        at = _at(series, due)
         out.update(count_at_deadline=at, met_by_deadline=at >= figure)
     elif due is not None and day is not None:
         out.update(met_by_deadline=True)  # reached before a deadline still to come
@@ -72,12 +88,21 @@ def assess_one(ds, row, today: date) -> dict:
 
 
 def assess(ds, today: date | None = None) -> list[dict]:
-    """Every target in the register, in file order, against the count (see assess_one)."""
+    """Every target in the register, in file order, against the count (see assess_one); one count series per
+    definition (Dataset.count_series, the sweep behind the page's chart, which tests check against `corridors
+    count`)."""
     today = today or date.today()
     targets = ds.catalog.targets
     if targets is None:
         return []
-    return [assess_one(ds, r, today) for r in targets.itertuples()]
+    series: dict[counting.Definition, pd.DataFrame] = {}
+    out = []
+    for r in targets.itertuples():
+        d = definition(r)
+        if d is not None and d not in series:
+            series[d] = ds.count_series(d, today)
+        out.append(assess_one(ds, r, today, series.get(d)))
+    return out
 
 
 def find(ds, target_id: str):
