@@ -557,7 +557,8 @@ def parser() -> argparse.ArgumentParser:
     _definition_options(ex)
     ex.set_defaults(func=_cmd_export)
     sn = sub.add_parser("snapshot", help="write a dated progress snapshot bundle (CSV, XLSX, GeoJSON, GPKG, "
-                                         "HTML and PNG maps, PDF report, manifest)")
+                                         "HTML and PNG maps, PDF report, targets, outlook with its fan chart, "
+                                         "断头路 list, manifest)")
     sn.add_argument("--as-of", type=_date, required=True)
     sn.add_argument("--out", type=Path, required=True, help="folder to write the bundle into")
     sn.add_argument("--lang", default="zh", help="zh (default) or en")
