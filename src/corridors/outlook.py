@@ -25,8 +25,8 @@ optimistic for long-stalled projects; the back-test (backtest()) measures how we
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,6 @@ NEVER = np.iinfo(np.int64).max // 4
 # A stated guess, used only when fewer than MIN_SAMPLES openings of any mode are known on the as-of date: days from the
 # as-of date to opening, drawn uniformly between these bounds (precision: a guess, not learned from the data).
 PRIOR_DAYS = {"under_construction": (180, 5 * 365), "planned": (2 * 365, 12 * 365)}
-STAGES = ("under_construction", "planned", "no_evidence", "suspended", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ class Corridor:
     """One corridor's state on the as-of date, as the simulation reads it."""
 
     id: str
-    stage: str  # 'completed' or one of STAGES
+    stage: str  # completed, under_construction, planned, no_evidence, suspended or cancelled
     since: date | None  # the day it entered the stage
     opened: date | None  # for 'completed': the day it opened
     forecast: date | None  # the latest opening forecast known (its last possible day)
@@ -103,9 +102,9 @@ def _state(rows: list[tuple[date, str | None]]) -> tuple[str, date | None]:
 def corridors(ds, k: Knowledge, d: counting.Definition, ids: list[str]) -> list[Corridor]:
     """Each corridor's stage, since when, and latest known forecast on the as-of date."""
     runs = _runs(k.timeline, d.status_column)
-    hunan = set(zip(ds.catalog.sections.project_id, ds.catalog.sections.section,
-                    ds.catalog.sections.province_zh == status.HUNAN_ZH))
-    hunan_sections = {(p, s) for p, s, h in hunan if h}
+    sec = ds.catalog.sections
+    hunan_sections = set(zip(sec.project_id[sec.province_zh == status.HUNAN_ZH],
+                             sec.section[sec.province_zh == status.HUNAN_ZH]))
     same = dict(zip(ds.catalog.projects.id, ds.catalog.projects.same_as))
     fc = k.forecasts
     if d.opened == "hunan" and len(fc):
@@ -116,8 +115,6 @@ def corridors(ds, k: Knowledge, d: counting.Definition, ids: list[str]) -> list[
         rows = runs.get(pid, [])
         st, since = _state(rows)
         opened = since if st == "completed" else None
-        if st == "partly_open":
-            st = "under_construction"
         fc_day = latest_fc.get(pid) or latest_fc.get(same.get(pid) or "")
         out.append(Corridor(pid, st, since, opened, fc_day if st != "completed" else None))
     return out
@@ -234,7 +231,6 @@ class Simulation:
     unit_days: np.ndarray  # units × samples
     learned: Learned
     forecasts_known: int = 0
-    extra: dict = field(default_factory=dict)
 
     def count(self, day: date) -> np.ndarray:
         """The count on `day` in each sample."""

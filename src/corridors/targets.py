@@ -8,7 +8,7 @@ A target that cannot be mapped is listed with the reason and no figures: it is n
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
