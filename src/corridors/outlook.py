@@ -60,7 +60,8 @@ def knowledge(ds, as_of: date) -> Knowledge:
     is_forecast = (ev.event == "forecast").to_numpy()
     keep = np.array([d <= as_of for d in last], dtype=bool) | is_forecast
     c = ds.catalog
-    if keep.all():  # nothing is dated after the as-of date: the dataset's own timelines are the known ones
+    own = ds.history is not None and ds.history.holds(ds)  # the timelines are those of these very events
+    if keep.all() and own:  # nothing is dated after the as-of date: the dataset's own timelines are the known ones
         timeline, section_timeline = ds.timeline, ds.section_timeline
     else:
         ev = ev[keep]
