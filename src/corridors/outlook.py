@@ -241,7 +241,9 @@ class Simulation:
 def simulate_from(ds, k: Knowledge, d: counting.Definition, n: int = N_SAMPLES, seed: int = SEED) -> Simulation:
     """The Monte Carlo behind an outlook, from the knowledge of one date."""
     as_of = k.as_of.toordinal()
-    per = counting.units(ds.table(k.as_of, d), d)
+    # A corridor's units come from its geometry and catalog row, never from the date: today's table (the one a
+    # session most likely holds already) gives them for any as-of date.
+    per = counting.units(ds.table(date.today(), d), d)
     ids = sorted(per)
     cs = corridors(ds, k, d, ids)
     learned = learn(ds, k, d)
