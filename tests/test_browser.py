@@ -470,7 +470,9 @@ def test_snapshot_download_for_the_target_date_matches_the_page(server, tmp_path
     with zipfile.ZipFile(path) as z:
         names = z.namelist()
         manifest = json.loads(z.read(next(n for n in names if "manifest" in n)))
-    assert len(names) == 8 and all("2020-12-31" in n for n in names)
+    from corridors.snapshot import FILE_KINDS
+
+    assert len(names) == len(FILE_KINDS) and all("2020-12-31" in n for n in names)
     c = manifest["counts"]
     assert shown == f"{c['by_status']['completed']} / {c['target']}"  # the same number as the page
     assert manifest["filters"]["modes"] == ["rail", "highway", "pipeline", "power"]

@@ -25,6 +25,27 @@ def _date(value: str) -> date:
     return d
 
 
+LATEST_UNTIL = date(2100, 12, 31)
+
+
+def _future_date(value: str) -> date:
+    """An ISO date an outlook may look ahead to (after 1900, up to LATEST_UNTIL)."""
+    from .catalog import EARLIEST
+
+    try:
+        d = date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not an ISO date (YYYY-MM-DD)") from None
+    if not EARLIEST < d <= LATEST_UNTIL:
+        raise argparse.ArgumentTypeError(f"{value} must lie between {EARLIEST} and {LATEST_UNTIL}")
+    return d
+
+
+def _iso(value):
+    """Dates as ISO text for JSON; everything else as it is."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def build_geodata(geodata: Path) -> list[Path]:
     """Rebuild the derived files (boundaries, seats) from the pinned packages; return what was written."""
     from .boundaries import PROVINCES, boundaries_geojson, build_boundaries
@@ -315,6 +336,135 @@ def _cmd_count(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_targets(args: argparse.Namespace) -> int:
+    """Every official target (geodata/targets.csv) against the count under its definition (corridors.targets)."""
+    from . import targets
+
+    ds = _dataset(args)
+    rows = targets.assess(ds)
+    if args.json:
+        keys = ("id", "figure", "deadline", "source_id", "definition", "reached_on", "reached_by", "met_by_deadline",
+                "name_zh", "name_en", "issued", "issuer", "clause", "mappable", "mapping_note", "count_at_deadline",
+                "count_today", "gap_today")
+        print(json.dumps([{k: r[k] for k in keys} for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        print(f"{r['id']}: {r['name_zh']} ({r['issuer']}, {r['issued']}; source {r['source_id']})")
+        print(f"  「{r['clause']}」")
+        if not r["mappable"]:
+            print(f"  not counted: {r['mapping_note']}")
+            continue
+        print("  definition: " + ", ".join(f"{k}={v}" for k, v in r["definition"].items()))
+        due = r["deadline"]
+        if r["count_at_deadline"] is not None:
+            print(f"  {r['count_at_deadline']} of {r['figure']} on the deadline {due}: "
+                  + ("met" if r["met_by_deadline"] else "not met"))
+        else:
+            print(f"  deadline {due} still to come; {r['count_today']} of {r['figure']} today")
+        if r["reached_on"]:
+            print(f"  reached {r['figure']} on {r['reached_on']} with " + ", ".join(r["reached_by"]))
+        else:
+            print(f"  not reached yet: {r['gap_today']} to go")
+    return 0
+
+
+def _outlook_definition(args: argparse.Namespace):
+    """The definition an outlook is for: a target's (--target) or the switches'."""
+    from . import counting, targets
+
+    if not args.target:
+        return _definition(args), None
+    if _definition(args) != counting.DEFAULT:
+        raise CorridorsError("give --target or the definition switches, not both: a target has its own definition")
+    try:
+        row = targets.find(args.ds, args.target)
+    except KeyError as exc:
+        raise CorridorsError(str(exc.args[0])) from None
+    d = targets.definition(row)
+    if d is None:
+        raise CorridorsError(f"target '{args.target}' cannot be counted: {row.mapping_note}")
+    return d, row
+
+
+def _cmd_outlook(args: argparse.Namespace) -> int:
+    """The count on a later date as a median with an 80% interval, from what was known on the as-of date."""
+    from . import outlook, targets
+
+    as_of = args.as_of or date.today()
+    if args.until <= as_of:
+        raise CorridorsError(f"--until {args.until} must come after the as-of date {as_of}")
+    if args.samples < 100:
+        raise CorridorsError(f"--samples {args.samples}: give at least 100")
+    args.ds = ds = _dataset(args)
+    d, row = _outlook_definition(args)
+    sim = outlook.simulate(ds, as_of, d, n=args.samples, seed=args.seed)
+    names = dict(zip(ds.catalog.projects.id, ds.catalog.projects.name_zh))
+    out = outlook.summary(sim, args.until, names=names)
+    if row is not None:
+        out["target"] = {"id": row.id, "figure": int(row.figure), "deadline": _iso(targets.deadline(row)),
+                         "p_reached_by_until": outlook.p_reach(sim, args.until, int(row.figure))}
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    print(f"Outlook made with what was known on {as_of}: on {args.until} the count is {out['median']} "
+          f"(80% interval {out['low']}–{out['high']}; {out['open_on_as_of']} open on {as_of}; "
+          f"{out['samples']} samples)")
+    print("  definition: " + ", ".join(f"{k}={v}" for k, v in d.as_dict().items()))
+    if row is not None:
+        t = out["target"]
+        print(f"  target {t['id']}: {t['figure']} by {t['deadline']}; chance of {t['figure']} or more by "
+              f"{args.until}: {t['p_reached_by_until']:.0%}")
+    learned = out["learned"]
+    print(f"  learned from corridors opened by {as_of}: {learned['durations']['planned']} planning and "
+          f"{learned['durations']['under_construction']} construction durations ({learned['basis']}), "
+          f"{learned['forecast_slips']} scored forecasts")
+    print(f"  {'corridor':26} {'stage':19} {'p(open)':>7}  median opening  method")
+    for c in out["corridors"]:
+        print(f"  {c['id']:26} {c['stage']:19} {c['p_open_by_until']:7.0%}  {c['expected_open'] or '-':14}  "
+              f"{c['method']}")
+    return 0
+
+
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    """The outlook's back-test: from each year-end, N years ahead, against the count the data now gives."""
+    from . import outlook
+
+    ds = _dataset(args)
+    b = outlook.backtest(ds, _definition(args), range(args.first, args.last + 1), args.horizon)
+    if args.json:
+        print(json.dumps(b, ensure_ascii=False, indent=2))
+        return 0
+    for r in b["years"]:
+        print(f"{r['start']} → {r['until']}: {r['open_on_start']} open; 80% {r['low']}–{r['high']} "
+              f"(median {r['median']}); actual {r['actual']}: {'held' if r['held'] else 'missed'}")
+    if b["runs"]:
+        print(f"coverage {b['coverage']:.0%} ({b['held']} of {b['runs']}), median width {b['median_width']:g}")
+    return 0
+
+
+def _cmd_stubs(args: argparse.Namespace) -> int:
+    """断头路: border crossings with one half open and the other not, on a date (corridors.stubs)."""
+    from . import stubs
+
+    ds = _dataset(args)
+    as_of = args.as_of or date.today()
+    s = stubs.stubs(ds, as_of)
+    rows = [{k: _iso(v) for k, v in r.items()} for r in s.astype(object).where(s.notna(), None).to_dict("records")]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{len(rows)} crossing(s) with one half open on {as_of}")
+    for r in rows:
+        side = "湖南段" if r["open_half"] == "hunan" else f"{r['neighbour']}段"
+        other = "邻省段" if r["open_half"] == "hunan" else "湖南段"
+        stage = "未查到" if r["other_stage"] == "no_record" else r["other_stage"]
+        expected = (f"; forecast {r['expected_open']} (source {r['expected_source_id'] or 'progress store'}, "
+                    f"published {r['expected_published']})") if r["expected_open"] else ""
+        print(f"  {r['id']:24} {r['name_zh']} → {r['neighbour']}: {side} open since {r['since']} "
+              f"({r['days_waiting']} days); {other}: {stage}{expected}")
+    return 0
+
+
 def _cmd_snapshot(args: argparse.Namespace) -> int:
     from . import snapshot
 
@@ -420,6 +570,30 @@ def parser() -> argparse.ArgumentParser:
         _definition_options(sp)
         if name == "count":
             sp.add_argument("--json", action="store_true")
+    tg = sub.add_parser("targets", help="every official target on the border corridors against the count")
+    tg.add_argument("--json", action="store_true")
+    tg.set_defaults(func=_cmd_targets)
+    ol = sub.add_parser("outlook", help="the count on a later date (median and 80%% interval) from what was known "
+                                        "on the as-of date, and each unopened corridor's chance of opening by then")
+    ol.add_argument("--as-of", type=_date, help="date the outlook is made on (default today)")
+    ol.add_argument("--until", type=_future_date, required=True, help="date to look ahead to")
+    ol.add_argument("--target", help="a target id (corridors targets): its definition, and the chance of its figure")
+    ol.add_argument("--samples", type=int, default=1000, help="Monte Carlo samples (default %(default)s)")
+    ol.add_argument("--seed", type=int, default=20161024, help="random seed (default %(default)s)")
+    ol.add_argument("--json", action="store_true")
+    _definition_options(ol)
+    ol.set_defaults(func=_cmd_outlook)
+    bt = sub.add_parser("backtest", help="the outlook's back-test: from each year-end, N years ahead")
+    bt.add_argument("--first", type=int, default=2012, help="first start year (default %(default)s)")
+    bt.add_argument("--last", type=int, default=2023, help="last start year (default %(default)s)")
+    bt.add_argument("--horizon", type=int, default=3, help="years ahead (default %(default)s)")
+    bt.add_argument("--json", action="store_true")
+    _definition_options(bt)
+    bt.set_defaults(func=_cmd_backtest)
+    sb = sub.add_parser("stubs", help="断头路: crossings with one half open and the other not, on a date")
+    sb.add_argument("--as-of", type=_date, help="date (YYYY-MM-DD), default today")
+    sb.add_argument("--json", action="store_true")
+    sb.set_defaults(func=_cmd_stubs)
     ex = sub.add_parser("export", help="write the projects as RFC 7946 GeoJSON")
     ex.add_argument("--format", choices=["geojson"], default="geojson")
     ex.add_argument("--output", type=Path, required=True)
@@ -427,7 +601,8 @@ def parser() -> argparse.ArgumentParser:
     _definition_options(ex)
     ex.set_defaults(func=_cmd_export)
     sn = sub.add_parser("snapshot", help="write a dated progress snapshot bundle (CSV, XLSX, GeoJSON, GPKG, "
-                                         "HTML and PNG maps, PDF report, manifest)")
+                                         "HTML and PNG maps, PDF report, targets, outlook with its fan chart, "
+                                         "断头路 list, manifest)")
     sn.add_argument("--as-of", type=_date, required=True)
     sn.add_argument("--out", type=Path, required=True, help="folder to write the bundle into")
     sn.add_argument("--lang", default="zh", help="zh (default) or en")
