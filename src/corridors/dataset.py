@@ -106,7 +106,21 @@ class Dataset:
         t["opened"] = [since if s == "completed" else None for s, since in zip(t.status, t.since)]
         t["stale"] = [s not in ("completed", "no_record") and (last is None or (as_of - last).days > status.STALE_DAYS)
                       for s, last in zip(t.status, last_day)]
+        t["sections_status"] = self._sections_status(t, as_of)
         return counting.mark(t, definition)
+
+    def _sections_status(self, t: pd.DataFrame, as_of: date) -> list[list[dict]]:
+        """Per project with several line sections: each section's status on the date, with its names (a section
+        with no evidence while another has some is status.NOT_FOUND); [] for a project of one section."""
+        on = self.section_statuses(as_of)
+        s = self.catalog.sections
+        lines = s[s.role == "line"]
+        per: dict[str, list[dict]] = {}
+        for pid, sec, zh, en, prov in zip(lines.project_id, lines.section, lines.name_zh, lines.name_en,
+                                          lines.province_zh):
+            per.setdefault(pid, []).append({"section": sec, "name_zh": zh, "name_en": en, "province_zh": prov,
+                                            "status": on.get((pid, sec))})
+        return [per.get(pid, []) if len(per.get(pid, [])) > 1 else [] for pid in t.id]
 
     def _evidence(self) -> pd.DataFrame:
         """The events that can set a status, dated and in order (worked out once, by the history)."""
@@ -177,8 +191,16 @@ class Dataset:
         return fold(self, current)
 
     def section_statuses(self, as_of: date) -> dict[tuple[str, str], str]:
-        """(project, section) → status on a date."""
-        return status.sections_on(self.section_timeline, as_of)
+        """(project, section) → status on a date. A line section with no evidence of its own, of a project that
+        has evidence for another section on that date, is status.NOT_FOUND: drawn and labelled 未查到, never
+        given the project's status."""
+        on = status.sections_on(self.section_timeline, as_of)
+        recorded = {pid for pid, _ in on}
+        s = self.catalog.sections
+        lines = s[(s.role == "line") & s.project_id.isin(recorded)]
+        for key in zip(lines.project_id, lines.section):
+            on.setdefault(key, status.NOT_FOUND)
+        return on
 
     def section_names(self, lang: str) -> dict[tuple[str, str], str]:
         """(project, section) → the section's name in a language."""

@@ -473,6 +473,7 @@ def details(ds: Dataset, table: pd.DataFrame, pid: str, lang: str) -> None:
         t("col_status", lang): _status_label(r.status, r.partly_open, lang)
         + (f" · {t('col_since', lang)} {r.since}" if r.since else ""),
         t("col_hunan_status", lang): i18n.status(r.hunan_status if isinstance(r.hunan_status, str) else None, lang),
+        t("col_sections_status", lang): i18n.sections_status(r.sections_status, lang) or "—",
         t("last_evidence", lang): r.latest_evidence or "—",
         t("col_provinces", lang): " → ".join(r.provinces if zh else r.provinces_en) or "—",
         t("col_crossings", lang): "；".join(
