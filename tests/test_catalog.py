@@ -262,3 +262,15 @@ def test_the_shipped_tables_pass_the_quick_check():
     from corridors.config import geodata_dir
 
     assert plainly_valid(frictionless.Package(str(geodata_dir() / PACKAGE)), geodata_dir())
+
+
+def test_a_research_cut_off_after_today_or_not_a_date_is_refused(geodata_copy):
+    def fn(f):
+        f.loc[0, "researched"] = "2999-01-01"
+        f.loc[1, "researched"] = "2026-02-30"
+        return f
+    edit_csv(geodata_copy / "projects.csv", fn)
+    with pytest.raises(DataErrors) as exc:
+        load_catalog(geodata_copy)
+    hits = sorted((e.row, e.value) for e in exc.value.errors if e.file == "projects.csv" and e.field == "researched")
+    assert hits == [(2, "2999-01-01"), (3, "2026-02-30")]

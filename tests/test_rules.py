@@ -39,6 +39,14 @@ def test_a_cited_id_must_be_a_source(geodata_copy):
     assert e.row == 2 and e.value == "zz-99"
 
 
+def test_one_address_is_one_source_id(geodata_copy):
+    src = pd.read_csv(geodata_copy / "sources.csv", dtype=str, keep_default_na=False)
+    copy = {**src.iloc[5].to_dict(), "id": "zz-01"}
+    _append(geodata_copy / "sources.csv", [copy])
+    (e,) = _hits(rules.check(dataset.load(geodata_copy)), "sources.csv", "url")
+    assert e.row == len(src) + 2 and e.value == "zz-01" and src.id[5] in str(e)
+
+
 def test_an_event_cannot_postdate_the_page_that_reports_it(geodata_copy):
     src = pd.read_csv(geodata_copy / "sources.csv", dtype=str, keep_default_na=False).set_index("id")
     ev = pd.read_csv(geodata_copy / "events.csv", dtype=str, keep_default_na=False)
@@ -136,11 +144,13 @@ def _section_row(geodata, pid, section):
 def _drop_half(geodata, forecast: bool = False):
     """Remove every record of the Guangdong half (optionally leaving a forecast of its opening)."""
     pid, sec = HALF
+    ev = pd.read_csv(geodata / "events.csv", dtype=str, keep_default_na=False)
+    source = ev.source_id[(ev.project_id == pid) & (ev.section == sec)].iloc[0]  # a page that exists
     edit_csv(geodata / "events.csv", lambda f: f[~((f.project_id == pid) & f.section.isin([sec, "all"]))])
     edit_csv(geodata / "gaps.csv", lambda f: f[f.project_id != pid])
     if forecast:
         _append(geodata / "events.csv", [{"project_id": pid, "section": sec, "event": "forecast", "status": "",
-                                          "date": "2002", "date_precision": "year", "source_id": "xb-18",
+                                          "date": "2002", "date_precision": "year", "source_id": source,
                                           "note": "expected to open"}])
 
 

@@ -146,18 +146,22 @@ class Dataset:
 
     def reconcile(self) -> pd.DataFrame:
         """Each reported total the product is compared with: the matching definition, the product's figure on
-        that date, the difference and whether it is within the stated tolerance."""
+        that date under it (computed), the difference and whether it is within the stated tolerance; and the
+        figure under each opening rule (hunan: Hunan's half reaches the border; both: both halves open), so
+        that a reader sees what the other rule would give."""
         rows = []
         for r in self.catalog.totals[self.catalog.totals.reconcile == "yes"].itertuples():
             d = reported_definition(r)
             _, last = catalog.parse_date(r.as_of, r.as_of_precision)
-            ours = self.count(last, d)["completed"]
+            by_rule = {rule: self.count(last, replace(d, opened=rule))["completed"] for rule in counting.OPENED_RULES}
+            ours = by_rule[d.opened]
             rows.append({"id": r.id, "as_of": r.as_of, "reported": int(r.figure), "computed": ours,
                          "difference": ours - int(r.figure), "tolerance": int(r.tolerance or 0),
-                         "agrees": abs(ours - int(r.figure)) <= int(r.tolerance or 0),
+                         "agrees": abs(ours - int(r.figure)) <= int(r.tolerance or 0), "rule": d.opened,
+                         "hunan": by_rule["hunan"], "both": by_rule["both"],
                          "definition": d.as_dict(), "source_id": r.source_id, "quote": r.quote, "note": r.note})
         return pd.DataFrame(rows, columns=["id", "as_of", "reported", "computed", "difference", "tolerance", "agrees",
-                                           "definition", "source_id", "quote", "note"])
+                                           "rule", "hunan", "both", "definition", "source_id", "quote", "note"])
 
     def with_events(self, extra: pd.DataFrame) -> Dataset:
         """The same dataset with more events (e.g. recorded in the progress store) folded into the history.

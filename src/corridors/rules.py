@@ -51,6 +51,20 @@ def cited_ids(catalog) -> list[DataError]:
     return out
 
 
+def shared_urls(catalog) -> list[DataError]:
+    """One address, one source id: a page cited under two ids can be dated or classed two ways."""
+    first: dict[str, str] = {}
+    out = []
+    for r in catalog.sources.itertuples():
+        url = r.url.strip()
+        if url in first:
+            out.append(DataError(f"cites the same address as source {first[url]}: merge them into one id",
+                                 file="sources.csv", row=r.row, field="url", value=r.id))
+        else:
+            first[url] = r.id
+    return out
+
+
 def dated_after_source(catalog) -> list[DataError]:
     """An event cannot be dated after the publication of the page that reports it, unless it is a forecast."""
     published = {}
@@ -228,7 +242,7 @@ def check(ds) -> list[DataError]:
 
     c = ds.catalog
     seats = gazetteer.load_seats(ds.geodata / "seats.csv")
-    return (cited_ids(c) + dated_after_source(c) + backwards_steps(c) + whole_open_before_a_half(c)
+    return (cited_ids(c) + shared_urls(c) + dated_after_source(c) + backwards_steps(c) + whole_open_before_a_half(c)
             + outdated_names(c, seats) + outside_province(ds.waypoints, provinces(ds.boundaries))
             + duplicate_crossings(ds.table(date.today()), c.projects) + opened_before_start_or_approval(c)
             + recorded_history(ds) + unrecorded_halves(ds))

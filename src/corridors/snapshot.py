@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 from shapely.geometry import mapping
 
+from .catalog import research_cutoff
 from .counting import DEFAULT, Definition
 from .dataset import Dataset
 from .geometry import round_coordinates
@@ -64,7 +65,7 @@ def features(ds: Dataset, as_of: date, definition: Definition = DEFAULT) -> list
             "lead_department": r.lead_department or None,
             "participating_departments": [d for d in r.participating_departments.split("；") if d],
             "plan_clause": r.plan_clause or None, "plan_name": r.plan_name or None,
-            "sources": _sources(r.source_ids, ds.catalog.sources),
+            "sources": _sources(r.source_ids, ds.catalog.sources), "researched": r.researched,
         }
         out.append({"type": "Feature", "properties": props,
                     "geometry": None if g is None or g.is_empty else round_coordinates(mapping(g), COORD_DECIMALS)})
@@ -121,7 +122,7 @@ ORDER = ["id", "name_zh", "name_en", "mode", "route_number", "in_plan", "upgrade
          "status_since", "hunan_status", "sections_status", "opened", "latest_evidence", "stale", "partly_open", "provinces",
          "neighbours_entered", "crossings", "pan_prd_corridor", "neighbour_corridor", "corridor", "units", "counted",
          "length_km", "precision", "lead_department", "participating_departments", "plan_clause", "plan_name",
-         "plan_status", "same_as", "sources"]
+         "plan_status", "same_as", "sources", "researched"]
 
 
 def columns() -> list[tuple[str, str, str, str, str]]:
@@ -225,6 +226,7 @@ def _flat(rows: pd.DataFrame, lang: str, *, labels: bool) -> pd.DataFrame:
         else rows.plan_status,
         "same_as": rows.same_as,
         "sources": rows.source_ids.str.replace(";", "; "),
+        "researched": rows.researched,
     })
     return out.reset_index(drop=True)
 
@@ -271,11 +273,14 @@ def _xlsx(flat: pd.DataFrame, ds: Dataset, rows: pd.DataFrame, req: Request) -> 
     dictionary.append([])
     dictionary.append(["截至日期" if zh else "As of", req.as_of.isoformat()])
     dictionary.append(["数据版本" if zh else "Data version", ds.fingerprint])
+    dictionary.append(["资料检索截至（全部项目）" if zh else "Research cut-off (every project)",
+                       research_cutoff(ds.catalog.projects)])
     sources = wb.create_sheet("资料来源" if zh else "Sources")
-    sources.append(["编号", "标题", "网址", "发布者", "发布日期"] if zh else ["Id", "Title", "Address", "Publisher", "Published"])
+    sources.append(["编号", "标题", "网址", "发布者", "发布日期", "来源类型"] if zh
+                   else ["Id", "Title", "Address", "Publisher", "Published", "Outlet"])
     used = {s for ids in rows.source_ids for s in ids.split(";")}
     for r in ds.catalog.sources[ds.catalog.sources.id.isin(used)].sort_values("id").itertuples():
-        sources.append([r.id, r.title, r.url, r.publisher, r.published])
+        sources.append([r.id, r.title, r.url, r.publisher, r.published, r.outlet])
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
@@ -435,7 +440,9 @@ def _report(ds: Dataset, req: Request, counts: dict, changes: pd.DataFrame, comp
     sep = "：" if lang == "zh" else ": "
     lines = [f"{r.name_zh if lang == 'zh' else r.name_en}{sep}{i18n.status(r.before, lang)} → "
              f"{i18n.status(r.after, lang)}" for r in changes.itertuples()]
+    cutoff = research_cutoff(ds.catalog.projects)
     footer = (f"{'数据版本' if lang == 'zh' else 'Data version'} {ds.fingerprint[:16]} · "
+              f"{'资料检索截至 ' if lang == 'zh' else 'Sources searched up to '}{cutoff} · "
               f"{'资料来源见 projects-' + d + '.xlsx' if lang == 'zh' else 'Sources: projects-' + d + '.xlsx'}")
     return figures.Report(
         title=title, subtitle=t("subtitle", lang), counts=counts, definition=_definition(ds, req),
@@ -486,6 +493,7 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
                     "neighbours": list(req.neighbours), "departments": list(req.departments), "query": req.query},
         "definition": _definition(ds, req),
         "data_version": ds.fingerprint,
+        "research_cutoff": research_cutoff(ds.catalog.projects),
         "counts": counts,
         "compare": {"from": compare.isoformat(), "changes": changes.to_dict("records")},
         "files": [{"name": n, "bytes": len(b), "sha256": hashlib.sha256(b).hexdigest()} for n, b in files.items()],
