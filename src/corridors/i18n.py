@@ -93,7 +93,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_difference": {"zh": "差", "en": "Difference"},
     "col_researched": {"zh": "资料检索截至", "en": "Sources searched up to"},
     "research_cutoff": {"zh": "资料检索截至 {date}（所有项目至少检索到这一天；各项目的日期见详情）；此后的开通或变化可能尚未收录。",
-                        "en": "Sources searched up to {date} (every project at least until then; each project's date is in its details); later openings or changes may be missing."},
+                        "en": "Sources searched up to {date} (every project at least until then; each project's date is "
+                              "in its details); later openings or changes may be missing."},
     "col_rule_hunan": {"zh": "按“湖南段到省界即计”", "en": "Counting Hunan's half"},
     "col_rule_both": {"zh": "按“两侧均通才计”", "en": "Counting both halves"},
     "col_quote": {"zh": "原文", "en": "Quote"},

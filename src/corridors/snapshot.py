@@ -119,10 +119,10 @@ DERIVED = {
     "sources": ("资料来源", "Sources", "来源编号，见“资料来源”表", "Source ids; see the Sources sheet"),
 }
 ORDER = ["id", "name_zh", "name_en", "mode", "route_number", "in_plan", "upgrade_of", "identification", "status",
-         "status_since", "hunan_status", "sections_status", "opened", "latest_evidence", "stale", "partly_open", "provinces",
-         "neighbours_entered", "crossings", "pan_prd_corridor", "neighbour_corridor", "corridor", "units", "counted",
-         "length_km", "precision", "lead_department", "participating_departments", "plan_clause", "plan_name",
-         "plan_status", "same_as", "sources", "researched"]
+         "status_since", "hunan_status", "sections_status", "opened", "latest_evidence", "stale", "partly_open",
+         "provinces", "neighbours_entered", "crossings", "pan_prd_corridor", "neighbour_corridor", "corridor",
+         "units", "counted", "length_km", "precision", "lead_department", "participating_departments", "plan_clause",
+         "plan_name", "plan_status", "same_as", "sources", "researched"]
 
 
 def columns() -> list[tuple[str, str, str, str, str]]:
