@@ -160,9 +160,10 @@ def test_a_stray_quote_that_merges_rows_is_refused(geodata_copy):
     plain = [i for i, r in enumerate(rows) if '"' not in r]
     i, j = plain[0], plain[1]
     assert j == i + 1, "the fixture needs two adjacent rows without quotes"
-    a, b = rows[i].split(",", 3), rows[j].split(",", 3)
-    rows[i] = ",".join(a[:3] + ['"' + a[3]])
-    rows[j] = ",".join(b[:3] + [b[3] + '"'])
+    k = head.split(",").index("note")  # the quote opens in one row's note and closes in the next row's
+    a, b = rows[i].split(","), rows[j].split(",")
+    rows[i] = ",".join(a[:k] + ['"' + a[k]] + a[k + 1:])
+    rows[j] = ",".join(b[:k] + [b[k] + '"'] + b[k + 1:])
     path.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
     with pytest.raises(DataErrors) as exc:
         load_catalog(geodata_copy)
@@ -261,3 +262,15 @@ def test_the_shipped_tables_pass_the_quick_check():
     from corridors.config import geodata_dir
 
     assert plainly_valid(frictionless.Package(str(geodata_dir() / PACKAGE)), geodata_dir())
+
+
+def test_a_research_cut_off_after_today_or_not_a_date_is_refused(geodata_copy):
+    def fn(f):
+        f.loc[0, "researched"] = "2999-01-01"
+        f.loc[1, "researched"] = "2026-02-30"
+        return f
+    edit_csv(geodata_copy / "projects.csv", fn)
+    with pytest.raises(DataErrors) as exc:
+        load_catalog(geodata_copy)
+    hits = sorted((e.row, e.value) for e in exc.value.errors if e.file == "projects.csv" and e.field == "researched")
+    assert hits == [(2, "2999-01-01"), (3, "2026-02-30")]

@@ -123,6 +123,25 @@ def test_counts_agree_with_the_officially_reported_totals(ds):
         assert abs(ours - r.figure) <= int(r.tolerance), (r.id, ours, r.figure)
 
 
+def test_the_reconciliation_gives_each_official_total_under_both_opening_rules(ds):
+    """The page's reconciliation table: the figure under the row's own rule (compared, within its tolerance)
+    and under each opening rule, each equal to the count computed directly; counting both halves never gives
+    more than counting Hunan's half."""
+    rec = ds.reconcile().set_index("id")
+    rows = ds.catalog.totals[ds.catalog.totals.reconcile == "yes"]
+    assert list(rec.index) == list(rows.id)
+    for r in rows.itertuples():
+        _, last = parse_date(r.as_of, r.as_of_precision)
+        got = {rule: ds.count(last, Definition(modes=("highway",), provinces="neighbours", opened=rule))["completed"]
+               for rule in ("hunan", "both")}
+        row = rec.loc[r.id]
+        assert (row.hunan, row.both) == (got["hunan"], got["both"]), r.id
+        assert row.rule == ("hunan" if r.stub_rule == "hunan" else "both")
+        assert row.computed == got[row.rule] and row.agrees == (abs(row.computed - r.figure) <= int(r.tolerance))
+        assert row.agrees, (r.id, row.computed, r.figure)
+        assert row.both <= row.hunan
+
+
 def test_the_running_total_includes_corridors_open_before_the_plan(ds):
     base = ds.count(ds.plan_date)
     later = ds.count(date(2020, 12, 31))

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from corridors import dataset, rules
 
@@ -36,6 +37,14 @@ def test_a_cited_id_must_be_a_source(geodata_copy):
     edit_csv(geodata_copy / "projects.csv", fn)
     (e,) = _hits(_check(geodata_copy), "projects.csv", "route_note")
     assert e.row == 2 and e.value == "zz-99"
+
+
+def test_one_address_is_one_source_id(geodata_copy):
+    src = pd.read_csv(geodata_copy / "sources.csv", dtype=str, keep_default_na=False)
+    copy = {**src.iloc[5].to_dict(), "id": "zz-01"}
+    _append(geodata_copy / "sources.csv", [copy])
+    (e,) = _hits(rules.check(dataset.load(geodata_copy)), "sources.csv", "url")
+    assert e.row == len(src) + 2 and e.value == "zz-01" and src.id[5] in str(e)
 
 
 def test_an_event_cannot_postdate_the_page_that_reports_it(geodata_copy):
@@ -120,3 +129,53 @@ def test_cli_check_exits_non_zero_naming_file_row_and_field(geodata_copy):
                          capture_output=True, text=True)
     assert run.returncode == 1
     assert "projects.csv, row 2, field 'route_note'" in run.stdout
+
+
+# --- both halves: a crossing counted once Hunan's half is open has, for its other half, an opening or a gap row ---
+
+HALF = ("hw_g4_guangdong", "guangdong")  # a Pan-PRD crossing whose halves each have an opening event
+
+
+def _section_row(geodata, pid, section):
+    s = pd.read_csv(geodata / "sections.csv", dtype=str, keep_default_na=False)
+    return int(s.index[(s.project_id == pid) & (s.section == section)][0]) + 2
+
+
+def _drop_half(geodata, forecast: bool = False):
+    """Remove every record of the Guangdong half (optionally leaving a forecast of its opening)."""
+    pid, sec = HALF
+    ev = pd.read_csv(geodata / "events.csv", dtype=str, keep_default_na=False)
+    source = ev.source_id[(ev.project_id == pid) & (ev.section == sec)].iloc[0]  # a page that exists
+    edit_csv(geodata / "events.csv", lambda f: f[~((f.project_id == pid) & f.section.isin([sec, "all"]))])
+    edit_csv(geodata / "gaps.csv", lambda f: f[f.project_id != pid])
+    if forecast:
+        _append(geodata / "events.csv", [{"project_id": pid, "section": sec, "event": "forecast", "status": "",
+                                          "date": "2002", "date_precision": "year", "source_id": source,
+                                          "note": "expected to open"}])
+
+
+@pytest.mark.parametrize("forecast", [False, True], ids=["nothing", "only a forecast"])
+def test_a_counted_crossing_whose_other_half_has_no_opening_and_no_gap_row_is_refused(geodata_copy, forecast):
+    _drop_half(geodata_copy, forecast)
+    errors = rules.unrecorded_halves(dataset.load(geodata_copy))
+    assert [(e.file, e.row, e.field, e.value) for e in errors] == [
+        ("sections.csv", _section_row(geodata_copy, *HALF), "section", HALF[1])]
+    assert "no opening event and no gaps.csv row" in str(errors[0])
+
+
+def test_a_gap_row_for_the_missing_half_must_name_the_queries_tried(geodata_copy):
+    _drop_half(geodata_copy)
+    row = {"project_id": HALF[0], "section": HALF[1], "milestone": "opened", "note": "opening not found"}
+    _append(geodata_copy / "gaps.csv", [{**row, "queries": ""}])
+    gaps = len(pd.read_csv(geodata_copy / "gaps.csv"))
+    errors = rules.unrecorded_halves(dataset.load(geodata_copy))
+    assert [(e.file, e.row, e.field) for e in errors] == [("gaps.csv", gaps + 1, "queries")]
+    edit_csv(geodata_copy / "gaps.csv", lambda f: f.assign(
+        queries=[q or "京港澳 湘粤界 通车 (pages)" if p == HALF[0] else q for p, q in zip(f.project_id, f.queries)]))
+    assert rules.unrecorded_halves(dataset.load(geodata_copy)) == []
+
+
+def test_an_opening_of_the_half_satisfies_the_rule_and_the_shipped_data_has_one_or_a_gap_for_every_half(ds):
+    assert rules.unrecorded_halves(ds) == []
+    ev = ds.events[ds.events.event.isin(["opened", "completed"])]
+    assert ((ev.project_id == HALF[0]) & (ev.section == HALF[1])).any()  # the fixture's premise

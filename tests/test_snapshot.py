@@ -51,8 +51,10 @@ def test_file_names_carry_the_date(bundle):
 
 def test_geojson_and_gpkg_read_back_with_the_same_rows_and_attributes(bundle, ds):
     out, _ = bundle
-    gj = pyogrio.read_dataframe(out / f"corridors-{D}.geojson")
-    gp = pyogrio.read_dataframe(out / f"corridors-{D}.gpkg")
+    # as text: GDAL reads a GeoJSON property that looks like a date (researched) as a date, a GeoPackage
+    # text column as text; the files hold the same characters
+    gj = pyogrio.read_dataframe(out / f"corridors-{D}.geojson", datetime_as_string=True)
+    gp = pyogrio.read_dataframe(out / f"corridors-{D}.gpkg", datetime_as_string=True)
     _, rows = expected_counts(ds)
     assert len(gj) == len(gp) == len(rows)
     cols = [c for c in gj.columns if c != "geometry"]
@@ -101,6 +103,27 @@ def test_targets_outlook_and_stubs_travel_with_the_bundle(bundle, ds):
     manifest = json.loads(files[f"manifest-{D}.json"])
     assert manifest["outlook"]["median"] == summary["median"] and manifest["outlook"]["stubs"] == len(s)
     assert files[f"outlook-{D}.png"].startswith(b"\x89PNG")
+
+
+def test_every_export_carries_the_research_cut_off_and_the_workbook_the_outlet_of_each_source(bundle, ds):
+    """Per project (projects.csv's researched) in the CSV, workbook and GeoJSON; overall (the earliest of them)
+    in the manifest and the workbook's dictionary; the source sheet says official / original / repost."""
+    out, _ = bundle
+    cutoff = min(ds.catalog.projects.researched)
+    manifest = json.loads((out / f"manifest-{D}.json").read_text(encoding="utf-8"))
+    assert manifest["research_cutoff"] == cutoff
+    researched = dict(zip(ds.catalog.projects.id, ds.catalog.projects.researched))
+    frame = pd.read_csv(out / f"projects-{D}.csv", encoding="utf-8-sig", dtype=str)
+    assert all(researched[i] == r for i, r in zip(frame["编号"], frame["资料检索截至"]))
+    gj = pyogrio.read_dataframe(out / f"corridors-{D}.geojson", datetime_as_string=True)
+    assert all(researched[i] == r for i, r in zip(gj["id"], gj["researched"]))
+    wb = openpyxl.load_workbook(out / f"projects-{D}.xlsx")
+    assert ["资料检索截至（全部项目）", cutoff] in [list(r[:2]) for r in wb["数据字典"].iter_rows(values_only=True)]
+    assert f"资料检索截至{cutoff}" in _pdf_text((out / f"report-{D}.pdf").read_bytes())
+    sheet = list(wb["资料来源"].iter_rows(values_only=True))
+    assert sheet[0][5] == "来源类型"
+    outlet = dict(zip(ds.catalog.sources.id, ds.catalog.sources.outlet))
+    assert all((r[5] or "") == outlet[r[0]] for r in sheet[1:])
 
 
 def test_csv_opens_as_utf8_with_bom(bundle):

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corridors.catalog import parse_date
-from corridors.status import RANK, history_problems, status_on, timeline
+from corridors.status import NOT_FOUND, RANK, history_problems, roll_up, status_on, timeline
 
 PROJECTS = pd.DataFrame([
     {"id": "link", "same_as": ""},
@@ -140,8 +140,32 @@ def _walk(events):
 @settings(max_examples=60, deadline=None)
 @given(histories(explicit=False))
 def test_without_explicit_events_a_status_never_steps_back(events):
-    ranks = [RANK.get(s.status, -1) for _, s in _walk(events)]
+    """Of the statuses the evidence sets; NOT_FOUND says a half has no record, which is no status at all."""
+    ranks = [RANK.get(s.status, -1) for _, s in _walk(events) if s.status != NOT_FOUND]
     assert ranks == sorted(ranks)
+
+
+@settings(max_examples=60, deadline=None)
+@given(histories(explicit=False))
+def test_a_half_without_a_record_is_not_found_never_under_construction(events):
+    """With every recorded line section open and another without any evidence, the link is NOT_FOUND."""
+    evidence = events[~events.event.isin(["plan", "forecast"])]
+    for d, s in _walk(events):
+        upto = evidence[evidence.date.map(date.fromisoformat) <= d]
+        recorded = set(upto.section)
+        halves = {"hunan", "guangdong"} if "all" not in recorded else set()
+        done = {sec for sec in halves if (upto[upto.section == sec].status == "completed").any()}
+        unrecorded = halves - recorded
+        assert (s.status == NOT_FOUND) == (bool(unrecorded) and bool(done) and done == halves - unrecorded)
+
+
+def test_roll_up_never_turns_a_missing_section_into_a_status():
+    assert roll_up(["completed", None]) == NOT_FOUND
+    assert roll_up(["completed", "completed", None]) == NOT_FOUND
+    assert roll_up(["completed", "completed"]) == "completed"
+    assert roll_up(["under_construction", None]) == "under_construction"  # the recorded half is being built
+    assert roll_up(["completed", "under_construction", None]) == "under_construction"
+    assert roll_up([None, None]) is None
 
 
 @settings(max_examples=60, deadline=None)
@@ -182,6 +206,10 @@ def test_every_shipped_status_rests_on_dated_non_plan_evidence(ds):
             s = ds.table(day).set_index("id").loc[pid]
             if s.status in ("planned", "under_construction", "completed", "suspended", "cancelled"):
                 assert (mine["last"] <= day).any(), (pid, day, s.status)
+            elif s.status == NOT_FOUND:  # some line section has evidence, another none at all
+                upto = mine[mine["last"] <= day]
+                assert len(upto) and "all" not in set(upto.section), (pid, day)
+                assert sections - set(upto.section), (pid, day)
             else:
                 assert s.status in ("plan_stated", "no_record") and not (mine["last"] <= day).any(), (pid, day)
             if s.status == "completed":

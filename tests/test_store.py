@@ -48,12 +48,13 @@ def test_round_trip(url, ds):
 
 
 def test_recorded_event_changes_the_status_from_its_date(url, ds):
-    """G59 at 炉红山 (湘鄂界): Hunan's half opened 2025-09-29 (xd-01); Hubei's half has only a forecast (xa-24)."""
+    """G59 at 炉红山 (湘鄂界): Hunan's half opened 2025-09-29 (xd-01); Hubei's half has only a forecast (xa-24), so
+    the link is not found (未查到) until an editor records the Hubei half's opening."""
     before = ds.table(date(2025, 10, 1)).set_index("id").status["hw_g59_hubei"]
     store = writer(url)
     append(store, ds, ev())
     merged = ds.with_events(store.events())
-    assert before == "under_construction"
+    assert before == "not_found"
     assert merged.table(date(2025, 9, 28)).set_index("id").status["hw_g59_hubei"] == "under_construction"
     assert merged.table(date(2025, 9, 29)).set_index("id").status["hw_g59_hubei"] == "completed"
 

@@ -173,6 +173,7 @@ def project_table(projects: pd.DataFrame, lines: gpd.GeoDataFrame, traces: dict[
             "status": now["status"], "status_since": now["status_since"], "hunan_status": now["hunan_status"],
             "partly_open": bool(now["partly_open"]), "sections_open": now["sections_open"],
             "plan_status": p.plan_status,
+            "researched": p.researched,
             "province_codes": tr.provinces,
             "provinces": _names(tr.provinces), "provinces_en": _names(tr.provinces, "en"),
             "neighbours_entered": _names(tr.neighbours_entered),

@@ -78,6 +78,12 @@ class Catalog:
     targets: pd.DataFrame | None = None  # official targets (targets.csv); None only for a catalog built by hand
 
 
+def research_cutoff(projects: pd.DataFrame) -> str:
+    """The catalog's research cut-off: the earliest day a project's sources were last searched (projects.csv's
+    researched), so that every project had been searched at least up to it."""
+    return min(projects.researched) if len(projects) else ""
+
+
 def parse_date(value: str, precision: str) -> tuple[date, date]:
     """The first and last day a dated value can mean: '2019-09' (month) → 2019-09-01 .. 2019-09-30."""
     pattern = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}.get(precision)
@@ -429,6 +435,15 @@ def load_catalog(geodata: Path, *, today: date | None = None) -> Catalog:
             errors.append(DataError(f"event '{r.event}' puts a section in status '{expected or '(none)'}'", file=f,
                                     row=r.row, field="status", value=r.status))
 
+    for r in t["projects"].itertuples():
+        try:
+            searched, _ = parse_date(r.researched, "day")
+        except ValueError as exc:
+            errors.append(DataError(str(exc), file="projects.csv", row=r.row, field="researched", value=r.researched))
+            continue
+        if searched > today:
+            errors.append(DataError("research cut-off after today", file="projects.csv", row=r.row,
+                                    field="researched", value=r.researched))
     for r in t["gaps"].itertuples():
         if r.section != WHOLE_PROJECT and (r.project_id, r.section) not in named:
             errors.append(DataError("unknown section", file="gaps.csv", row=r.row, field="section", value=r.section))

@@ -111,7 +111,21 @@ class Dataset:
         t["opened"] = [since if s == "completed" else None for s, since in zip(t.status, t.since)]
         t["stale"] = [s not in ("completed", "no_record") and (last is None or (as_of - last).days > status.STALE_DAYS)
                       for s, last in zip(t.status, last_day)]
+        t["sections_status"] = self._sections_status(t, as_of)
         return counting.mark(t, definition)
+
+    def _sections_status(self, t: pd.DataFrame, as_of: date) -> list[list[dict]]:
+        """Per project with several line sections: each section's status on the date, with its names (a section
+        with no evidence while another has some is status.NOT_FOUND); [] for a project of one section."""
+        on = self.section_statuses(as_of)
+        s = self.catalog.sections
+        lines = s[s.role == "line"]
+        per: dict[str, list[dict]] = {}
+        for pid, sec, zh, en, prov in zip(lines.project_id, lines.section, lines.name_zh, lines.name_en,
+                                          lines.province_zh):
+            per.setdefault(pid, []).append({"section": sec, "name_zh": zh, "name_en": en, "province_zh": prov,
+                                            "status": on.get((pid, sec))})
+        return [per.get(pid, []) if len(per.get(pid, [])) > 1 else [] for pid in t.id]
 
     def _evidence(self) -> pd.DataFrame:
         """The events that can set a status, dated and in order (worked out once, by the history)."""
@@ -137,18 +151,22 @@ class Dataset:
 
     def reconcile(self) -> pd.DataFrame:
         """Each reported total the product is compared with: the matching definition, the product's figure on
-        that date, the difference and whether it is within the stated tolerance."""
+        that date under it (computed), the difference and whether it is within the stated tolerance; and the
+        figure under each opening rule (hunan: Hunan's half reaches the border; both: both halves open), so
+        that a reader sees what the other rule would give."""
         rows = []
         for r in self.catalog.totals[self.catalog.totals.reconcile == "yes"].itertuples():
             d = reported_definition(r)
             _, last = catalog.parse_date(r.as_of, r.as_of_precision)
-            ours = self.count(last, d)["completed"]
+            by_rule = {rule: self.count(last, replace(d, opened=rule))["completed"] for rule in counting.OPENED_RULES}
+            ours = by_rule[d.opened]
             rows.append({"id": r.id, "as_of": r.as_of, "reported": int(r.figure), "computed": ours,
                          "difference": ours - int(r.figure), "tolerance": int(r.tolerance or 0),
-                         "agrees": abs(ours - int(r.figure)) <= int(r.tolerance or 0),
+                         "agrees": abs(ours - int(r.figure)) <= int(r.tolerance or 0), "rule": d.opened,
+                         "hunan": by_rule["hunan"], "both": by_rule["both"],
                          "definition": d.as_dict(), "source_id": r.source_id, "quote": r.quote, "note": r.note})
         return pd.DataFrame(rows, columns=["id", "as_of", "reported", "computed", "difference", "tolerance", "agrees",
-                                           "definition", "source_id", "quote", "note"])
+                                           "rule", "hunan", "both", "definition", "source_id", "quote", "note"])
 
     def with_events(self, extra: pd.DataFrame) -> Dataset:
         """The same dataset with more events (e.g. recorded in the progress store) folded into the history.
@@ -182,8 +200,16 @@ class Dataset:
         return fold(self, current)
 
     def section_statuses(self, as_of: date) -> dict[tuple[str, str], str]:
-        """(project, section) → status on a date."""
-        return status.sections_on(self.section_timeline, as_of)
+        """(project, section) → status on a date. A line section with no evidence of its own, of a project that
+        has evidence for another section on that date, is status.NOT_FOUND: drawn and labelled 未查到, never
+        given the project's status."""
+        on = status.sections_on(self.section_timeline, as_of)
+        recorded = {pid for pid, _ in on}
+        s = self.catalog.sections
+        lines = s[(s.role == "line") & s.project_id.isin(recorded)]
+        for key in zip(lines.project_id, lines.section):
+            on.setdefault(key, status.NOT_FOUND)
+        return on
 
     def section_names(self, lang: str) -> dict[tuple[str, str], str]:
         """(project, section) → the section's name in a language."""

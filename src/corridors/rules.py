@@ -3,8 +3,10 @@
 geodata/datapackage.json already fixes types, enums, required fields and keys. What is left needs several
 tables or the geometry: evidence (a cited id exists, an event is not dated after the page that reports it),
 chronology (no backwards step, no opening before its start or approval, no open whole while a half is not),
-names (current place names), places (a point lies in its stated province) and duplicates (one physical
-crossing listed twice). Each problem is a DataError naming the file, row and field.
+names (current place names), places (a point lies in its stated province), duplicates (one physical
+crossing listed twice) and both halves (a crossing that counts once Hunan's half is open has, for its other
+half, an opening or a record that it was searched for). Each problem is a DataError naming the file, row and
+field.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from .boundaries import PROVINCE_BY_NAME
 from .catalog import WHOLE_PROJECT, parse_date
 from .errors import DataError
 from .geometry import METRIC_CRS
-from .status import EXPLICIT, NO_STATUS, RANK
+from .status import EXPLICIT, HUNAN_ZH, NO_STATUS, RANK
 
 CITED = re.compile(r"\b([a-z]{2}-\d{2,3})\b")
 # How far a waypoint may lie outside its stated province (border points, simplified boundaries).
@@ -46,6 +48,20 @@ def cited_ids(catalog) -> list[DataError]:
                     if sid not in known:
                         out.append(DataError("cites a source id that sources.csv does not define", file=file,
                                              row=r.row, field=col, value=sid))
+    return out
+
+
+def shared_urls(catalog) -> list[DataError]:
+    """One address, one source id: a page cited under two ids can be dated or classed two ways."""
+    first: dict[str, str] = {}
+    out = []
+    for r in catalog.sources.itertuples():
+        url = r.url.strip()
+        if url in first:
+            out.append(DataError(f"cites the same address as source {first[url]}: merge them into one id",
+                                 file="sources.csv", row=r.row, field="url", value=r.id))
+        else:
+            first[url] = r.id
     return out
 
 
@@ -184,6 +200,41 @@ def opened_before_start_or_approval(catalog) -> list[DataError]:
     return out
 
 
+OPENING = ("opened", "completed")
+
+
+def unrecorded_halves(ds, today: date | None = None) -> list[DataError]:
+    """A crossing counted by one opening rule (Hunan's half open on the date, so it counts under "Hunan's half
+    reaches the border") whose other half has neither an opening event (its own or the whole link's) nor a
+    gaps.csv row saying that its opening was searched for and not found, with the queries tried. Without one
+    of them the other rule ("both halves open") would rest on the absence of a record."""
+    today = today or date.today()
+    table = ds.table(today)
+    counted = table[table.neighbour_corridor & (table.same_as == "") & (table.upgrade_of == "")
+                    & (table.hunan_status == "completed")]
+    ev = ds.events[ds.events.event.isin(OPENING) & ds.events.source_id.ne("plan")]
+    opened = set(zip(ev.project_id, ev.section))
+    gaps = ds.catalog.gaps[ds.catalog.gaps.milestone.isin(OPENING)]
+    gap_rows = {(r.project_id, r.section): r for r in gaps.itertuples()}
+    sections = ds.catalog.sections
+    halves = sections[(sections.role == "line") & (sections.province_zh != HUNAN_ZH)
+                      & sections.project_id.isin(set(counted.id))]
+    out = []
+    for r in halves.itertuples():
+        if (r.project_id, r.section) in opened or (r.project_id, WHOLE_PROJECT) in opened:
+            continue
+        gap = gap_rows.get((r.project_id, r.section)) or gap_rows.get((r.project_id, WHOLE_PROJECT))
+        if gap is None:
+            out.append(DataError(f"{r.project_id} counts once Hunan's half is open, but its {r.province_zh} half "
+                                 f"'{r.section}' has no opening event and no gaps.csv row (milestone opened, with "
+                                 "the queries tried)", file="sections.csv", row=r.row, field="section",
+                                 value=r.section))
+        elif not str(gap.queries).strip():
+            out.append(DataError(f"says the opening of {r.project_id}/{gap.section} was not found but not which "
+                                 "queries were tried", file="gaps.csv", row=gap.row, field="queries", value=""))
+    return out
+
+
 def check(ds) -> list[DataError]:
     """Every rule above over a loaded dataset (dataset.Dataset)."""
     from . import gazetteer
@@ -191,10 +242,10 @@ def check(ds) -> list[DataError]:
 
     c = ds.catalog
     seats = gazetteer.load_seats(ds.geodata / "seats.csv")
-    return (cited_ids(c) + dated_after_source(c) + backwards_steps(c) + whole_open_before_a_half(c)
+    return (cited_ids(c) + shared_urls(c) + dated_after_source(c) + backwards_steps(c) + whole_open_before_a_half(c)
             + outdated_names(c, seats) + outside_province(ds.waypoints, provinces(ds.boundaries))
             + duplicate_crossings(ds.table(date.today()), c.projects) + opened_before_start_or_approval(c)
-            + recorded_history(ds))
+            + recorded_history(ds) + unrecorded_halves(ds))
 
 
 def recorded_history(ds) -> list[DataError]:

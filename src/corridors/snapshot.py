@@ -21,10 +21,11 @@ from pathlib import Path
 import pandas as pd
 from shapely.geometry import mapping
 
+from .catalog import research_cutoff
 from .counting import DEFAULT, Definition
 from .dataset import Dataset
 from .geometry import round_coordinates
-from .status import DISPLAY_STATUSES
+from .status import DISPLAY_STATUSES, NOT_FOUND
 
 COORD_DECIMALS = 6
 
@@ -50,6 +51,8 @@ def features(ds: Dataset, as_of: date, definition: Definition = DEFAULT) -> list
             "identification": r.identification,
             "status": r.status, "status_since": r.since,
             "hunan_status": r.hunan_status if isinstance(r.hunan_status, str) else None,
+            "sections": [{"section": x["section"], "name_zh": x["name_zh"], "province": x["province_zh"],
+                          "status": x["status"]} for x in r.sections_status],
             "opened": r.opened, "latest_evidence": r.latest_evidence, "stale": bool(r.stale),
             "as_of": as_of.isoformat(), "plan_status": r.plan_status or None,
             "provinces": r.provinces, "neighbours_entered": r.neighbours_entered,
@@ -63,7 +66,7 @@ def features(ds: Dataset, as_of: date, definition: Definition = DEFAULT) -> list
             "lead_department": r.lead_department or None,
             "participating_departments": [d for d in r.participating_departments.split("；") if d],
             "plan_clause": r.plan_clause or None, "plan_name": r.plan_name or None,
-            "sources": _sources(r.source_ids, ds.catalog.sources),
+            "sources": _sources(r.source_ids, ds.catalog.sources), "researched": r.researched,
         }
         out.append({"type": "Feature", "properties": props,
                     "geometry": None if g is None or g.is_empty else round_coordinates(mapping(g), COORD_DECIMALS)})
@@ -86,13 +89,18 @@ def geojson_text(ds: Dataset, as_of: date, definition: Definition = DEFAULT) -> 
 # Columns derived by the product (not stored in geodata/): (key, Chinese header, English header, Chinese meaning,
 # English meaning). Stored columns take their header and meaning from geodata/datapackage.json.
 DERIVED = {
-    "status": ("状态", "Status", "截至快照日期的状态，只由带来源（方案以外）的进展记录推出；plan_stated = 方案提出、此后未见进展证据",
+    "status": ("状态", "Status", "截至快照日期的状态，只由带来源（方案以外）的进展记录推出；plan_stated = 方案提出、此后未见进展证据；"
+               "not_found = 有记录的区段均已建成、另一段未查到记录",
                "Status on the snapshot date, only from dated events with a source other than the plan; "
-               "plan_stated = named by the plan, no evidence since"),
+               "plan_stated = named by the plan, no evidence since; not_found = the recorded sections are open, "
+               "another section has no record"),
     "status_since": ("状态起始日期", "Status since", "该状态开始的日期（按来源精度：年、月或日）",
                      "Date the status began, at the precision its source gives (year, month or day)"),
     "hunan_status": ("湖南段状态", "Hunan half's status", "仅湖南境内区段的状态（“湖南段到省界即计入”口径用）",
                      "Status of the sections in Hunan only (for the rule that counts Hunan's half reaching the border)"),
+    "sections_status": ("各段状态", "Sections' status", "多段线路每段的状态；未查到 = 该段没有任何带来源的记录（不是“在建”）",
+                        "Each section's status where a line has several; not_found = no sourced record for that "
+                        "section (not 'under construction')"),
     "opened": ("建成日期", "Opened", "全线（两侧）建成的日期", "Date every section was open"),
     "latest_evidence": ("最新证据日期", "Latest evidence", "最近一条带来源记录的日期", "Date of the newest sourced event"),
     "stale": ("久无进展", "Stale", "未建成且三年以上无新证据", "Not completed and no new evidence for over three years"),
@@ -112,10 +120,10 @@ DERIVED = {
     "sources": ("资料来源", "Sources", "来源编号，见“资料来源”表", "Source ids; see the Sources sheet"),
 }
 ORDER = ["id", "name_zh", "name_en", "mode", "route_number", "in_plan", "upgrade_of", "identification", "status",
-         "status_since", "hunan_status", "opened", "latest_evidence", "stale", "partly_open", "provinces",
-         "neighbours_entered", "crossings", "pan_prd_corridor", "neighbour_corridor", "corridor", "units", "counted",
-         "length_km", "precision", "lead_department", "participating_departments", "plan_clause", "plan_name",
-         "plan_status", "same_as", "sources"]
+         "status_since", "hunan_status", "sections_status", "opened", "latest_evidence", "stale", "partly_open",
+         "provinces", "neighbours_entered", "crossings", "pan_prd_corridor", "neighbour_corridor", "corridor",
+         "units", "counted", "length_km", "precision", "lead_department", "participating_departments", "plan_clause",
+         "plan_name", "plan_status", "same_as", "sources", "researched"]
 
 
 def columns() -> list[tuple[str, str, str, str, str]]:
@@ -203,6 +211,8 @@ def _flat(rows: pd.DataFrame, lang: str, *, labels: bool) -> pd.DataFrame:
         "status_since": rows.since,
         "hunan_status": rows.hunan_status.map(lambda s: i18n.status(s if isinstance(s, str) else None, lang))
         if labels else rows.hunan_status.fillna(""),
+        "sections_status": rows.sections_status.map(lambda ss: i18n.sections_status(ss, lang)) if labels
+        else rows.sections_status.map(lambda ss: "; ".join(f"{x['section']}={x['status'] or ''}" for x in ss)),
         "opened": rows.opened, "latest_evidence": rows.latest_evidence,
         "stale": rows.stale.astype(bool),
         "partly_open": rows.partly_open.astype(bool),
@@ -223,6 +233,7 @@ def _flat(rows: pd.DataFrame, lang: str, *, labels: bool) -> pd.DataFrame:
         else rows.plan_status,
         "same_as": rows.same_as,
         "sources": rows.source_ids.str.replace(";", "; "),
+        "researched": rows.researched,
     })
     return out.reset_index(drop=True)
 
@@ -269,11 +280,14 @@ def _xlsx(flat: pd.DataFrame, ds: Dataset, rows: pd.DataFrame, req: Request) -> 
     dictionary.append([])
     dictionary.append(["截至日期" if zh else "As of", req.as_of.isoformat()])
     dictionary.append(["数据版本" if zh else "Data version", ds.fingerprint])
+    dictionary.append(["资料检索截至（全部项目）" if zh else "Research cut-off (every project)",
+                       research_cutoff(ds.catalog.projects)])
     sources = wb.create_sheet("资料来源" if zh else "Sources")
-    sources.append(["编号", "标题", "网址", "发布者", "发布日期"] if zh else ["Id", "Title", "Address", "Publisher", "Published"])
+    sources.append(["编号", "标题", "网址", "发布者", "发布日期", "来源类型"] if zh
+                   else ["Id", "Title", "Address", "Publisher", "Published", "Outlet"])
     used = {s for ids in rows.source_ids for s in ids.split(";")}
     for r in ds.catalog.sources[ds.catalog.sources.id.isin(used)].sort_values("id").itertuples():
-        sources.append([r.id, r.title, r.url, r.publisher, r.published])
+        sources.append([r.id, r.title, r.url, r.publisher, r.published, r.outlet])
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
@@ -490,7 +504,7 @@ def counted_rows(ds: Dataset, req: Request) -> pd.DataFrame:
         if r.status == "completed":
             return i18n.status("completed", lang)
         if d.opened == "hunan" and r.hunan_status == "completed":
-            return i18n.t("status_hunan_half", lang)
+            return i18n.t("status_hunan_half_not_found" if r.status == NOT_FOUND else "status_hunan_half", lang)
         return i18n.status(r[d.status_column], lang)
 
     out = pd.DataFrame({
@@ -543,7 +557,9 @@ def _report(ds: Dataset, req: Request, counts: dict, changes: pd.DataFrame, comp
     sep = "：" if lang == "zh" else ": "
     lines = [f"{r.name_zh if lang == 'zh' else r.name_en}{sep}{i18n.status(r.before, lang)} → "
              f"{i18n.status(r.after, lang)}" for r in changes.itertuples()]
+    cutoff = research_cutoff(ds.catalog.projects)
     footer = (f"{'数据版本' if lang == 'zh' else 'Data version'} {ds.fingerprint[:16]} · "
+              f"{'资料检索截至 ' if lang == 'zh' else 'Sources searched up to '}{cutoff} · "
               f"{'资料来源见 projects-' + d + '.xlsx' if lang == 'zh' else 'Sources: projects-' + d + '.xlsx'}")
     return figures.Report(
         title=title, subtitle=t("subtitle", lang), counts=counts, definition=_definition(ds, req),
@@ -596,6 +612,7 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
                     "neighbours": list(req.neighbours), "departments": list(req.departments), "query": req.query},
         "definition": _definition(ds, req),
         "data_version": ds.fingerprint,
+        "research_cutoff": research_cutoff(ds.catalog.projects),
         "counts": counts,
         "compare": {"from": compare.isoformat(), "changes": changes.to_dict("records")},
         "outlook": outlook_entry,

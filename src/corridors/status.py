@@ -11,8 +11,10 @@ Rules, stated once:
   event it names;
 - a project's status rolls up every line section, including those without events: completed only when all
   are completed; under construction when any section is under construction or open; planned when any has
-  planning evidence; none (no evidence) otherwise. Component sections (works that are not a stretch of the
-  line) are listed but do not set the project's status;
+  planning evidence; none (no evidence) otherwise. A section with no evidence is 'not_found' (未查到): it is
+  never taken for a status, so a link whose recorded sections are all open and whose other half has no record
+  is 'not_found', not 'under construction'. Component sections (works that are not a stretch of the line) are
+  listed but do not set the project's status;
 - "Hunan's half": the same roll-up over the sections in Hunan only, for the counting rule that counts a
   corridor as soon as Hunan's part reaches the border.
 """
@@ -27,9 +29,12 @@ from .catalog import WHOLE_PROJECT, parse_date
 
 HUNAN_ZH = "湖南省"
 # What a project's status column can show: an evidence status, or none yet: 'plan_stated' (the plan names it
-# and nothing since says more) or 'no_record'.
+# and nothing since says more), 'no_record', or 'not_found' (some sections have evidence, but what the
+# evidence says cannot be told without the sections that have none: e.g. Hunan's half open, the neighbour's
+# half unrecorded).
+NOT_FOUND = "not_found"
 DISPLAY_STATUSES = ("completed", "under_construction", "planned", "suspended", "cancelled", "plan_stated",
-                    "no_record")
+                    NOT_FOUND, "no_record")
 RANK = {None: -1, "planned": 0, "under_construction": 1, "completed": 2}
 # Event kinds that may move a status other than forward.
 EXPLICIT = {"suspended", "cancelled", "resumed", "correction"}
@@ -95,10 +100,15 @@ def step(current: str | None, event: str, status: str) -> str | None:
 
 
 def roll_up(statuses: list[str | None]) -> str | None:
-    """One project status from its line sections' statuses (None: a section with no evidence yet)."""
+    """One project status from its line sections' statuses (None: a section with no evidence yet).
+
+    A section without evidence never lends the link a status: when every recorded section is open and another
+    has no record, the link's status is NOT_FOUND, not 'partly open'."""
     known = [s for s in statuses if s]
     if not known:
         return None
+    if len(known) < len(statuses) and all(s == "completed" for s in known):
+        return NOT_FOUND
     if len(known) == len(statuses) and all(s == "completed" for s in known):
         return "completed"
     if len(known) == len(statuses) and all(s == "cancelled" for s in known):

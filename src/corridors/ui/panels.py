@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 
 from .. import counting, i18n, mapview, status
 from ..boundaries import NEIGHBOURS, PROVINCES
-from ..catalog import MODES
+from ..catalog import MODES, research_cutoff
 from ..counting import Definition
 from ..dataset import Dataset
 from ..i18n import t
@@ -110,11 +110,14 @@ def reconciliation(ds: Dataset, version: tuple, lang: str) -> None:
     if rec.empty:
         return
     sources = ds.catalog.sources.set_index("id")
+    st.caption(t("research_cutoff", lang, date=research_cutoff(ds.catalog.projects)))
     st.dataframe(pd.DataFrame({
         t("col_as_of", lang): rec.as_of,
         t("col_reported", lang): rec.reported,
         t("col_computed", lang): rec.computed,
         t("col_difference", lang): rec.difference,
+        t("col_rule_hunan", lang): rec.hunan,
+        t("col_rule_both", lang): rec.both,
         t("col_definition", lang): [i18n.definition_short(Definition(**{**x, "modes": tuple(x["modes"])}), lang)
                                     for x in rec.definition],
         t("col_quote", lang): rec.quote,
@@ -475,6 +478,7 @@ def details(ds: Dataset, table: pd.DataFrame, pid: str, lang: str) -> None:
         t("col_status", lang): _status_label(r.status, r.partly_open, lang)
         + (f" · {t('col_since', lang)} {r.since}" if r.since else ""),
         t("col_hunan_status", lang): i18n.status(r.hunan_status if isinstance(r.hunan_status, str) else None, lang),
+        t("col_sections_status", lang): i18n.sections_status(r.sections_status, lang) or "—",
         t("last_evidence", lang): r.latest_evidence or "—",
         t("col_provinces", lang): " → ".join(r.provinces if zh else r.provinces_en) or "—",
         t("col_crossings", lang): "；".join(
@@ -486,6 +490,7 @@ def details(ds: Dataset, table: pd.DataFrame, pid: str, lang: str) -> None:
         t("col_length", lang): f"{r.length_km:.0f} {t('km', lang)}" if pd.notna(r.length_km) else "—",
         t("col_places", lang): (r.places if zh else r.places_en) or "—",
         t("col_precision", lang): t("precision_" + r.precision, lang),
+        t("col_researched", lang): r.researched,
     }
     if r.in_plan:
         facts.update({
