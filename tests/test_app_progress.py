@@ -188,7 +188,7 @@ def test_only_http_sources_become_links(editor_env):
     at.query_params["project"] = "hw_g59_hubei"
     _run(at)
     history = next(d.value for d in at.dataframe if "记录人" in d.value.columns)
-    links = [v for v in history["来源"] if isinstance(v, str)]
+    links = [v for v in history["链接"] if isinstance(v, str)]
     assert links and all(v.startswith(("http://", "https://")) for v in links)
     note = next(c for c in history.columns if c.startswith("说明"))
     assert any("javascript:alert(1)" in str(n) for n in history[note])  # shown as text in the note

@@ -48,7 +48,7 @@ def editor_server(tmp_path_factory):
 
 def _length_in_dialog(pg) -> float:
     text = pg.get_by_role("dialog").inner_text()
-    return float(re.search(r"长度\(km\)：\s*([\d.]+)", text).group(1))
+    return float(re.search(r"长度：\s*([\d.]+) 公里", text).group(1))
 
 
 def _until(pg, probe, timeout_s: int = 60):

@@ -23,7 +23,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+from matplotlib import font_manager, patheffects  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.collections import PatchCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -36,7 +36,8 @@ from shapely.plotting import patch_from_polygon  # noqa: E402
 from . import i18n  # noqa: E402
 from .boundaries import HUNAN, PROVINCES  # noqa: E402
 from .geometry import METRIC_CRS  # noqa: E402
-from .mapview import CANDIDATE, EXISTING, FILL, MODE_COLOURS, STATUS_STYLES  # noqa: E402
+from .mapview import FILL, MODE_COLOURS, STATUS_STYLES  # noqa: E402
+from .mapview import line_style as mapview_line_style  # noqa: E402
 
 # Leaflet styles are in CSS pixels; on paper one pixel of line weight or dash is drawn as this many points.
 PT_PER_PX = 0.52
@@ -138,14 +139,10 @@ def _plain(s: str) -> str:
 
 # --- the map ---------------------------------------------------------------------------------------------
 
-def line_style(status: str | None, in_plan: bool = True, candidate: bool = False) -> dict:
-    """matplotlib keywords for a line in a status, from mapview.STATUS_STYLES (the HTML map's styles)."""
-    s = STATUS_STYLES.get(status, STATUS_STYLES[None])
+def line_style(status: str | None, counted: bool = True, candidate: bool = False) -> dict:
+    """matplotlib keywords for a line in a status, from mapview.line_style (the HTML map's styles)."""
+    s = mapview_line_style(status, counted, candidate)
     weight, opacity = s["weight"], s["opacity"]
-    if not in_plan:
-        weight, opacity = max(2, weight + EXISTING["weight"]), opacity * EXISTING["opacity"]
-    if candidate:
-        opacity *= CANDIDATE["opacity"]
     dash = s["dash_array"]
     style = "-" if not dash else (0, tuple(float(v) * PT_PER_PX for v in dash.split()))
     return {"linestyle": style, "linewidth": weight * PT_PER_PX, "alpha": opacity}
@@ -168,10 +165,12 @@ def scale_bar(xlim: tuple[float, float], lat: float, share: float = 0.22) -> tup
 
 @dataclass(frozen=True)
 class MapNotes:
-    """What the map says about itself: the as-of label, and the sources line set under it."""
+    """What the map says about itself: the as-of label, the sources line set under it (with the statement that
+    it is a schematic map), and the cities it names: (lon, lat, Chinese name, English name)."""
 
     date: str
     source: str
+    cities: tuple[tuple[float, float, str, str], ...] = ()
 
 
 def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.GeoDataFrame,
@@ -200,10 +199,10 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
             status = section_status.get((row.id, sec.section), row.status)
             status = status if status in STATUS_STYLES else None
             statuses.add(status)
-            quiet_drawn |= not row.in_plan
+            quiet_drawn |= not row.counted
             xs, ys = sec.geometry.xy
             ax.add_line(Line2D(xs, ys, color=MODE_COLOURS[row.mode], solid_capstyle="round",
-                               **line_style(status, bool(row.in_plan), row.identification == "candidate")))
+                               **line_style(status, bool(row.counted), row.identification == "candidate")))
     labelled: list[tuple[str, float, float]] = []
     for row in drawn[drawn.in_plan].itertuples():
         for c in row.crossings:
@@ -222,6 +221,12 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
     ax.set_xlim(hunan[0] - pad, hunan[2] + pad)
     ax.set_ylim(hunan[1] - pad * 0.8, hunan[3] + pad * 0.6)
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    for lon, lat, zh, en in (notes.cities if notes is not None else ()):
+        if x0 + 0.3 < lon < x1 - 0.6 and y0 + 0.3 < lat < y1 - 0.3:
+            ax.plot(lon, lat, marker="s", markersize=3, color="#222", zorder=5)
+            ax.annotate(_plain(zh if lang == "zh" else en), (lon, lat), xytext=(3, -1), textcoords="offset points",
+                        fontsize=6.5, color="#222", va="top", zorder=5, gid="city_label",
+                        path_effects=[patheffects.withStroke(linewidth=1.6, foreground="white")])
     # a province is named at a point of its part inside the view, kept clear of the frame
     inner = shapely.box(x0 + 0.8, y0 + 0.8, x1 - 0.8, y1 - 0.5)
     for r in provinces.itertuples():
@@ -251,10 +256,11 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
 def _legend(ax, modes: list[str], statuses: list, quiet: bool, lang: str, columns: int) -> None:
     solid = line_style("completed")
     handles = [Line2D([], [], color=MODE_COLOURS[m], **solid, label=i18n.mode(m, lang)) for m in modes]
-    handles += [Line2D([], [], color="#444", **line_style(s), label=i18n.status(s, lang)) for s in statuses]
+    sample = MODE_COLOURS[modes[0]] if modes else MODE_COLOURS["highway"]
+    handles += [Line2D([], [], color=sample, **line_style(s), label=i18n.status(s, lang)) for s in statuses]
     if quiet:
-        handles.append(Line2D([], [], color="#9a9a9a", **line_style("completed", in_plan=False),
-                              label=i18n.t("legend_existing", lang)))
+        handles.append(Line2D([], [], color=sample, **line_style("completed", counted=False),
+                              label=i18n.t("legend_quiet", lang)))
     handles += [Patch(facecolor=FILL["hunan"], edgecolor="#9a8a5a", label=i18n.t("legend_hunan", lang)),
                 Patch(facecolor=FILL["member"], edgecolor="#8c8c8c", label=i18n.t("legend_member", lang)),
                 Patch(facecolor=FILL["other"], edgecolor="#8c8c8c", label=i18n.t("legend_other", lang)),

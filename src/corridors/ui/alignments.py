@@ -103,6 +103,7 @@ def _preview(base, ds, store, current, pid, section, datum, upload, source, edit
 def preview_map(base: Dataset, pid: str, p: alignment.Preview, lang: str, leaflet: tuple[str, str]) -> None:
     """The uploaded line (blue) beside the current schematic line (grey, dashed), fitted to both."""
     m = mapview.map_class(*leaflet)(tiles=None, control_scale=True)
+    mapview.AttributionPrefix().add_to(m)
     mapview.BoundaryLayer(data.boundaries_geojson()).add_to(m)
     old = base.sections[base.sections.project_id == pid]
     for g in old.geometry:
