@@ -55,3 +55,33 @@ def test_an_unnumbered_route_is_said_in_the_page_language(ds):
     at = open_details(pid)
     text = "\n".join(m.value for m in at.markdown)
     assert i18n.t("route_unnumbered", "zh") in text and "unnumbered" not in text
+
+
+def test_clicking_the_same_line_again_reopens_its_details_and_a_repeat_report_does_not(ds):
+    """The map reports a line click with a running count ("click", see mapview.MapChrome); st_folium's own later
+    report of the same click carries none."""
+    from datetime import date
+
+    from corridors import mapview
+
+    from .apptest import send_map
+    from .test_app import map_args
+
+    at = run()
+    (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
+    row = ds.table(date.today()).set_index("id", drop=False).loc["zhitong"]
+    tip = mapview.tooltip_text(row, ds.section_names("zh")[("zhitong", "hunan")],
+                               ds.section_statuses(date.today())[("zhitong", "hunan")], "zh")
+    assert tip in [x for d in mapview.layer_data(map_args(at)["feature_group"]) if "l" in d
+                   for x in mapview.line_tooltips(d)]
+    base = dict(at.session_state[component.key])
+    send_map(at, {**base, "last_object_clicked_tooltip": tip, "click": 1})
+    rerun(at)
+    assert at.session_state["_details_open"] and at.session_state["_view"]["project"] == "zhitong"
+    at.session_state["_details_open"] = False  # the dialog closed (its on_dismiss)
+    send_map(at, {**base, "last_object_clicked_tooltip": tip})  # st_folium's own report of that click
+    rerun(at)
+    assert not at.session_state["_details_open"]
+    send_map(at, {**base, "last_object_clicked_tooltip": tip, "click": 2})  # the same line clicked again
+    rerun(at)
+    assert at.session_state["_details_open"]

@@ -385,3 +385,13 @@ def test_the_counted_crossings_are_numbered_as_the_count(ds):
     page = mapview.standalone_map(display, t, ds.sections, {}, {}, "zh", numbered=numbered).get_root().render()
     (layer,) = [d for d in mapview.layer_data(page) if set(d) == {"c"}]
     assert layer["c"] == data["c"]
+
+
+def test_every_map_credits_leaflet_as_text_without_its_flag(ds):
+    """Leaflet 1.9's default prefix carries a flag icon (.leaflet-attribution-flag); the maps replace it."""
+    display = mapview.display_boundaries(ds.boundaries)
+    assert "<svg" not in mapview.LEAFLET_CREDIT and "Leaflet" in mapview.LEAFLET_CREDIT
+    for m in (mapview.base_map(display, mapview.map_class("/l.js", "/l.css")),
+              mapview.standalone_map(display, ds.table(date(2020, 12, 31)), ds.sections, {}, {}, "zh")):
+        found = re.search(r"attributionControl\.setPrefix\((\".*?\")\);", m.get_root().render())
+        assert found and json.loads(found.group(1)) == mapview.LEAFLET_CREDIT

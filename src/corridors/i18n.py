@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 LANGS = ("zh", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -314,6 +316,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "credential": {"zh": "编辑口令", "en": "Editor credential"},
     "credential_bad": {"zh": "姓名或口令不正确。", "en": "That name and credential do not match."},
     "credential_wait": {"zh": "请 {s} 秒后再试。", "en": " Try again in {s} s."},
+    "credential_locked": {"zh": "尝试次数过多，此姓名或此设备已暂时锁定：请 {s} 秒后（{until}起）再试。锁定期间不核对口令。",
+                          "en": "Too many attempts: this name or this device is locked for now. Try again in {s} s "
+                                "(from {until}). The credential is not checked while locked."},
+    "china_time_zone": {"zh": "北京时间", "en": "China Standard Time (UTC+8)"},
+    "col_recorded_at": {"zh": "记录时间", "en": "Recorded at"},
     "editor_name": {"zh": "编辑姓名", "en": "Editor name"},
     "signed_in": {"zh": "已登录编辑：{name}", "en": "Signed in as editor: {name}"},
     "sign_out": {"zh": "退出编辑", "en": "Sign out"},
@@ -442,6 +449,22 @@ def definition_short(d, lang: str) -> str:
     if not d.candidates:
         parts.append(t("short_candidates_no", lang))
     return " · ".join(parts)
+
+
+# China Standard Time: UTC+8 all year (no daylight saving since 1991), so a fixed offset is exact.
+CHINA_TZ = timezone(timedelta(hours=8), "CST")
+
+
+def china_time(value, lang: str) -> str:
+    """A stored instant (ISO text or datetime; naive ones are UTC, as the store writes them) in China Standard
+    Time, with the zone said: '2026-01-01 08:00 北京时间' / '2026-01-01 08:00 China Standard Time (UTC+8)'.
+    Empty for a missing value."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return ""
+    at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") + " " + t("china_time_zone", lang)
 
 
 def ordinal(n: int) -> str:

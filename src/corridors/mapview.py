@@ -64,6 +64,7 @@ CANDIDATE = {"opacity": 0.9}
 FILL = {"hunan": "#fdf1c7", "member": "#e3f1df", "other": "#ececec"}
 FILL_OPACITY = 0.8  # the offline base's fills (BoundaryLayer's default)
 MAP_BACKGROUND = "#dddddd"  # Leaflet 1.9's .leaflet-container background, under the fills
+FOCUS_COLOUR = "#ff8c00"  # the keyboard's focus: a ring around controls, a halo around a line
 # The counted crossings' numbers: a dark disc with a white figure.
 NUMBER_STYLE = {"background": "#222222", "color": "#ffffff", "size": 18}
 
@@ -407,7 +408,11 @@ class MapChrome(Prerendered):
         {% macro script(this, kwargs) %}
         (function (map, o) {
             var css = document.createElement("style");
-            css.textContent = ".leaflet-interactive:focus,.leaflet-container :focus{outline:none}"
+            // no box around a clicked line (a focused line shows its own halo, see LineBase); a visible ring
+            // around whatever the keyboard reaches
+            css.textContent = ".leaflet-interactive:focus,.leaflet-container :focus:not(:focus-visible){outline:none}"
+                + ".leaflet-container:focus-visible,.leaflet-container a:focus-visible,"
+                + ".leaflet-container summary:focus-visible{outline:3px solid " + o.focus + ";outline-offset:1px}"
                 + ".corridors-label{pointer-events:none}" + o.labelCss
                 + o.seatZooms.map(function (z) {
                     return ".corridors-z-lt" + z[1] + " ." + z[0] + "{display:none}"; }).join("")
@@ -509,8 +514,11 @@ class MapChrome(Prerendered):
             });
             map.on("corridors:basefailed", function () { showNote("baseFailed"); });
             // st_folium reports every change 250 ms late (one debounce for pans and clicks alike): a click on a
-            // line is reported at once, as st_folium would report it, so the debounced report finds nothing new
-            map.on("click", function () {
+            // line is reported at once, as st_folium would report it, so the debounced report finds nothing new.
+            // A click on a line (LineBase counts them) is reported even when it is the line clicked last, with
+            // the count as "click", so that clicking it again reopens its closed details.
+            var clicks = 0;
+            function report() {
                 setTimeout(function () {
                     var g = window.__GLOBAL_DATA__, S = window.Streamlit, keys = ["last_object_clicked_tooltip", "zoom", "center"];
                     if (!g || !S || !g.returned_objects || g.wrap_longitude
@@ -518,12 +526,26 @@ class MapChrome(Prerendered):
                     var all = {last_object_clicked_tooltip: g.last_object_clicked_tooltip, zoom: map.getZoom(),
                                center: map.getCenter()}, data = {};
                     keys.forEach(function (k) { if (g.returned_objects.indexOf(k) >= 0) { data[k] = all[k]; } });
-                    if (JSON.stringify(data) !== JSON.stringify(g.previous_data)) {
+                    var fresh = (window.corridorsLineClicks || 0) !== clicks;
+                    clicks = window.corridorsLineClicks || 0;
+                    if (fresh || JSON.stringify(data) !== JSON.stringify(g.previous_data)) {
                         g.previous_data = data;
-                        S.setComponentValue(data);
+                        S.setComponentValue(fresh ? Object.assign({click: clicks}, data) : data);
                     }
                 }, 0);
-            });
+            }
+            map.on("click", report);
+            window.corridorsReport = report;
+            // Leaflet focuses the map on the first mouse press (for its arrow keys) and the browser then scrolls
+            // a map that is partly out of view into it, under the pointer: the click landed elsewhere. Focus
+            // without scrolling.
+            if (map.keyboard && map.keyboard.enabled()) {
+                map.keyboard.disable();
+                map.keyboard._onMouseDown = function () {
+                    if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+                };
+                map.keyboard.enable();
+            }
         })({{ this._parent.get_name() }}, {{ this.options }});
         {% endmacro %}
     """)
@@ -534,6 +556,7 @@ class MapChrome(Prerendered):
         self.options = json.dumps({
             "center": list(CENTER), "zoom": ZOOM, "seatZooms": [[k, z] for k, z in SEAT_ZOOMS.items()],
             "priority": ["cx", "prov", "prefecture_seat", "lake", "pref_other", "river", "county_seat"], "labelCss": LABEL_CSS,
+            "focus": FOCUS_COLOUR,
             "text": {lang: {k: i18n.t(f"map_{k}", lang) for k in ("fullscreen", "reset", "zoomTo", "tilesFailed",
                                                                     "baseFailed")}
                      for lang in i18n.LANGS},
@@ -1205,8 +1228,33 @@ class LineBase(Prerendered):
             var sections = [], crossings = [], on = {}, onX = {}, lang = "zh";
             function section(i) {
                 var c = unpack(g.p[i]);
-                return {c: c, look: null, tip: null, line: L.polyline(c, {interactive: false}),
-                        hit: L.polyline(c, {pane: {{ this.panes[1]|tojson }}, weight: 14, opacity: 0})};
+                var hit = L.polyline(c, {pane: {{ this.panes[1]|tojson }}, weight: 14, opacity: 0});
+                hit.on("click", function () {  // a click on a line does not reach the map's own click handlers
+                    window.corridorsLineClicks = (window.corridorsLineClicks || 0) + 1;
+                    if (window.corridorsReport) { window.corridorsReport(); }
+                });
+                return {c: c, look: null, tip: null, line: L.polyline(c, {interactive: false}), hit: hit};
+            }
+            // The keyboard reaches each project's line once (its first section shown), in the catalog's order; a
+            // focused line shows a halo, and Enter opens its details as a click does.
+            function keys(s, first) {
+                var el = s.hit.getElement();
+                if (!el) { return; }
+                el.setAttribute("tabindex", first ? "0" : "-1");
+                el.setAttribute("role", "button");
+                el.setAttribute("aria-label", s.tip);
+                if (s.keyed) { return; }
+                s.keyed = true;
+                L.DomEvent.on(el, "focus", function () {
+                    s.hit.setStyle({opacity: 0.55, color: {{ this.focus|tojson }}}); });
+                L.DomEvent.on(el, "blur", function () { s.hit.setStyle({opacity: 0}); });
+                // a mouse click does not focus the line (its tooltip would open under the pointer and take the click)
+                L.DomEvent.on(el, "mousedown", L.DomEvent.preventDefault);
+                L.DomEvent.on(el, "keydown", function (e) {
+                    if (e.key !== "Enter" && e.key !== " ") { return; }
+                    L.DomEvent.preventDefault(e);
+                    s.hit.fire("click", {latlng: s.hit.getCenter(), originalEvent: e});
+                });
             }
             function crossing(i) {
                 var x = g.x[i], q = g.q[x[3]];
@@ -1223,6 +1271,7 @@ class LineBase(Prerendered):
             window.corridorsLines = function (d, target) {
                 var want = {}, wantX = {}, added = false, sel = [];
                 var looks = d.s.map(function (st) { return JSON.stringify(st[0]); });  // once per style, not per line
+                var firstOf = {};
                 lang = d.lang;
                 d.l.forEach(function (it) {
                     var i = it[3], st = d.s[it[1]], s = sections[i] || (sections[i] = section(i));
@@ -1233,6 +1282,8 @@ class LineBase(Prerendered):
                     else if (s.tip !== tip) { s.hit.setTooltipContent(tip); }
                     s.tip = tip;
                     if (!on[i]) { s.line.addTo(map); s.hit.addTo(map); on[i] = true; added = true; }
+                    keys(s, !firstOf[it[0]]);
+                    firstOf[it[0]] = true;
                     if (it[4]) {
                         L.polyline(s.c, {pane: {{ this.panes[0]|tojson }}, color: "#ffd400", weight: st[0].weight + 8,
                                          opacity: 0.8, interactive: false}).addTo(target);
@@ -1250,6 +1301,7 @@ class LineBase(Prerendered):
                     if (!onX[i]) {
                         var c = crossings[i] || (crossings[i] = crossing(i));
                         c[0].addTo(map); c[1].addTo(map); onX[i] = true;
+                        if (c[0].getElement()) { c[0].getElement().setAttribute("tabindex", "-1"); }  // named in the details
                     }
                 });
                 Object.keys(onX).forEach(function (i) {
@@ -1268,6 +1320,7 @@ class LineBase(Prerendered):
         self._name = "LineBase"
         self.data = geometry.data
         self.panes = (HIGHLIGHT_PANE, HIT_PANE, CROSSING_PANE)
+        self.focus = FOCUS_COLOUR
 
 
 class LineStyles(PackedLayer):

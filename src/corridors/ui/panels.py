@@ -28,22 +28,26 @@ def page_language(lang: str) -> None:
     """The page's <html lang> follows the UI language (Chromium picks Chinese glyph forms only for zh)."""
     code = "zh-CN" if lang == "zh" else "en"
     st.html(f"<script>document.documentElement.lang = {code!r};</script>"
-            "<style>.block-container, [data-testid='stMainBlockContainer']{padding-top:3.2rem}"
+            "<style>.block-container, [data-testid='stMainBlockContainer']{padding-top:2.4rem}"
             "h1{font-size:2rem !important;padding:0 !important}</style>", unsafe_allow_javascript=True,
             width="content")
 
 
 def headline_metric(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str) -> dict:
-    """The count against the target on the chosen date, beside the title, with what it counts under it: the
-    definition in a few words, when the target was reached and by which corridor, how many are unconfirmed;
-    and a bar that says "exceeded" when it is. Display filters never reach it."""
+    """The count against the target on the chosen date, beside the title, and a bar that says "exceeded" when it
+    is (what it counts is beside it: headline_caption). Display filters never reach it."""
     now = data.count(as_of, d, version)
     done, target = now["completed"], ds.target.count
     st.metric(t("kpi_completed", lang, date=as_of.isoformat()), f"{done} / {target}",
               help=t("kpi_completed_help", lang))
     st.html(progress_bar_html(done, target, lang))
-    st.caption("  \n".join(md_text(x) for x in headline_notes(ds, d, as_of, version, lang, now)))
     return now
+
+
+def headline_caption(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str, now: dict) -> None:
+    """Beside the count: the definition in a few words, when the target was reached and by which corridor, how
+    many are unconfirmed (i18n.headline_notes)."""
+    st.caption("  \n".join(md_text(x) for x in headline_notes(ds, d, as_of, version, lang, now)))
 
 
 def headline_notes(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str, now: dict) -> list[str]:
@@ -68,7 +72,7 @@ def progress_bar_html(done: int, target: int, lang: str) -> str:
     colour = "#1a9850" if done >= target else "#2166ac"
     label = html_module.escape(i18n.progress_label(done, target, lang))
     return (f'<div class="corridors-progress" role="progressbar" aria-valuemin="0" aria-valuemax="{target}" '
-            f'aria-valuenow="{done}" aria-label="{label}" style="font:13px sans-serif;color:#333">'
+            f'aria-valuenow="{done}" aria-label="{label}" style="font:12px/1.3 sans-serif;color:#333">'
             f'<div style="position:relative;height:10px;background:#e6e6e6;border-radius:5px">'
             f'<div style="width:{share:.1f}%;height:100%;background:{colour};border-radius:5px"></div>'
             f'<div style="position:absolute;left:calc({mark:.1f}% - 1px);top:-3px;width:2px;height:16px;'
@@ -224,8 +228,13 @@ def map_layers(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tupl
     # A click the browser sent for this run is known before the map is drawn: the line is highlighted in
     # this run, not in one more round trip.
     clicked = None
-    tip = (st.session_state.get("map") or {}).get("last_object_clicked_tooltip")
-    if tip and tip != st.session_state.get("_last_map_click"):
+    value = st.session_state.get("map") or {}
+    tip, click = value.get("last_object_clicked_tooltip"), value.get("click")
+    # a new click: another line, or the same line clicked again (the map counts clicks: see MapChrome)
+    again = click is not None and click != st.session_state.get("_last_map_click_n")
+    if click is not None:
+        st.session_state["_last_map_click_n"] = click
+    if tip and (tip != st.session_state.get("_last_map_click") or again):
         st.session_state["_last_map_click"] = tip
         clicked = lookup.get(tip.strip())
         if clicked and clicked != mv.project:
@@ -436,7 +445,12 @@ def project_chooser(shown: pd.DataFrame, table: pd.DataFrame, lang: str) -> str 
                  format_func=lambda i: t("details_hint", lang) if i is None else names[i], on_change=_chosen,
                  args=(key,))
     again = picked in names and c2.button(t("open_details", lang), key=f"open.{lang}", width="stretch")
+    # the table's toolbar (search, download, full screen) floats in the 44 px above the table: keep it off the button
+    st.html(f'<div style="height:{TOOLBAR_CLEARANCE_PX}px"></div>')
     return st.session_state.pop("_chosen", None) or (picked if again else None)
+
+
+TOOLBAR_CLEARANCE_PX = 24  # with Streamlit's 16 px gaps around it: 56 px between the chooser row and the table
 
 
 def _chosen(key: str) -> None:
@@ -615,6 +629,8 @@ def history(ds: Dataset, pid: str, same_as: str, lang: str, sources: pd.DataFram
         t("col_note_original", lang): [n if u.startswith(("http://", "https://")) or not ti else f"{ti}. {n}".strip()
                                        for u, ti, n in zip(ev.source_url, ev.source_title, ev.note)],
         t("recorded_by", lang): ev.recorded_by,
+        t("col_recorded_at", lang): [i18n.china_time(x, lang) if o != "geodata" else "" for x, o in
+                                     zip(ev.recorded_at, ev.origin)],
     })
     st.markdown(f"**{t('col_history', lang)}**")
     st.dataframe(rows, hide_index=True, width="stretch",
