@@ -447,7 +447,33 @@ def test_the_png_and_pdf_maps_name_the_cities_and_say_they_are_schematic(ds, bun
         ctx.__exit__(None, None, None)
     hunan_seats = {zh for lon, lat, zh, en in snapshot.city_points(ds)}
     assert {"长沙市", "株洲市", "岳阳市", "怀化市", "郴州市"} <= labels <= hunan_seats
-    assert "示意图，不作为行政区划及权属界线依据" in _pdf_text(files[f"report-{D}.pdf"]).replace("\n", "")
+    text = _pdf_text(files[f"report-{D}.pdf"])
+    assert "示意图，不作为行政区划及权属界线依据" in text
+    hit = ds.reached(snapshot.Request(as_of=AS_OF).definition, AS_OF)
+    if hit is not None:  # the report says when the target was reached, as the dashboard does
+        assert f"第{ds.target.count}条为" in text and hit.day.isoformat() in text
+
+
+def test_the_png_map_numbers_the_counted_crossings_as_the_list_does(ds):
+    import matplotlib.pyplot as plt
+
+    from corridors import counting, figures, mapview
+
+    req = snapshot.Request(as_of=AS_OF)
+    rows = snapshot._rows(req, ds)
+    numbered = ds.numbered(counting.DEFAULT, AS_OF)
+    notes = figures.MapNotes(date=D, source="test", numbers=tuple(
+        (m[1], m[0], m[2]) for m in mapview.numbered_markers(rows, numbered, "zh")))
+    with plt.rc_context(figures._rc()):
+        fig = figures.map_figure(mapview.display_boundaries(ds.boundaries), rows, ds.sections,
+                                 ds.section_statuses(AS_OF), "zh", "t", None, notes)
+        try:
+            shown = sorted(int(t.get_text()) for t in fig.axes[0].texts if t.get_gid() == "crossing_number")
+        finally:
+            plt.close(fig)
+    assert shown == list(range(1, ds.count(AS_OF)["completed"] + 1))
+    listed = snapshot.counted_rows(ds, req)
+    assert sorted(int(n) for x in listed.numbers for n in x.split("、")) == shown
 
 
 def test_the_word_briefing_reads_back_with_the_count_the_definition_and_every_counted_corridor(ds, bundle):

@@ -36,7 +36,7 @@ from shapely.plotting import patch_from_polygon  # noqa: E402
 from . import i18n  # noqa: E402
 from .boundaries import HUNAN, PROVINCES  # noqa: E402
 from .geometry import METRIC_CRS  # noqa: E402
-from .mapview import FILL, MODE_COLOURS, STATUS_STYLES  # noqa: E402
+from .mapview import FILL, MODE_COLOURS, NUMBER_STYLE, STATUS_STYLES  # noqa: E402
 from .mapview import line_style as mapview_line_style  # noqa: E402
 
 # Leaflet styles are in CSS pixels; on paper one pixel of line weight or dash is drawn as this many points.
@@ -171,6 +171,7 @@ class MapNotes:
     date: str
     source: str
     cities: tuple[tuple[float, float, str, str], ...] = ()
+    numbers: tuple[tuple[float, float, int], ...] = ()  # the counted crossings: (lon, lat, number), as on the HTML map
 
 
 def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.GeoDataFrame,
@@ -221,6 +222,11 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
     ax.set_xlim(hunan[0] - pad, hunan[2] + pad)
     ax.set_ylim(hunan[1] - pad * 0.8, hunan[3] + pad * 0.6)
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    for lon, lat, n in (notes.numbers if notes is not None else ()):
+        ax.annotate(str(n), (lon, lat), fontsize=5.5, color=NUMBER_STYLE["color"], weight="bold", ha="center",
+                    va="center", zorder=7, gid="crossing_number",
+                    bbox={"boxstyle": "circle,pad=0.18", "facecolor": NUMBER_STYLE["background"], "edgecolor": "white",
+                          "linewidth": 0.6})
     for lon, lat, zh, en in (notes.cities if notes is not None else ()):
         if x0 + 0.3 < lon < x1 - 0.6 and y0 + 0.3 < lat < y1 - 0.3:
             ax.plot(lon, lat, marker="s", markersize=3, color="#222", zorder=5)
@@ -244,7 +250,9 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
     ax.set_ylabel("")
     shown = [m for m in MODE_COLOURS if m in (set(drawn["mode"]) if modes is None else set(modes))]
     ax.set_anchor("NW")
-    _legend(ax, shown, [s for s in STATUS_ORDER if s in statuses], quiet_drawn, lang, legend_columns)
+    counted = [m for m in MODE_COLOURS if (drawn.counted & (drawn["mode"] == m)).any()]
+    _legend(ax, shown, [s for s in STATUS_ORDER if s in statuses], quiet_drawn, lang, legend_columns,
+            sample=(counted or shown or ["highway"])[0])
     _scale_bar(ax)
     _north_arrow(ax, lang)
     if notes is not None:
@@ -253,10 +261,12 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#999", "alpha": 0.9})
 
 
-def _legend(ax, modes: list[str], statuses: list, quiet: bool, lang: str, columns: int) -> None:
+def _legend(ax, modes: list[str], statuses: list, quiet: bool, lang: str, columns: int,
+            sample: str = "highway") -> None:
+    """The map's legend; status samples in the colour of the mode the headline counts (`sample`)."""
     solid = line_style("completed")
     handles = [Line2D([], [], color=MODE_COLOURS[m], **solid, label=i18n.mode(m, lang)) for m in modes]
-    sample = MODE_COLOURS[modes[0]] if modes else MODE_COLOURS["highway"]
+    sample = MODE_COLOURS[sample]
     handles += [Line2D([], [], color=sample, **line_style(s), label=i18n.status(s, lang)) for s in statuses]
     if quiet:
         handles.append(Line2D([], [], color=sample, **line_style("completed", counted=False),
@@ -433,6 +443,7 @@ class Report:
     footer: str
     notes: MapNotes | None = None
     modes: tuple[str, ...] | None = None
+    headline: tuple[str, ...] = ()  # under the count: the bar's words, when the target was reached, unconfirmed ones
 
 
 COUNTED_WIDTHS = (22, 196, 232, 58, 84, 86, 54, 30)  # points, A4 landscape within the margins
@@ -504,6 +515,9 @@ def _first_page(page: Page, display, table, sections, section_status, lang: str,
     bar.add_patch(Rectangle((0, 0), min(done / target, 1) if target else 0, 1, color="#1a9850"))
     bar.set_axis_off()
     y -= 16
+    for line in report.headline:
+        y = page.para(x, y, line, 8, width, color="#333")
+    y -= 2 if report.headline else 0
     baseline = t("kpi_baseline", lang, date=counts.get("baseline_date", ""))
     y = page.para(x, y, f"{baseline} {counts.get('baseline', '—')}    "
                         f"{t('kpi_under_construction', lang)} {counts['by_status']['under_construction']}    "

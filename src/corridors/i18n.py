@@ -366,9 +366,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "event_note_superseded": {"zh": "（已被更正）", "en": " (superseded)"},
     # snapshot exports (report PDF, PNG and HTML maps)
     "report_counted": {"zh": "计入目标的出省通道：{n} / {target}", "en": "Corridors counted towards the target: {n} / {target}"},
-    "report_counted_note": {"zh": "按所选口径截至 {date} 计入的全部通道，合计即标题数字；显示筛选不改变此表。",
+    "report_counted_note": {"zh": "按所选口径截至 {date} 计入的全部通道，合计即标题数字；显示筛选不改变此表。"
+                                  "编号（#）为计入先后（按所选口径的开通规则），与地图上的编号相同。",
                             "en": "Every corridor counted under the chosen definition on {date}; the units add up "
-                                  "to the headline. Display filters do not change this table."},
+                                  "to the headline. Display filters do not change this table. Numbers (#) are the "
+                                  "order in which they came to count (by the definition's opening rule), as on the "
+                                  "map."},
     "report_hunan_half_note": {"zh": "建成日期为“—”者：全线尚未建成，湖南段已修到省界，按“湖南段到界即计”口径计入。",
                                "en": "Opened \"—\": the whole line is not yet open; Hunan's half reaches the border, "
                                      "which counts under the rule \"Hunan's half to the border\"."},

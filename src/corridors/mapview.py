@@ -1396,10 +1396,12 @@ class TitleBox(Prerendered):
 
 def standalone_map(display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.GeoDataFrame,
                    section_status: dict, section_names: dict, lang: str, modes: tuple[str, ...] | None = None,
-                   title_html: str | None = None, numbered: list | None = None) -> folium.Map:
+                   title_html: str | None = None, numbered: list | None = None,
+                   seats: pd.DataFrame | None = None, rivers: gpd.GeoDataFrame | None = None) -> folium.Map:
     """The same map as one self-contained page (Leaflet inlined), for snapshots; the legend lists `modes`
-    (default: every mode) and title_html (already escaped), if given, is shown in a box at the top left."""
-    m = base_map(display, InlineLeafletMap)
+    (default: every mode) and title_html (already escaped), if given, is shown in a box at the top left; with seats
+    and rivers, the place names and the water layer the dashboard shows."""
+    m = base_map(display, InlineLeafletMap, seats=seats, rivers=rivers)
     MapLanguage(lang).add_to(m)
     if title_html:
         TitleBox(title_html).add_to(m)

@@ -472,7 +472,9 @@ def _report(ds: Dataset, req: Request, counts: dict, changes: pd.DataFrame, comp
         title=title, subtitle=t("subtitle", lang), counts=counts, definition=_definition(ds, req),
         compare_label=f"{t('changes', lang)}{sep}{compare} → {d}", changes=lines,
         counted_title=t("report_counted", lang, n=counts["completed"], target=counts["target"]),
-        counted_note=note, counted_head=head, counted_rows=rows, footer=footer, notes=notes, modes=modes)
+        counted_note=note, counted_head=head, counted_rows=rows, footer=footer, notes=notes, modes=modes,
+        headline=(i18n.progress_label(counts["completed"], counts["target"], lang),
+                  *headline_notes(ds, req, counts)[1:]))
 
 
 def project_sources(ds: Dataset, source_ids: str, lang: str, limit: int = 2) -> str:
@@ -503,9 +505,8 @@ def _briefing(ds: Dataset, req: Request, counts: dict, report, map_png: bytes) -
             t("col_opened", lang), t("col_sources", lang)]
     rows = [[r.numbers, r.name_zh if lang == "zh" else r.name_en, r.mode, r.neighbours, r.status, r.opened,
              project_sources(ds, ids[r.id], lang)] for r in counted.itertuples()]
-    count_line = (t("map_count", lang, n=counts["completed"], target=counts["target"])
-                  + ("（" if lang == "zh" else " (") + i18n.progress_label(counts["completed"], counts["target"], lang)
-                  + ("）" if lang == "zh" else ")"))
+    count_line = (t("map_count", lang, n=counts["completed"], target=counts["target"]) + " · "
+                  + i18n.progress_label(counts["completed"], counts["target"], lang))
     b = Briefing(lang=lang, title=f"{report.title} · {i18n.definition_short(req.definition, lang)}",
                  subtitle=report.subtitle, count_line=count_line, notes=headline_notes(ds, req, counts),
                  definition=report.definition, map_png=map_png, credits=map_credits(ds, lang),
@@ -520,6 +521,8 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
     the creation time inside the manifest."""
     from . import figures, i18n, mapview
     from .analysis import status_changes
+    from .gazetteer import load_seats
+    from .hydro import load_rivers
 
     check(req, ds)
     d = req.as_of.isoformat()
@@ -530,8 +533,11 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
     section_status = ds.section_statuses(req.as_of)
     display = mapview.display_boundaries(ds.boundaries)
     modes = legend_modes(req, rows)
+    numbered = ds.numbered(req.definition, req.as_of)
     notes = figures.MapNotes(date=f"{i18n.t('as_of', req.lang)} {d}", source=map_credits(ds, req.lang),
-                             cities=city_points(ds))
+                             cities=city_points(ds),
+                             numbers=tuple((m[1], m[0], m[2]) for m in mapview.numbered_markers(
+                                 rows, numbered, req.lang)))
     files: dict[str, bytes] = {}
     files[f"projects-{d}.csv"] = _csv(_flat(rows, req.lang, labels=True), req.lang)
     files[f"projects-{d}.xlsx"] = _xlsx(_flat(rows, req.lang, labels=True), ds, rows, req)
@@ -539,7 +545,9 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
     box = title_box_html(i18n.t("title", req.lang), d, counts, i18n.definition_short(req.definition, req.lang),
                          req.lang, headline_notes(ds, req, counts)[1:], map_credits(ds, req.lang))
     html_map = mapview.standalone_map(display, rows, ds.sections, section_status, ds.section_names(req.lang), req.lang,
-                                      modes=modes, title_html=box, numbered=ds.numbered(req.definition, req.as_of))
+                                      modes=modes, title_html=box, numbered=numbered,
+                                      seats=load_seats(ds.geodata / "seats.csv"),
+                                      rivers=load_rivers(ds.geodata / "rivers.geojson"))
     html_map.get_root().title = f"{i18n.t('title', req.lang)} · {d}"
     files[f"map-{d}.html"] = _stable_ids(html_map.get_root().render()).encode("utf-8")
     title = f"{i18n.t('title', req.lang)} · {i18n.t('as_of', req.lang)} {d}"
