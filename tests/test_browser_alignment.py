@@ -105,6 +105,9 @@ def test_import_a_kml_through_the_page_and_revert(editor_server, ds, tmp_path):
     if ok.count():
         ok.click()
     pg.screenshot(path=str(ARTIFACTS / "11-alignment-preview.png"))
+    maps = [f for f in pg.frames if f.locator(".leaflet-control-attribution").count()]
+    assert len(maps) >= 2  # the page's map and the preview beside the current line
+    assert all(f.locator(".leaflet-attribution-flag").count() == 0 for f in maps)  # Leaflet credited in text only
     dialog.get_by_role("button", name="确认导入").click()
     _until(pg, lambda: _length_in_dialog(pg) != length_before)
     _wait_map(pg)
