@@ -50,7 +50,7 @@ def main(app_dir: Path | None = None) -> None:
     table = data.table(f.as_of, f.definition, version)
 
     # The count and, beside it, what it counts: one row, so that the map below still fits a desktop screen.
-    head, kpi, notes = st.columns([5, 3, 4], vertical_alignment="center")
+    head, kpi, notes = st.columns([4, 4, 4], vertical_alignment="center")
     with head:
         st.title(t("title", lang))
         st.caption(t("subtitle", lang))
