@@ -1,7 +1,11 @@
-"""Streamlit entry: `streamlit run app.py`. The page is laid out by corridors.ui."""
+"""Streamlit entry: `streamlit run app.py` serves the dashboard (dashboard.py) and, as the server starts,
+prepares what its first viewer needs (corridors.ui.boot), so that the first visit after an install is as quick
+as any other."""
 
 from pathlib import Path
 
-from corridors.ui import main
+import streamlit as st
 
-main(app_dir=Path(__file__).parent)
+from corridors.ui import boot
+
+app = st.App("dashboard.py", lifespan=boot.lifespan(Path(__file__).parent))

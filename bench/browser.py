@@ -16,6 +16,13 @@ the result), and the next action waits until the previous rerun is over. "Lines"
 dots). Each interaction group runs on a fresh page, so one failure is reported and the rest still run.
 Dashboard rows, in the order they run:
 
+- first visit after a fresh install (--fresh starts, default 5; each row's median is over them): a server
+  started with an empty dataset cache (CORRIDORS_CACHE_DIR, as on a machine where it was just installed),
+  visited as soon as `/_stcore/health` answers: → first text (navigation until the page shows any text: the
+  preparation's progress or the page), → map lines (until the first `path.leaflet-interactive`), the longest
+  stretch after the first text with no text on the page (a blank page; 0 when none), and the server's start
+  until health. The floor page is started the same way, as many times, right after;
+
 - first visit after server start: a new browser page opened right after `/_stcore/health` answers (so the
   server's caches are empty), from navigation until the first `path.leaflet-interactive` exists in the
   st_folium iframe; once;
@@ -64,6 +71,7 @@ import platform
 import re
 import statistics
 import sys
+import tempfile
 import time
 import unicodedata
 from datetime import date
@@ -107,6 +115,7 @@ STATE_JS = """() => {
   return {lines, stroke, mapId, style, label, legend, metric: texts('[data-testid="stMetricValue"]')[0] ?? null,
           title: texts('h1')[0] ?? null, h3: texts('[role="dialog"] h3'),
           dialog: document.querySelectorAll('[role="dialog"]').length,
+          main: ((document.querySelector('[data-testid="stMain"]') || {}).innerText || '').trim().length,
           stale: document.querySelectorAll('[data-stale="true"]').length};
 }"""
 
@@ -223,6 +232,56 @@ def first_lines(browser, url: str) -> float:
         return time.perf_counter() - t
     finally:
         pg.close()
+
+
+def first_visit(browser, url: str) -> tuple[float, float, float]:
+    """A first visit: seconds from navigation until the page first shows any text (the preparation's
+    progress or the page itself), until the first map line, and the longest stretch after that first text
+    during which the page showed none (a blank page; 0 when it never went blank)."""
+    pg = new_page(browser)
+    try:
+        t = time.perf_counter()
+        pg.goto(url, wait_until="commit")
+        shown = blank_from = None
+        longest = 0.0
+        end = t + TIMEOUT
+        while True:
+            s = state(pg)
+            now = time.perf_counter()
+            if s is not None and s["main"]:
+                if shown is None:
+                    shown = now - t
+                if blank_from is not None:
+                    longest, blank_from = max(longest, now - blank_from), None
+            elif shown is not None and blank_from is None:
+                blank_from = now
+            if s is not None and s["lines"] > 0:
+                return shown if shown is not None else now - t, now - t, longest
+            if now > end:
+                raise TimeoutError(f"no map line within {TIMEOUT:.0f} s; last state {_short(s)}")
+            time.sleep(POLL)
+    finally:
+        pg.close()
+
+
+def fresh_starts(res: Results, browser, starts: int, *, floor: bool = False) -> None:
+    """`starts` servers started one after another, each with an empty dataset cache (CORRIDORS_CACHE_DIR, as
+    after a fresh install) and visited once as soon as /_stcore/health answers."""
+    label = "floor: first visit after server start" if floor else "first visit after a fresh install"
+    for _ in range(starts):
+        with tempfile.TemporaryDirectory(prefix="corridors-bench-cache-") as cache:
+            t = time.perf_counter()
+            server = floor_server(env={"CORRIDORS_CACHE_DIR": cache}) if floor else streamlit_server(
+                env={"CORRIDORS_CACHE_DIR": cache})
+            try:
+                with server as url:
+                    res.add(f"{label}: server start (until health)", time.perf_counter() - t)
+                    shown, lines, blank = first_visit(browser, url)
+                    res.add(f"{label} → first text", shown)
+                    res.add(f"{label} → map lines", lines)
+                    res.add(f"{label}: longest blank after first text", blank)
+            except Exception as e:  # noqa: BLE001  (report it and go on)
+                res.fail(f"{label} → map lines", e)
 
 
 def open_page(browser, url: str, **kw):
@@ -438,7 +497,7 @@ def _midpoints(ds) -> list[tuple[str, str, float, float]]:
     return out
 
 
-GROUPS = ("first map", "mode filter", "status filter", "as-of date", "language", "click a line", "table row",
+GROUPS = ("fresh install", "first map", "mode filter", "status filter", "as-of date", "language", "click a line", "table row",
           "snapshot ZIP", "floor")
 
 
@@ -482,9 +541,9 @@ def dashboard(res: Results, browser, runs: int, targets, today: date, only: tupl
                     pg.close()
 
 
-def floor_server():
+def floor_server(env: dict | None = None):
     """`streamlit run bench/floor_app.py`, started exactly as the dashboard is."""
-    return streamlit_server(script=str(FLOOR_APP.relative_to(ROOT)))
+    return streamlit_server(env=env, script=str(FLOOR_APP.relative_to(ROOT)))
 
 
 def floor(res: Results, browser, runs: int) -> None:
@@ -536,6 +595,12 @@ FLOOR_ROW = "floor: table row → named under the table"
 
 
 FLOOR_OF = {"first visit after server start → map lines": "floor: first visit after server start",
+            "first visit after a fresh install → map lines": "floor: first visit after server start → map lines",
+            "first visit after a fresh install → first text": "floor: first visit after server start → first text",
+            "first visit after a fresh install: server start (until health)":
+                "floor: first visit after server start: server start (until health)",
+            "first visit after a fresh install: longest blank after first text":
+                "floor: first visit after server start: longest blank after first text",
             "new page, warm server → map lines": "floor: new page, warm server → map lines",
             "table row → details": FLOOR_ROW}
 FLOOR_DEFAULT = "floor: radio change → map line recoloured"
@@ -578,6 +643,8 @@ def report(res: Results, runs: int, browser_version: str) -> None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=10, help="repetitions per interaction (default 10)")
+    p.add_argument("--fresh", type=int, default=5,
+                   help="fresh starts (empty dataset cache) of each server for the first-visit figures (default 5)")
     p.add_argument("--only", default=",".join(GROUPS),
                    help=f"comma-separated groups to run (default all: {','.join(GROUPS)}); the first visit always runs")
     args = p.parse_args()
@@ -592,6 +659,10 @@ def main() -> None:
     today = date.today()
     res = Results()
     with chromium() as browser:
+        if "fresh install" in only:
+            print("fresh installs …", file=sys.stderr)
+            fresh_starts(res, browser, args.fresh)
+            fresh_starts(res, browser, args.fresh, floor=True)
         print("dashboard …", file=sys.stderr)
         dashboard(res, browser, args.runs, targets, today, only)
         if "floor" in only:

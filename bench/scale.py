@@ -22,6 +22,10 @@ Figures, per size (medians of --runs, in a fresh cache folder per size, so nothi
 - table: Dataset.table(today), once the dataset is loaded (worked out anew, not the one a dataset keeps);
 - record event: what recording one event costs the reader: Dataset.with_events(one new event) and then
   table(today) and count(today) on the result;
+- outlook: outlook.simulate and outlook.summary to the end of the fifth year ahead (1,000 samples) for every mode
+  and neighbour (the most corridors still to open), once the dataset is loaded: as of today (what the outlook's
+  CLI and page compute on the server), and as of the plan's date (the timelines are first rebuilt from the events
+  known then: the cost of every back-test year);
 - map payload: bytes of the HTML page folium renders (m.get_root().render()) for the dashboard's map as
   ui.panels.map_layers builds it, which every map update sends: mapview.base_map fetching its polygons, rivers
   and place labels from a static file and holding every line's coordinates (mapview.LineBase), plus the
@@ -233,6 +237,13 @@ def measure(size: int, runs: int, work: Path, check: bool) -> dict[str, float]:
     out["table"], _ = _timed(lambda: replace(ds).table(today), runs)  # a copy keeps no tables: worked out anew
     ev = _event(ds)
     out["record"], _ = _timed(lambda: (lambda d: (d.table(today), d.count(today)))(ds.with_events(ev)), runs)
+    from corridors import counting, outlook
+    from corridors.catalog import MODES
+
+    every = counting.Definition(modes=MODES, provinces="neighbours")
+    for key, as_of in (("outlook", today), ("outlook_past", ds.plan_date)):
+        out[key], _ = _timed(lambda a=as_of: outlook.summary(outlook.simulate(ds, a, every),
+                                                             date(a.year + 5, 12, 31)), runs)
     out["payload"], out["update"], out["lines"], out["base"] = map_payload(ds)
     return out
 
@@ -249,12 +260,12 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="corridors-scale-")) if not args.keep else args.keep
     work.mkdir(parents=True, exist_ok=True)
     print(f"{'projects':>8} {'count cold':>10} {'count':>7} {'snapshot':>8} {'build':>7} {'cached':>7} "
-          f"{'table':>7} {'record':>7} {'map page':>9} {'update':>7} {'lines':>6} {'base file':>9}   (seconds; bytes as KB)")
+          f"{'table':>7} {'record':>7} {'outlook':>7} {'past':>6} {'map page':>9} {'update':>7} {'lines':>6} {'base file':>9}   (seconds; bytes as KB)")
     try:
         for size in sizes:
             r = measure(size, args.runs, work, args.check)
             print(f"{r['projects']:8.0f} {r['count_cold']:10.2f} {r['count']:7.2f} {r['snapshot']:8.2f} "
-                  f"{r['build']:7.2f} {r['load_cached']:7.2f} {r['table']:7.3f} {r['record']:7.3f} "
+                  f"{r['build']:7.2f} {r['load_cached']:7.2f} {r['table']:7.3f} {r['record']:7.3f} {r['outlook']:7.3f} {r['outlook_past']:6.3f} "
                   f"{r['payload'] / 1024:9.0f} {r['update'] / 1024:7.0f} {r['lines'] / 1024:6.0f} {r['base'] / 1024:9.0f}", flush=True)
     finally:
         if not args.keep:

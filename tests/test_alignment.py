@@ -184,6 +184,45 @@ def test_gcj02_file_lands_within_10_m_and_an_undeclared_one_gets_a_hint(ds, tmp_
     assert store.Store(sqlite_url).alignments().datum.tolist() == ["gcj02"]
 
 
+def on_gcj02(line: LineString) -> LineString:
+    """The line as traced on a Chinese web map: every vertex moved by the real GCJ-02 offset (PRCoords)."""
+    return LineString([(c.lon, c.lat) for c in (prcoords.wgs_gcj(prcoords.Coords(y, x)) for x, y in line.coords)])
+
+
+def densified(line: LineString, step_m: float = 500.0) -> LineString:
+    return alignment.from_metric(LineString(geometry.to_metric(line).segmentize(step_m).coords))
+
+
+def test_the_gcj02_hint_shows_for_every_line_put_on_gcj02_and_for_none_as_it_is(ds):
+    """Every shipped schematic line with enough places, densified (it runs through its places): on GCJ-02 it
+    gets the hint, as it is it does not. The rule before missed three lines of this kind (zhitong among
+    them): a GCJ-02 line running along the offset passes its places closer than 250 m."""
+    checked = []
+    for pid, g in ds.lines.set_index("project_id").geometry.items():
+        places = alignment._places(ds, pid, WHOLE_PROJECT)
+        if g is None or g.is_empty or len(places) < alignment.GCJ_MIN_PLACES:
+            continue
+        line = densified(g)
+        assert alignment._gcj_hint(places, geometry.to_metric(on_gcj02(line))) is not None, pid
+        assert alignment._gcj_hint(places, geometry.to_metric(line)) is None, pid
+        checked.append(pid)
+    assert "zhitong" in checked and len(checked) == sum(
+        len(alignment._places(ds, p, WHOLE_PROJECT)) >= alignment.GCJ_MIN_PLACES
+        for p, g in ds.lines.set_index("project_id").geometry.items() if g is not None and not g.is_empty)
+
+
+def test_a_whole_line_traced_on_gcj02_gets_the_hint_through_the_upload(ds):
+    """zhitong (the README's example) traced on a GCJ-02 map and uploaded as GeoJSON: the hint shows and says
+    how to fix it; declared gcj02, or uploaded as it really is, there is none."""
+    line = densified(ds.lines.set_index("project_id").geometry["zhitong"])
+    gcj = geojson_text(mapping(on_gcj02(line))).encode()
+    hinted = alignment.preview_bytes(ds, "zhitong", WHOLE_PROJECT, gcj, "traced.geojson")
+    assert len(hinted.hints) == 1 and "GCJ-02" in hinted.hints[0] and "declaring datum gcj02" in hinted.hints[0]
+    assert alignment.preview_bytes(ds, "zhitong", WHOLE_PROJECT, gcj, "traced.geojson", datum="gcj02").hints == ()
+    plain = geojson_text(mapping(line)).encode()
+    assert alignment.preview_bytes(ds, "zhitong", WHOLE_PROJECT, plain, "traced.geojson").hints == ()
+
+
 def bad_geojson(tmp_path: Path, geom: dict, name: str = "bad.geojson") -> Path:
     path = tmp_path / name
     path.write_text(geojson_text(geom, {"name": "坏线"}), encoding="utf-8")

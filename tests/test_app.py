@@ -17,7 +17,7 @@ from corridors.ui import panels, state
 from .apptest import map_drawn, send_map
 from .browser import ROOT
 
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "dashboard.py")
 
 
 def run(definition_open: bool = False, **query) -> AppTest:

@@ -41,7 +41,7 @@ def test_without_editors_there_is_no_editing_and_no_store(monkeypatch, tmp_path)
     at.query_params["project"] = "jingli"
     _run(at)
     assert not [t for t in at.text_input if t.key == "credential"]
-    assert not at.get("form")
+    assert not _record_form(at)
     assert not (tmp_path / "p.sqlite").exists()  # viewing creates nothing
 
 
@@ -57,6 +57,17 @@ def _signed_in(**query) -> AppTest:
     return _run(at)
 
 
+def _record_form(at: AppTest) -> dict:
+    """The record form's widgets by field (keys rec_FIELD.PROJECT[.LANG], the button rec_save.PROJECT); empty
+    when the page shows no form."""
+    found = {}
+    for kind in ("selectbox", "date_input", "text_input", "text_area", "button"):
+        for w in getattr(at, kind):
+            if w.key and w.key.startswith("rec_"):
+                found[w.key.split(".")[0].removeprefix("rec_")] = w
+    return found
+
+
 def test_wrong_credential_shows_no_form(editor_env):
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["project"] = "hw_g59_hubei"
@@ -64,7 +75,7 @@ def test_wrong_credential_shows_no_form(editor_env):
     at.text_input(key="editor_name").input("王工")
     at.text_input(key="credential").input("guess")
     _run(at)
-    assert at.error and not at.get("form")
+    assert at.error and not _record_form(at)
 
 
 def test_sign_in_is_throttled_and_failures_are_logged(editor_env, caplog):
@@ -82,7 +93,7 @@ def test_sign_in_is_throttled_and_failures_are_logged(editor_env, caplog):
                 _run(at)
             at.text_input(key="credential").input("correct-horse-battery")
             _run(at)
-        assert not at.get("form") and any("秒后" in e.value and "北京时间" in e.value for e in at.error)
+        assert not _record_form(at) and any("秒后" in e.value and "北京时间" in e.value for e in at.error)
         # a right credential during the lockout is not answered "wrong": the page says it is locked, and for how long
         assert not any(i18n.t("credential_bad", "zh") in e.value for e in at.error)
         assert any(i18n.t("credential_locked", "zh", s="", until="")[:8] in e.value for e in at.error)
@@ -102,14 +113,14 @@ def test_editor_records_an_opening_and_the_count_follows(editor_env, ds):
     at = _signed_in(project="hw_g59_hubei", provinces="neighbours", opened="both")
     assert list(kpi(at).values())[0] == f"{before} / {ds.target.count}"
     assert any("王工" in c.value for c in at.caption)
-    form = at.get("form")[0]
-    form.selectbox[0].set_value("hubei")
-    form.selectbox[1].set_value("opened")
-    form.selectbox[2].set_value("completed")
-    form.date_input[0].set_value(date(2025, 9, 29))
-    form.text_input[0].input("呼北高速湖北段建成通车（示例来源）")
-    form.text_input[1].input("https://example.org/g59")
-    form.button[0].click()
+    form = _record_form(at)
+    form["section"].set_value("hubei")
+    form["event"].set_value("opened")
+    form["status"].set_value("completed")
+    form["date"].set_value(date(2025, 9, 29))
+    form["title"].input("呼北高速湖北段建成通车（示例来源）")
+    form["url"].input("https://example.org/g59")
+    form["save"].click()
     _run(at)
     assert list(kpi(at).values())[0] == f"{before + 1} / {ds.target.count}"
     history = next(d.value for d in at.dataframe if "记录人" in d.value.columns)
@@ -118,11 +129,11 @@ def test_editor_records_an_opening_and_the_count_follows(editor_env, ds):
 
 def test_refused_event_shows_why_and_saves_nothing(editor_env):
     at = _signed_in()
-    form = at.get("form")[0]
-    form.selectbox[0].set_value("hunan")
-    form.date_input[0].set_value(date(2019, 6, 1))  # before 炉慈 started (2020, xa-27)
-    form.text_input[0].input("a source")
-    form.button[0].click()
+    form = _record_form(at)
+    form["section"].set_value("hunan")
+    form["date"].set_value(date(2019, 6, 1))  # before 炉慈 started (2020, xa-27)
+    form["title"].input("a source")
+    form["save"].click()
     _run(at)
     assert any("before construction started" in e.value for e in at.error)
     assert not (editor_env / "progress.sqlite").exists()  # a refused first event creates no store

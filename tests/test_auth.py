@@ -53,13 +53,23 @@ def test_an_unknown_name_is_not_accepted():
     assert auth.check("王工", "right", {"王工": "right"}) and not auth.check("王工", "righ", {"王工": "right"})
 
 
-def test_the_client_behind_the_proxy_is_the_last_forwarded_hop():
+def test_the_client_behind_the_proxy_is_the_address_the_proxy_sets():
     """Behind the team deployment's proxy every peer is loopback (Streamlit reports None): the client is the
-    address the proxy appended last, not one the client wrote itself."""
-    assert auth.client_address("10.1.2.3", {"X-Forwarded-For": "6.6.6.6"}) == "10.1.2.3"
-    assert auth.client_address(None, {"X-Forwarded-For": "6.6.6.6, 10.9.8.7"}) == "10.9.8.7"
-    assert auth.client_address("127.0.0.1", {"x-forwarded-for": "10.9.8.7"}) == "10.9.8.7"
-    assert auth.client_address(None, {}) == "unknown"
+    address HAProxy put in its own header, never one the client wrote in X-Forwarded-For (issue 31: the key was
+    the first X-Forwarded-For value). Streamlit's own header mapping, with a header repeated as a client and the
+    proxy would send it."""
+    from streamlit.runtime.context import StreamlitHeaders
+
+    forged = StreamlitHeaders([("X-Forwarded-For", "6.6.6.6"), ("X-Forwarded-For", "10.9.8.7"),
+                               (auth.CLIENT_HEADER, "10.9.8.7")])
+    assert forged.get("X-Forwarded-For") == "6.6.6.6"  # what a plain get() sees first: the client's own
+    assert auth.client_address(None, forged) == "10.9.8.7"
+    assert auth.client_address("127.0.0.1", {auth.CLIENT_HEADER: "2001:db8::7"}) == "2001:db8::7"
+    assert auth.client_address(None, {"X-Forwarded-For": "6.6.6.6"}) == "local"  # no proxy header: not trusted
+    assert auth.client_address(None, {auth.CLIENT_HEADER: "6.6.6.6, 7.7.7.7"}) == "local"  # not one address
+    assert auth.client_address(None, {}) == "local"
+    # A peer that is not this machine is the client itself, whatever it writes.
+    assert auth.client_address("10.1.2.3", {"X-Forwarded-For": "6.6.6.6", auth.CLIENT_HEADER: "6.6.6.6"}) == "10.1.2.3"
 
 
 def test_a_lockout_is_told_apart_from_a_wrong_credential():

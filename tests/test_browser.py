@@ -7,6 +7,7 @@ localhost. Screenshots of every view go to artifacts/."""
 from __future__ import annotations
 
 import re
+import uuid
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -47,14 +48,45 @@ def _open(server, path: str = "/", phone: bool = False):
     return pg
 
 
+# The map says when its place labels are placed (MapChrome): how many times, at which zoom, and whether another
+# placing is due (a zoom or a move under way). Tests wait on that, never on a pause.
+PLACED = """z => { const m = window.map, b = m && m.getContainer();
+    return !!b && (z === null || m.getZoom() === z) && b.getAttribute('data-corridors-pending') === '0'
+        && /@/.test(b.getAttribute('data-corridors-placed') || '')
+        && (z === null || b.getAttribute('data-corridors-placed').endsWith('@' + z)); }"""
+# Streamlit shows its running indicator and marks stale elements while a script run is in flight: idle is
+# neither, continuously for `ms` since the wait began (a rerun an action started may not have shown yet).
+IDLE = """([token, ms]) => {
+    const now = performance.now();
+    if (window.__idleToken !== token) { window.__idleToken = token; window.__idleFrom = now; }
+    if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]')) {
+        window.__idleFrom = now; return false; }
+    return now - window.__idleFrom >= ms; }"""
+
+
+ONE_MAP = """() => Array.from(document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]'))
+    .filter(f => f.getClientRects().length && getComputedStyle(f).visibility !== 'hidden').length === 1"""
+
+
+def _placed(frame, zoom: int | None = None) -> None:
+    """Wait until the map's labels are placed (at this zoom) and no placing is due."""
+    frame.wait_for_function(PLACED, arg=zoom, timeout=30_000)
+
+
+def _idle(pg, ms: int = 500) -> None:
+    """Wait until no script run is in flight, for ms without a break."""
+    pg.wait_for_function(IDLE, arg=[uuid.uuid4().hex, ms], timeout=60_000)
+
+
 def _wait_map(pg) -> None:
-    for _ in range(120):  # a rebuilt map (language switch) briefly stands beside the old one
-        if pg.locator(MAP).count() == 1:
-            break
-        pg.wait_for_timeout(250)
+    """The map shown, its lines drawn and its labels placed, and the rest of the page (the sidebar's controls,
+    which follow once the map is drawn) there, with no script run in flight."""
+    pg.wait_for_function(ONE_MAP, timeout=90_000)  # a rebuilt map briefly stands beside the old one
     pg.locator(MAP).wait_for(state="visible", timeout=90_000)
     pg.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for(timeout=90_000)
-    pg.wait_for_timeout(1500)
+    pg.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').first.wait_for(timeout=90_000)
+    _placed(_frame(pg))
+    _idle(pg)
 
 
 @pytest.fixture
@@ -181,7 +213,7 @@ def test_place_labels_follow_the_zoom_and_do_not_overlap(desk):
     assert frame.evaluate(shown.format("county_seat")) == 0
     assert frame.get_by_text("长沙市", exact=True).is_visible()
     frame.evaluate("window.map.setView([28.2, 112.9], 8)")
-    pg.wait_for_timeout(1500)
+    _placed(frame, 8)
     assert frame.evaluate(shown.format("county_seat")) > 20  # 浏阳市, 宁乡市, …
     assert frame.evaluate(shown.replace(" && e.style.visibility != 'hidden'", "").format("river")) >= 4
     assert frame.locator("path").count() > _lines(pg)  # rivers and lakes are drawn (not interactive)
@@ -194,16 +226,11 @@ def test_place_labels_follow_the_zoom_and_do_not_overlap(desk):
             if (r[i].left < r[j].right && r[i].right > r[j].left && r[i].top < r[j].bottom && r[i].bottom > r[j].top)
                 n++;
         return n; }"""
-    # once the zoom has ended: on a busy machine its last frames, and the labels placed with it, can come
-    # later than the wait above; an overlap that lasts still fails
-    _quiet(pg, lambda: (pg.url, _lines(pg), frame.evaluate("window.map.getZoom()")))
-    overlaps = [frame.evaluate(overlapping)]
-    for _ in range(20):
-        if not overlaps[-1]:
-            break
-        pg.wait_for_timeout(250)
-        overlaps.append(frame.evaluate(overlapping))
-    assert overlaps[-1] == 0, overlaps
+    assert frame.evaluate(overlapping) == 0  # as soon as the map says the labels are placed at zoom 8
+    pg.wait_for_url(re.compile(r"zoom=8"), timeout=15_000)  # the map's view is part of the link: a rerun
+    _idle(pg)
+    _placed(frame, 8)
+    assert frame.evaluate(overlapping) == 0  # and once the rerun it started has updated the map
     pg.wait_for_url(re.compile(r"zoom=8"), timeout=15_000)  # the map's view is part of the link
     pg.screenshot(path=str(ARTIFACTS / "02-zoom-8-labels.png"))
 
@@ -361,17 +388,16 @@ def test_fullscreen_and_reset_view(desk):
     pg = desk
     frame = _frame(pg)
     frame.evaluate("window.map.setView([25.0, 113.0], 9)")
-    pg.wait_for_timeout(800)
+    _placed(frame, 9)
     frame.locator('a[title^="全屏"]').click()
-    pg.wait_for_timeout(800)
-    assert frame.evaluate("!!document.fullscreenElement")
+    frame.wait_for_function("() => !!document.fullscreenElement", timeout=10_000)
     size = frame.evaluate("[window.innerWidth, window.innerHeight]")
     assert size[1] >= DESKTOP["height"] * 0.95  # the map takes the whole screen
     pg.screenshot(path=str(ARTIFACTS / "05-fullscreen.png"))
     frame.evaluate("document.exitFullscreen()")
-    pg.wait_for_timeout(500)
+    frame.wait_for_function("() => !document.fullscreenElement", timeout=10_000)
     frame.locator('a[title^="复位"]').click()
-    pg.wait_for_timeout(800)
+    _placed(frame, 6)  # waits for zoom 6: a reset that did not happen fails here
     assert frame.evaluate("window.map.getZoom()") == 6
 
 
@@ -404,10 +430,12 @@ def test_a_table_pick_shows_the_details_inside_the_viewport(server, phone):
     assert frame.evaluate(shown.format("prefecture_seat")) >= 5  # place names at the opening zoom (6)
     pg.screenshot(path=str(ARTIFACTS / f"07-first-view-{vp['width']}.png"))
     frame.evaluate("window.map.setView([28.2, 112.9], 8)")
-    pg.wait_for_timeout(1500)
+    _placed(frame, 8)
     assert frame.evaluate(shown.format("county_seat")) >= 5  # and county seats at zoom 8
     frame.evaluate("window.map.setView([27.3, 111.9], 6)")
-    pg.wait_for_timeout(1000)
+    _placed(frame, 6)
+    pg.wait_for_url(re.compile(r"zoom=6|^(?!.*zoom=)"), timeout=15_000)
+    _idle(pg)
     table = pg.locator('[data-testid="stDataFrame"]').first
     table.scroll_into_view_if_needed()
     t = table.bounding_box()
@@ -442,7 +470,9 @@ def test_snapshot_download_for_the_target_date_matches_the_page(server, tmp_path
     with zipfile.ZipFile(path) as z:
         names = z.namelist()
         manifest = json.loads(z.read(next(n for n in names if "manifest" in n)))
-    assert len(names) == 8 and all("2020-12-31" in n for n in names)
+    from corridors.snapshot import FILE_KINDS
+
+    assert len(names) == len(FILE_KINDS) and all("2020-12-31" in n for n in names)
     c = manifest["counts"]
     assert shown == f"{c['by_status']['completed']} / {c['target']}"  # the same number as the page
     assert manifest["filters"]["modes"] == ["rail", "highway", "pipeline", "power"]

@@ -5,6 +5,7 @@ browser session sees the change after a reload; a revert brings the schematic li
 from __future__ import annotations
 
 import math
+import os
 import re
 
 import pytest
@@ -13,7 +14,7 @@ import shapely
 from corridors import alignment, geometry
 
 from .browser import ARTIFACTS, chromium, streamlit_server
-from .test_browser import _frame, _wait_map
+from .test_browser import _frame, _idle, _wait_map
 
 PROJECT = "zhitong"
 
@@ -70,6 +71,60 @@ def _line_points(pg) -> int:
         return n; }""")
 
 
+def _sign_in_and_unfold(pg) -> None:
+    """From a page with the project's details open: sign in from the sidebar, as an editor does, reopen the
+    details and unfold the alignment import."""
+    pg.keyboard.press("Escape")
+    side = pg.locator('[data-testid="stSidebar"]')
+    side.get_by_text("记录进展（编辑）").click()
+    side.get_by_role("textbox", name="编辑姓名").fill("王工")
+    side.get_by_role("textbox", name="编辑姓名").press("Enter")
+    _idle(pg)  # the name's rerun is over before the credential is checked against it
+    side.get_by_label("编辑口令").fill("correct-horse-battery")
+    side.get_by_label("编辑口令").press("Enter")
+    side.get_by_text(re.compile("王工")).first.wait_for(timeout=30_000)
+    pg.get_by_role("button", name="打开详情").click()  # reopen the project's details
+    dialog = pg.get_by_role("dialog")
+    dialog.wait_for(timeout=30_000)
+    dialog.get_by_text("实测线位：导入、历史、恢复").click()
+
+
+def test_a_vrt_named_kml_is_refused_through_the_page(editor_server, tmp_path):
+    """The dashboard's own uploader: an OGR VRT document named survey.kml, whose layers read a canary CSV on
+    the server and a URL on a loopback listener, is refused in the dialog with what it really is; the canary
+    keeps its access time and the listener counts no request."""
+    from .test_uploads import SECRET, Listener
+
+    canary = tmp_path / "secret.csv"
+    canary.write_text(f'name,WKT\n{SECRET},"LINESTRING (109.4 27.4, 109.2 27.7)"\n', encoding="utf-8")
+    st = canary.stat()
+    os.utime(canary, ns=(st.st_mtime_ns - 3600 * 10**9, st.st_mtime_ns))
+    atime = canary.stat().st_atime_ns
+    url, browser = editor_server
+    with Listener() as listener:
+        vrt = tmp_path / "survey.kml"
+        vrt.write_text(
+            f'<OGRVRTDataSource><OGRVRTLayer name="a"><SrcDataSource>{canary}</SrcDataSource><SrcLayer>secret'
+            '</SrcLayer><GeometryField encoding="WKT" field="WKT"/></OGRVRTLayer><OGRVRTLayer name="b">'
+            f"<SrcDataSource>/vsicurl/http://127.0.0.1:{listener.port}/secret.csv</SrcDataSource><SrcLayer>"
+            'secret</SrcLayer><GeometryField encoding="WKT" field="WKT"/></OGRVRTLayer></OGRVRTDataSource>',
+            encoding="utf-8")
+        pg = browser.new_page(viewport={"width": 1440, "height": 1000})
+        pg.goto(f"{url}/?project={PROJECT}")
+        _wait_map(pg)
+        pg.get_by_role("dialog").wait_for(timeout=60_000)
+        _sign_in_and_unfold(pg)
+        dialog = pg.get_by_role("dialog")
+        dialog.locator('input[type="file"]').set_input_files(str(vrt))
+        refusal = dialog.get_by_text(re.compile("survey.kml: is an OGR VRT document, not KML as its name says"))
+        refusal.wait_for(timeout=60_000)
+        text = dialog.inner_text()
+        pg.close()
+        assert listener.requests == []
+    assert SECRET not in text and "refused before reading" in text
+    assert canary.stat().st_atime_ns == atime
+
+
 def test_import_a_kml_through_the_page_and_revert(editor_server, ds, tmp_path):
     url, browser = editor_server
     kml = tmp_path / "zhitong-survey.kml"
@@ -83,24 +138,13 @@ def test_import_a_kml_through_the_page_and_revert(editor_server, ds, tmp_path):
     dialog = pg.get_by_role("dialog")
     dialog.wait_for(timeout=60_000)
     length_before = _length_in_dialog(pg)
-    pg.keyboard.press("Escape")  # sign in from the sidebar, as an editor does
-    side = pg.locator('[data-testid="stSidebar"]')
-    side.get_by_text("记录进展（编辑）").click()
-    side.get_by_role("textbox", name="编辑姓名").fill("王工")
-    side.get_by_role("textbox", name="编辑姓名").press("Enter")
-    pg.wait_for_timeout(800)
-    side.get_by_label("编辑口令").fill("correct-horse-battery")
-    side.get_by_label("编辑口令").press("Enter")
-    side.get_by_text(re.compile("王工")).first.wait_for(timeout=30_000)
-    pg.get_by_role("button", name="打开详情").click()  # reopen the project's details
-    dialog.wait_for(timeout=30_000)
-    dialog.get_by_text("实测线位：导入、历史、恢复").click()
+    _sign_in_and_unfold(pg)
     dialog.locator('input[type="file"]').set_input_files(str(kml))
     dialog.get_by_text(re.compile("长度.*→")).wait_for(timeout=60_000)
     assert "测试线位 <b>" in dialog.inner_text()  # the file's own text is shown as text, never as markup
     dialog.get_by_role("textbox", name=re.compile("来源")).fill("测试：合成的实测线位")
     dialog.get_by_role("textbox", name=re.compile("来源")).press("Enter")
-    pg.wait_for_timeout(800)
+    _idle(pg)  # the source's rerun is over: the confirmation and the import button read it
     ok = dialog.get_by_text("已核对以上提示，确认导入")
     if ok.count():
         ok.click()
@@ -129,7 +173,7 @@ def test_import_a_kml_through_the_page_and_revert(editor_server, ds, tmp_path):
         dialog.get_by_text("实测线位：导入、历史、恢复").click()
     dialog.get_by_role("textbox", name="原因（必填）").fill("测试：恢复示意线")
     dialog.get_by_role("textbox", name="原因（必填）").press("Enter")
-    pg.wait_for_timeout(800)
+    _idle(pg)
     dialog.get_by_role("button", name="恢复", exact=True).click()
     _until(pg, lambda: _length_in_dialog(pg) == length_before)
     _until(pg, lambda: _line_points(pg) == points_before)

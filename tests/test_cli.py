@@ -112,3 +112,33 @@ def test_count_from_the_cached_dataset_leaves_name_and_file_libraries_unimported
                            check=True).stdout.splitlines()[-1] for _ in range(2)]
     assert "'pypinyin'" in runs[0]  # the first run builds the dataset: the check does see an import
     assert runs[1] == "loaded: []"
+
+
+def test_snapshot_compare_after_as_of_is_refused(tmp_path, capsys):
+    """Before: `snapshot --compare` accepted a date after --as-of and listed 'changes' backwards in time. Now one
+    line naming both options, exit 2, no bundle."""
+    out = tmp_path / "bundle"
+    assert main(["snapshot", "--as-of", "2020-12-31", "--compare", "2021-06-30", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --compare 2021-06-30 lies after --as-of 2020-12-31") and err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_alignment_list_refuses_an_unknown_project_or_section(tmp_path, ds, capsys):
+    """A typo in the project id is one line and exit 2, not "no alignments" (before: exit 0, "no alignments
+    recorded for zhitongg"); a known project with nothing recorded still says so."""
+    from corridors.store import Store
+
+    url = f"sqlite:///{tmp_path / 'progress.sqlite'}"
+    Store(url, read_only=False).init()
+    for target, needle in (("zhitongg", "project 'zhitongg' is unknown"),
+                           ("zhitong:mars", "section 'mars' is not a section of zhitong (one of all, guizhou, hunan)")):
+        assert main(["--store", url, "alignment", "list", target]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == "" and captured.err.strip() == f"error: {needle}" + (
+            ": `corridors check` lists the project ids" if "project" in needle else ""), captured.err
+    for target in ("zhitong", "zhitong:hunan"):
+        assert main(["--store", url, "alignment", "list", target]) == 0
+        assert capsys.readouterr().out.strip() == f"no alignments recorded for {target}"
+    assert main(["--store", str(tmp_path / "none.sqlite"), "alignment", "list", "nowhere"]) == 2
+    assert "project 'nowhere' is unknown" in capsys.readouterr().err

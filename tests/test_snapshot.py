@@ -44,8 +44,8 @@ def expected_counts(ds, as_of=AS_OF, modes=()):
 def test_file_names_carry_the_date(bundle):
     out, files = bundle
     assert sorted(p.name for p in out.iterdir()) == sorted(files)
-    assert {n.rsplit("-", 3)[0] for n in files} == {"projects", "corridors", "map", "report", "briefing",
-                                                          "manifest"}
+    assert {n.rsplit("-", 3)[0] for n in files} == {"projects", "corridors", "map", "report", "briefing", "manifest",
+                                                     "targets", "outlook", "outlook-corridors", "stubs"}
     assert all(D in n for n in files)
 
 
@@ -77,6 +77,30 @@ def test_xlsx_has_data_dictionary_and_sources_in_chinese(bundle, ds):
     assert data.max_row - 1 == len(rows)
     urls = [r[2] for r in wb["资料来源"].iter_rows(min_row=2, values_only=True)]
     assert urls and all(u.startswith(("http", "geodata/")) for u in urls)
+
+
+def test_targets_outlook_and_stubs_travel_with_the_bundle(bundle, ds):
+    """The tables are those of corridors.targets, .outlook and .stubs as of the snapshot's date."""
+    from corridors import outlook, stubs, targets
+
+    out, files = bundle
+    read = {k: pd.read_csv(out / f"{k}-{D}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            for k in ("targets", "outlook", "outlook-corridors", "stubs")}
+    assessed = targets.assess(ds, AS_OF)
+    assert list(read["targets"]["编号"]) == [a["id"] for a in assessed]
+    assert list(read["targets"]["达到日期"]) == [a["reached_on"] or "" for a in assessed]
+    s = stubs.stubs(ds, AS_OF)
+    assert list(zip(read["stubs"]["编号"], read["stubs"]["等待天数"].astype(int))) == list(zip(s.id, s.days_waiting))
+    until = date(AS_OF.year + snapshot.OUTLOOK_YEARS, 12, 31)
+    summary = outlook.summary(outlook.simulate(ds, AS_OF), until)
+    last = read["outlook"].iloc[-1]
+    assert last["日期"] == until.isoformat()
+    assert (int(last["区间下限(10%)"]), int(last["中位数"]), int(last["区间上限(90%)"])) == (
+        summary["low"], summary["median"], summary["high"])
+    assert list(read["outlook-corridors"]["编号"]) == [c["id"] for c in summary["corridors"]]
+    manifest = json.loads(files[f"manifest-{D}.json"])
+    assert manifest["outlook"]["median"] == summary["median"] and manifest["outlook"]["stubs"] == len(s)
+    assert files[f"outlook-{D}.png"].startswith(b"\x89PNG")
 
 
 def test_csv_opens_as_utf8_with_bom(bundle):

@@ -13,6 +13,7 @@ twice as long as the one before.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 import logging
 import os
@@ -116,14 +117,35 @@ class Throttle:
             self._state.clear()
 
 
+# The client's address as the team deployment's HAProxy saw it: the proxy sets this header on every request,
+# replacing any the client sent (deploy.haproxy_config).
+CLIENT_HEADER = "X-Corridors-Client"
+
+
+def _loopback(peer: str) -> bool:
+    try:
+        return ipaddress.ip_address(peer).is_loopback
+    except ValueError:
+        return False
+
+
 def client_address(peer: str | None, headers: Mapping[str, str]) -> str:
-    """Who is signing in, for the throttle: the peer's address, or, when the peer is this machine (Streamlit
-    reports None for loopback: the reverse proxy of a team deployment, or a local browser), the address the
-    proxy appended last to X-Forwarded-For. Only the last hop is taken: a client can forge earlier ones."""
-    if peer and peer not in ("127.0.0.1", "::1"):
+    """Who is signing in, for the throttle's per-client key: the peer's address, or, when the peer is this
+    machine (Streamlit reports None for loopback: the team deployment's HAProxy, or a local browser), the
+    address in CLIENT_HEADER, which HAProxy sets from the connection itself and no client can choose. A value
+    that is not one IP address is ignored. X-Forwarded-For is never read: a client writes what it likes
+    there, and HAProxy adds its own as a second header that a mapping's get() hides behind the client's."""
+    if peer and not _loopback(peer):
         return peer
-    forwarded = [h.strip() for h in (headers.get("X-Forwarded-For") or headers.get("x-forwarded-for") or "").split(",")]
-    return next((h for h in reversed(forwarded) if h), None) or peer or "unknown"
+    get_all = getattr(headers, "get_all", None)  # Streamlit's headers keep every value of a repeated header
+    values = get_all(CLIENT_HEADER) if callable(get_all) else [headers.get(CLIENT_HEADER) or ""]
+    value = (values[-1] if values else "").strip()
+    if value:
+        try:
+            return str(ipaddress.ip_address(value))
+        except ValueError:
+            log.warning("ignored %s %r: not an IP address", CLIENT_HEADER, value[:60])
+    return peer or "local"
 
 
 def _keys(name: str, client: str) -> tuple[str, str]:

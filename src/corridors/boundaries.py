@@ -17,7 +17,7 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from .datum import gcj02_to_wgs84
-from .errors import DataError
+from .errors import DataError, reading
 from .geometry import feature_collection_text, round_coordinates
 from .names import english_name
 
@@ -140,7 +140,11 @@ def load_boundaries(path: Path) -> gpd.GeoDataFrame:
     """Read the shipped boundaries file; adcodes stay strings."""
     if not path.exists():
         raise DataError("boundaries file is missing; run `corridors build-geodata`", file=str(path))
-    gdf = gpd.read_file(path)
+    with reading(path, what="GeoJSON"):
+        gdf = gpd.read_file(path)
+    missing = [c for c in ("adcode", "parent", "level") if c not in gdf.columns]
+    if missing:
+        raise DataError(f"has no '{missing[0]}' property; rebuild it with `corridors build-geodata`", file=str(path))
     gdf["adcode"] = gdf["adcode"].astype(str)
     gdf["parent"] = gdf["parent"].fillna("").astype(str)
     return gdf.set_crs("EPSG:4326", allow_override=True)

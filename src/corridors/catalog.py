@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataError, DataErrors
+from .errors import DataError, DataErrors, not_utf8, reading
 
 PACKAGE = "datapackage.json"
 # One date rule for every command, view and record: history before the plan is valid (the plan's target is a
@@ -44,7 +44,9 @@ def schema(geodata: Path | None = None) -> dict:
     """The Data Package descriptor (geodata/datapackage.json): the one place every table's fields live."""
     from .config import geodata_dir
 
-    return json.loads(((geodata or geodata_dir()) / PACKAGE).read_text(encoding="utf-8"))
+    path = (geodata or geodata_dir()) / PACKAGE
+    with reading(path, what="JSON"):
+        return json.loads(path.read_text(encoding="utf-8"))
 
 
 def fields(resource: str, geodata: Path | None = None) -> list[dict]:
@@ -73,6 +75,7 @@ class Catalog:
     events: pd.DataFrame
     gaps: pd.DataFrame
     totals: pd.DataFrame
+    targets: pd.DataFrame | None = None  # official targets (targets.csv); None only for a catalog built by hand
 
 
 def parse_date(value: str, precision: str) -> tuple[date, date]:
@@ -109,6 +112,11 @@ def schema_errors(geodata: Path) -> list[DataError]:
     for res in list(package.resources):
         path = geodata / res.path
         if not path.exists():
+            continue
+        where = not_utf8(path)
+        if where is not None:
+            errors.append(DataError(f"is not UTF-8 text{where}: save it as UTF-8", file=res.path))
+            package.remove_resource(res.name)
             continue
         try:
             header = pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8").columns.tolist()
@@ -275,7 +283,8 @@ def plainly_valid(package, geodata: Path) -> bool:
 def _read(geodata: Path, resource: str) -> pd.DataFrame:
     path = geodata / next(r for r in schema(geodata)["resources"] if r["name"] == resource)["path"]
     columns = [f["name"] for f in fields(resource, geodata)]
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")[columns]
+    with reading(path, what="CSV"):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")[columns]
     frame = frame.apply(lambda s: s.str.strip())
     frame.insert(0, "row", range(2, len(frame) + 2))
     return frame
@@ -283,6 +292,42 @@ def _read(geodata: Path, resource: str) -> pd.DataFrame:
 
 def _ids(value: str) -> list[str]:
     return [s.strip() for s in value.split(";") if s.strip()]
+
+
+# The switches a mapped target must state (counting.Definition's fields, as targets.csv names them).
+TARGET_SWITCHES = ("modes", "provinces", "unit", "include", "opened", "candidates")
+
+
+def target_errors(targets: pd.DataFrame, source_ids: set[str], total_ids: set[str]) -> list[DataError]:
+    """What the schema cannot say about targets.csv: dates that parse, sources and reported totals that exist, and a
+    mapped target stating a figure, a deadline and every switch (an unmapped one states none)."""
+    f, errors = "targets.csv", []
+    for r in targets.itertuples():
+        for field in ("issued", "deadline"):
+            value, precision = getattr(r, field), getattr(r, f"{field}_precision")
+            if not value and not precision and field == "deadline":
+                continue
+            try:
+                parse_date(value, precision)
+            except ValueError as exc:
+                errors.append(DataError(str(exc), file=f, row=r.row, field=field, value=value))
+        for s in _ids(r.confirmed_by):
+            if s not in source_ids:
+                errors.append(DataError("unknown source id", file=f, row=r.row, field="confirmed_by", value=s))
+        if r.reported_total_id and r.reported_total_id not in total_ids:
+            errors.append(DataError("unknown row of reported_totals.csv", file=f, row=r.row,
+                                    field="reported_total_id", value=r.reported_total_id))
+        if r.mappable == "yes":
+            for field in ("figure", "deadline", *TARGET_SWITCHES):
+                if not getattr(r, field):
+                    errors.append(DataError("a mapped target needs a value here (or mappable no, saying why)",
+                                            file=f, row=r.row, field=field, value=r.id))
+        else:
+            for field in TARGET_SWITCHES:
+                if getattr(r, field):
+                    errors.append(DataError("a target that cannot be mapped states no switch", file=f, row=r.row,
+                                            field=field, value=getattr(r, field)))
+    return errors
 
 
 def load_catalog(geodata: Path, *, today: date | None = None) -> Catalog:
@@ -293,7 +338,7 @@ def load_catalog(geodata: Path, *, today: date | None = None) -> Catalog:
     if errors:
         raise DataErrors(errors)
     t = {name: _read(geodata, name) for name in ("projects", "waypoints", "sections", "sources", "events", "gaps",
-                                                 "reported_totals")}
+                                                 "reported_totals", "targets")}
     for name in NON_EMPTY[:-1]:
         if t[name].empty:
             errors.append(DataError("has no rows: every count depends on it", file=f"{name}.csv"))
@@ -393,10 +438,13 @@ def load_catalog(geodata: Path, *, today: date | None = None) -> Catalog:
         except ValueError as exc:
             errors.append(DataError(str(exc), file="reported_totals.csv", row=r.row, field="as_of", value=r.as_of))
 
+    errors += target_errors(t["targets"], source_ids, set(t["reported_totals"].id))
+
     if errors:
         raise DataErrors(errors)
     waypoints = waypoints.assign(seq=waypoints.seq.astype(int)).sort_values(["project_id", "seq"])
     totals = t["reported_totals"].assign(figure=t["reported_totals"].figure.astype(int))
     return Catalog(projects.reset_index(drop=True), waypoints.reset_index(drop=True),
                    sections.reset_index(drop=True), sources.reset_index(drop=True), events.reset_index(drop=True),
-                   t["gaps"].reset_index(drop=True), totals.reset_index(drop=True))
+                   t["gaps"].reset_index(drop=True), totals.reset_index(drop=True),
+                   t["targets"].reset_index(drop=True))

@@ -25,6 +25,27 @@ def _date(value: str) -> date:
     return d
 
 
+LATEST_UNTIL = date(2100, 12, 31)
+
+
+def _future_date(value: str) -> date:
+    """An ISO date an outlook may look ahead to (after 1900, up to LATEST_UNTIL)."""
+    from .catalog import EARLIEST
+
+    try:
+        d = date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not an ISO date (YYYY-MM-DD)") from None
+    if not EARLIEST < d <= LATEST_UNTIL:
+        raise argparse.ArgumentTypeError(f"{value} must lie between {EARLIEST} and {LATEST_UNTIL}")
+    return d
+
+
+def _iso(value):
+    """Dates as ISO text for JSON; everything else as it is."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def build_geodata(geodata: Path) -> list[Path]:
     """Rebuild the derived files (boundaries, seats) from the pinned packages; return what was written."""
     from .boundaries import PROVINCES, boundaries_geojson, build_boundaries
@@ -39,12 +60,21 @@ def build_geodata(geodata: Path) -> list[Path]:
     return out
 
 
-def _dataset(args: argparse.Namespace):
-    """Shipped data plus the progress store's events (when the store exists), opened read-only. Skipped rows
-    and events whose project or section is gone are warned about on stderr and kept in args.store_problems."""
-    from . import config, dataset
+def _shipped(args: argparse.Namespace, *, gate: bool = True):
+    """The shipped dataset; with gate (every command but `check`) refused, one line naming the file, row and
+    field, when its files break a rule `corridors check` enforces (dataset.refuse_problems)."""
+    from . import dataset
 
-    ds = dataset.load(args.geodata, cache=not getattr(args, "no_cache", False))
+    return dataset.load(args.geodata, cache=not getattr(args, "no_cache", False), gate=gate)
+
+
+def _dataset(args: argparse.Namespace, *, gate: bool = True):
+    """Shipped data (refused as _shipped says) plus the progress store's events (when the store exists),
+    opened read-only. Skipped rows and events whose project or section is gone are warned about on stderr and
+    kept in args.store_problems."""
+    from . import config
+
+    ds = _shipped(args, gate=gate)
     args.store_problems = []
     if config.no_store(args.store):  # nothing to read: SQLAlchemy and GDAL need not be imported
         return ds
@@ -53,7 +83,7 @@ def _dataset(args: argparse.Namespace):
     progress = store.existing(args.store)
     if progress is None:
         return ds
-    rec = progress.read()
+    rec = progress.read(shipped=ds.events)
     kept, lost = store.orphans(rec.events, ds.catalog.projects, ds.catalog.sections)
     args.store_problems = [*rec.problems, *(f"progress store {progress.label}: {o} (not counted)" for o in lost)]
     aligned = progress.read_alignments()
@@ -85,13 +115,19 @@ def _cmd_store(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    """Start the team deployment on this machine: the store made ready, the dataset cache warmed, N workers
-    and the proxy, supervised until SIGTERM/SIGINT (see corridors.deploy)."""
-    from . import dataset, deploy, store
+    """Start the team deployment on this machine: the options checked, the store made ready, the dataset
+    cache warmed, N workers and the proxy, supervised until SIGTERM/SIGINT (see corridors.deploy). The run's
+    folder is made just before the set starts and removed when it stops."""
+    from . import deploy, store
 
-    sup = deploy.plan(args.workers or deploy.default_workers(), port=args.port, bind=args.bind,
-                      first_worker_port=args.worker_port, base_path=args.base_path, app=args.app,
-                      proxy=not args.no_proxy, stats_port=args.stats_port, log_dir=args.log_dir)
+    options = dict(port=args.port, bind=args.bind, first_worker_port=args.worker_port, base_path=args.base_path,
+                   proxy=not args.no_proxy, stats_port=args.stats_port)
+    settings = deploy.check_serve(args.workers, **options)  # before anything starts: one line, exit 2
+    if not Path(args.app).is_file():
+        raise CorridorsError(f"--app: the dashboard's entry {args.app} is not there: run from the project's folder "
+                             "or give --app")
+    if not args.no_proxy:
+        deploy.haproxy_binary()
     if store.explicit(args.store):
         if args.store:
             os.environ["CORRIDORS_STORE_URL"] = args.store
@@ -99,11 +135,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         before, after = target.init()  # creates it, or brings an older schema up to date
         print(f"progress store {target.label}: schema {before} → {after}" if before != after
               else f"progress store {target.label}: schema {after}", flush=True)
-    dataset.load(args.geodata)  # fills the dataset cache, so each worker's first view loads it rather than builds it
-    workers = [c for c in sup.children if c.name.startswith("worker")]
-    where = f"http://{args.bind}:{args.port}/{args.base_path.strip('/')}/"
-    print(f"serving {where} with {len(workers)} worker(s)" + ("" if args.no_proxy else
-          f" on ports {args.worker_port}–{args.worker_port + len(workers) - 1} behind HAProxy"), flush=True)
+    _shipped(args)  # refuses data `check` refuses; fills the dataset cache, so each worker loads it, not builds it
+    sup = deploy.plan(settings.workers, app=args.app, log_dir=args.log_dir, **options)
+    path = f"/{settings.base_path}/" if settings.base_path else "/"
+    where = f"http://{deploy.host_port(settings.bind, settings.port)}{path}"
+    print(f"serving {where} with {settings.workers} worker(s)" + ("" if args.no_proxy else
+          f" on ports {settings.first_worker_port}–{settings.worker_ports[-1]} behind HAProxy"), flush=True)
     sup.run()
     return 0
 
@@ -112,15 +149,20 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     """Become one dashboard worker (what a systemd unit runs): exec Streamlit with the deployment's settings."""
     from . import deploy
 
+    port = deploy.port_option("--port", args.port)
+    address = deploy.address_option("--address", args.address)
+    base_path = deploy.base_path_option("--base-path", args.base_path)
     if not Path(args.app).is_file():
-        raise CorridorsError(f"the dashboard's entry {args.app} is not there: run from the project's folder or give "
-                             "--app")
-    cmd = deploy.worker_command(args.port, app=args.app, address=args.address, base_path=args.base_path)
+        raise CorridorsError(f"--app: the dashboard's entry {args.app} is not there: run from the project's folder "
+                             "or give --app")
+    deploy.listenable("--port", address, port, "--address")
+    cmd = deploy.worker_command(port, app=args.app, address=address, base_path=base_path)
     os.execvpe(cmd[0], cmd, deploy.worker_environment())
 
 
 def _cmd_proxy_config(args: argparse.Namespace) -> int:
-    """Print HAProxy's configuration for the given workers (one machine or several)."""
+    """Print HAProxy's configuration for the given workers (one machine or several); every value is checked
+    before anything is printed."""
     from . import deploy
 
     print(deploy.haproxy_config(args.upstream, bind=args.bind, base_path=args.base_path, stats=args.stats), end="")
@@ -129,15 +171,20 @@ def _cmd_proxy_config(args: argparse.Namespace) -> int:
 
 def _cmd_alignment(args: argparse.Namespace) -> int:
     """Import, list or revert real alignments in the progress store (see corridors.alignment)."""
-    from . import alignment, dataset, store
+    from . import alignment, store
 
-    ds = dataset.load(args.geodata, cache=not getattr(args, "no_cache", False))
+    ds = _shipped(args)
     if args.action == "list":
+        project_id, section = alignment.parse_target(args.target) if args.target else (None, None)
+        if project_id is not None:
+            _known_target(ds, project_id, section)
         progress = store.existing(args.store)
         if progress is None:
             print("no alignments recorded (no progress store yet)")
             return 0
-        rows = progress.alignments(args.target)
+        rows = progress.alignments(project_id)
+        if ":" in (args.target or ""):
+            rows = rows[rows.section == section]
         current = set(alignment.effective(store.current_alignments(rows)).alignment_id)
         for r in rows.itertuples():
             what = f"revert to {r.reverts_to}" if r.kind == "revert" else (
@@ -175,6 +222,18 @@ def _cmd_alignment(args: argparse.Namespace) -> int:
     return 0
 
 
+def _known_target(ds, project_id: str, section: str) -> None:
+    """Refuse a project or section the catalog does not have (a typo would otherwise list nothing)."""
+    from .catalog import WHOLE_PROJECT
+
+    if project_id not in set(ds.catalog.projects.id):
+        raise CorridorsError(f"project '{project_id}' is unknown: `corridors check` lists the project ids")
+    sections = set(ds.catalog.sections.section[ds.catalog.sections.project_id == project_id]) | {WHOLE_PROJECT}
+    if section not in sections:
+        raise CorridorsError(f"section '{section}' is not a section of {project_id} (one of "
+                             f"{', '.join(sorted(sections))})")
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     for p in build_geodata(args.geodata):
         print(f"wrote {p}")
@@ -184,7 +243,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from . import plan, rules
 
-    ds = _dataset(args)
+    ds = _dataset(args, gate=False)  # check reports every problem; the other commands refuse on the first
     problems = plan.coverage_problems(ds.plan_items, ds.catalog.projects)
     problems += [str(e) for e in rules.check(ds)]
     as_of = args.as_of or date.today()
@@ -220,9 +279,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _writable_file(path: Path) -> None:
-    """Refuse an output path that cannot become a file, before any work is done."""
-    if path.is_dir():
+    """Refuse an output path that cannot become a file, before any work is done: a folder, a FIFO, a device,
+    a socket or a symbolic link is left as it is (files.check_output)."""
+    from .files import check_output
+
+    if path.is_dir() and not path.is_symlink():
         raise CorridorsError(f"cannot write {path}: it is a folder; give a file name such as {path / 'corridors.geojson'}")
+    check_output(path)
     parent = next((p for p in path.parents if p.exists()), Path("."))
     if not parent.is_dir():
         raise CorridorsError(f"cannot write {path}: {parent} is a file, not a folder")
@@ -270,6 +333,135 @@ def _cmd_count(args: argparse.Namespace) -> int:
         print(f"  {m:9} " + ", ".join(f"{k} {v}" for k, v in c.items() if v))
     for n, c in counts["by_neighbour"].items():
         print(f"  {n:9} " + ", ".join(f"{k} {v}" for k, v in c.items() if v))
+    return 0
+
+
+def _cmd_targets(args: argparse.Namespace) -> int:
+    """Every official target (geodata/targets.csv) against the count under its definition (corridors.targets)."""
+    from . import targets
+
+    ds = _dataset(args)
+    rows = targets.assess(ds)
+    if args.json:
+        keys = ("id", "figure", "deadline", "source_id", "definition", "reached_on", "reached_by", "met_by_deadline",
+                "name_zh", "name_en", "issued", "issuer", "clause", "mappable", "mapping_note", "count_at_deadline",
+                "count_today", "gap_today")
+        print(json.dumps([{k: r[k] for k in keys} for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        print(f"{r['id']}: {r['name_zh']} ({r['issuer']}, {r['issued']}; source {r['source_id']})")
+        print(f"  「{r['clause']}」")
+        if not r["mappable"]:
+            print(f"  not counted: {r['mapping_note']}")
+            continue
+        print("  definition: " + ", ".join(f"{k}={v}" for k, v in r["definition"].items()))
+        due = r["deadline"]
+        if r["count_at_deadline"] is not None:
+            print(f"  {r['count_at_deadline']} of {r['figure']} on the deadline {due}: "
+                  + ("met" if r["met_by_deadline"] else "not met"))
+        else:
+            print(f"  deadline {due} still to come; {r['count_today']} of {r['figure']} today")
+        if r["reached_on"]:
+            print(f"  reached {r['figure']} on {r['reached_on']} with " + ", ".join(r["reached_by"]))
+        else:
+            print(f"  not reached yet: {r['gap_today']} to go")
+    return 0
+
+
+def _outlook_definition(args: argparse.Namespace):
+    """The definition an outlook is for: a target's (--target) or the switches'."""
+    from . import counting, targets
+
+    if not args.target:
+        return _definition(args), None
+    if _definition(args) != counting.DEFAULT:
+        raise CorridorsError("give --target or the definition switches, not both: a target has its own definition")
+    try:
+        row = targets.find(args.ds, args.target)
+    except KeyError as exc:
+        raise CorridorsError(str(exc.args[0])) from None
+    d = targets.definition(row)
+    if d is None:
+        raise CorridorsError(f"target '{args.target}' cannot be counted: {row.mapping_note}")
+    return d, row
+
+
+def _cmd_outlook(args: argparse.Namespace) -> int:
+    """The count on a later date as a median with an 80% interval, from what was known on the as-of date."""
+    from . import outlook, targets
+
+    as_of = args.as_of or date.today()
+    if args.until <= as_of:
+        raise CorridorsError(f"--until {args.until} must come after the as-of date {as_of}")
+    if args.samples < 100:
+        raise CorridorsError(f"--samples {args.samples}: give at least 100")
+    args.ds = ds = _dataset(args)
+    d, row = _outlook_definition(args)
+    sim = outlook.simulate(ds, as_of, d, n=args.samples, seed=args.seed)
+    names = dict(zip(ds.catalog.projects.id, ds.catalog.projects.name_zh))
+    out = outlook.summary(sim, args.until, names=names)
+    if row is not None:
+        out["target"] = {"id": row.id, "figure": int(row.figure), "deadline": _iso(targets.deadline(row)),
+                         "p_reached_by_until": outlook.p_reach(sim, args.until, int(row.figure))}
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    print(f"Outlook made with what was known on {as_of}: on {args.until} the count is {out['median']} "
+          f"(80% interval {out['low']}–{out['high']}; {out['open_on_as_of']} open on {as_of}; "
+          f"{out['samples']} samples)")
+    print("  definition: " + ", ".join(f"{k}={v}" for k, v in d.as_dict().items()))
+    if row is not None:
+        t = out["target"]
+        print(f"  target {t['id']}: {t['figure']} by {t['deadline']}; chance of {t['figure']} or more by "
+              f"{args.until}: {t['p_reached_by_until']:.0%}")
+    learned = out["learned"]
+    print(f"  learned from corridors opened by {as_of}: {learned['durations']['planned']} planning and "
+          f"{learned['durations']['under_construction']} construction durations ({learned['basis']}), "
+          f"{learned['forecast_slips']} scored forecasts")
+    print(f"  {'corridor':26} {'stage':19} {'p(open)':>7}  median opening  method")
+    for c in out["corridors"]:
+        print(f"  {c['id']:26} {c['stage']:19} {c['p_open_by_until']:7.0%}  {c['expected_open'] or '-':14}  "
+              f"{c['method']}")
+    return 0
+
+
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    """The outlook's back-test: from each year-end, N years ahead, against the count the data now gives."""
+    from . import outlook
+
+    ds = _dataset(args)
+    b = outlook.backtest(ds, _definition(args), range(args.first, args.last + 1), args.horizon)
+    if args.json:
+        print(json.dumps(b, ensure_ascii=False, indent=2))
+        return 0
+    for r in b["years"]:
+        print(f"{r['start']} → {r['until']}: {r['open_on_start']} open; 80% {r['low']}–{r['high']} "
+              f"(median {r['median']}); actual {r['actual']}: {'held' if r['held'] else 'missed'}")
+    if b["runs"]:
+        print(f"coverage {b['coverage']:.0%} ({b['held']} of {b['runs']}), median width {b['median_width']:g}")
+    return 0
+
+
+def _cmd_stubs(args: argparse.Namespace) -> int:
+    """断头路: border crossings with one half open and the other not, on a date (corridors.stubs)."""
+    from . import stubs
+
+    ds = _dataset(args)
+    as_of = args.as_of or date.today()
+    s = stubs.stubs(ds, as_of)
+    rows = [{k: _iso(v) for k, v in r.items()} for r in s.astype(object).where(s.notna(), None).to_dict("records")]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{len(rows)} crossing(s) with one half open on {as_of}")
+    for r in rows:
+        side = "湖南段" if r["open_half"] == "hunan" else f"{r['neighbour']}段"
+        other = "邻省段" if r["open_half"] == "hunan" else "湖南段"
+        stage = "未查到" if r["other_stage"] == "no_record" else r["other_stage"]
+        expected = (f"; forecast {r['expected_open']} (source {r['expected_source_id'] or 'progress store'}, "
+                    f"published {r['expected_published']})") if r["expected_open"] else ""
+        print(f"  {r['id']:24} {r['name_zh']} → {r['neighbour']}: {side} open since {r['since']} "
+              f"({r['days_waiting']} days); {other}: {stage}{expected}")
     return 0
 
 
@@ -340,10 +532,12 @@ def parser() -> argparse.ArgumentParser:
 
     sv = sub.add_parser("serve", help="run the team deployment on this machine: N dashboard workers behind HAProxy "
                                       "on one progress store, restarted when one dies")
-    sv.add_argument("--workers", type=int, help="dashboard processes (default: one per core)")
+    sv.add_argument("--workers", type=int, help="dashboard processes (default: one per core; at most "
+                                                "4 per core and 64 in all)")
     sv.add_argument("--port", type=int, default=PROXY_PORT, help="the address's port (default %(default)s)")
     sv.add_argument("--bind", default="127.0.0.1",
-                    help="the address to serve on (default %(default)s; 0.0.0.0 for every interface)")
+                    help="the IP address to serve on (default %(default)s; 0.0.0.0 for every interface; a host "
+                         "name is not accepted)")
     sv.add_argument("--worker-port", type=int, default=FIRST_WORKER_PORT,
                     help="the first worker's loopback port (default %(default)s; the others follow)")
     sv.add_argument("--base-path", default=BASE_PATH, help="URL path of the dashboard (default /%(default)s/)")
@@ -376,6 +570,30 @@ def parser() -> argparse.ArgumentParser:
         _definition_options(sp)
         if name == "count":
             sp.add_argument("--json", action="store_true")
+    tg = sub.add_parser("targets", help="every official target on the border corridors against the count")
+    tg.add_argument("--json", action="store_true")
+    tg.set_defaults(func=_cmd_targets)
+    ol = sub.add_parser("outlook", help="the count on a later date (median and 80%% interval) from what was known "
+                                        "on the as-of date, and each unopened corridor's chance of opening by then")
+    ol.add_argument("--as-of", type=_date, help="date the outlook is made on (default today)")
+    ol.add_argument("--until", type=_future_date, required=True, help="date to look ahead to")
+    ol.add_argument("--target", help="a target id (corridors targets): its definition, and the chance of its figure")
+    ol.add_argument("--samples", type=int, default=1000, help="Monte Carlo samples (default %(default)s)")
+    ol.add_argument("--seed", type=int, default=20161024, help="random seed (default %(default)s)")
+    ol.add_argument("--json", action="store_true")
+    _definition_options(ol)
+    ol.set_defaults(func=_cmd_outlook)
+    bt = sub.add_parser("backtest", help="the outlook's back-test: from each year-end, N years ahead")
+    bt.add_argument("--first", type=int, default=2012, help="first start year (default %(default)s)")
+    bt.add_argument("--last", type=int, default=2023, help="last start year (default %(default)s)")
+    bt.add_argument("--horizon", type=int, default=3, help="years ahead (default %(default)s)")
+    bt.add_argument("--json", action="store_true")
+    _definition_options(bt)
+    bt.set_defaults(func=_cmd_backtest)
+    sb = sub.add_parser("stubs", help="断头路: crossings with one half open and the other not, on a date")
+    sb.add_argument("--as-of", type=_date, help="date (YYYY-MM-DD), default today")
+    sb.add_argument("--json", action="store_true")
+    sb.set_defaults(func=_cmd_stubs)
     ex = sub.add_parser("export", help="write the projects as RFC 7946 GeoJSON")
     ex.add_argument("--format", choices=["geojson"], default="geojson")
     ex.add_argument("--output", type=Path, required=True)
@@ -383,7 +601,8 @@ def parser() -> argparse.ArgumentParser:
     _definition_options(ex)
     ex.set_defaults(func=_cmd_export)
     sn = sub.add_parser("snapshot", help="write a dated progress snapshot bundle (CSV, XLSX, GeoJSON, GPKG, "
-                                         "HTML and PNG maps, PDF report, manifest)")
+                                         "HTML and PNG maps, PDF report, targets, outlook with its fan chart, "
+                                         "断头路 list, manifest)")
     sn.add_argument("--as-of", type=_date, required=True)
     sn.add_argument("--out", type=Path, required=True, help="folder to write the bundle into")
     sn.add_argument("--lang", default="zh", help="zh (default) or en")
@@ -400,7 +619,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except CorridorsError as exc:
-        print(f"error: {_one_line(str(exc)) if not isinstance(exc, DataErrors) else exc}", file=sys.stderr)
+        several = isinstance(exc, DataErrors) and len(exc.errors) > 1  # listed one a line, to fix them all at once
+        shown = exc if several else exc.errors[0] if isinstance(exc, DataErrors) and exc.errors else exc
+        print(f"error: {exc if several else _one_line(str(shown))}", file=sys.stderr)
         return 2
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""

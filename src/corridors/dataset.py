@@ -23,6 +23,7 @@ import pandas as pd
 
 from . import analysis, boundaries, catalog, counting, gazetteer, geometry, plan, status
 from .config import geodata_dir
+from .errors import CorridorsError
 
 TABLES_KEPT = 16  # tables a dataset keeps (each is a few tens of kB)
 _TABLES_LOCK = threading.Lock()
@@ -67,6 +68,10 @@ class Dataset:
     fingerprint: str  # hash of every input: the geodata files and any recorded events
     geodata: Path = Path("geodata")  # the folder it was loaded from
     history: History | None = field(default=None, repr=False, compare=False)
+    # What `corridors check` refuses in these files (found by checked(); some rules depend on the day, so
+    # they are found again on another day), one line each naming file, row and field
+    problems: tuple[str, ...] = field(default=(), compare=False)
+    checked_on: date | None = field(default=None, compare=False)
     # the last few tables worked out, by (date, definition): a snapshot or a report asks for the same one
     # several times; a dataset made with replace() starts with none
     _tables: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -223,24 +228,29 @@ def shipped_events(cat: catalog.Catalog, plan_date: date) -> pd.DataFrame:
     return ev[EVENT_FRAME]
 
 
-def load(geodata: Path | None = None, *, today: date | None = None, cache: bool = True) -> Dataset:
+def load(geodata: Path | None = None, *, today: date | None = None, cache: bool = True,
+         gate: bool = False) -> Dataset:
     """Load and validate every shipped file and build lines, traces and the status timeline.
 
     With cache (the default) a dataset built before from the same files by the same code is read from the
     cache folder (cache_dir) instead. A load for another day than today (`today`) neither reads nor writes it:
-    the check that no event lies in the future depends on the day.
+    the check that no event lies in the future depends on the day. With gate, files that `corridors check`
+    refuses are refused (refuse_problems); the check's result is kept in the cache with the dataset, so a warm
+    load does not run it again (until the next day).
     """
     geodata = Path(geodata or geodata_dir())
     folder = cache_dir() if cache and today is None else None
     if folder is None:
-        return build(geodata, today=today)
+        ds = build(geodata, today=today)
+        return refuse_problems(ds) if gate else ds
     fp = fingerprint(geodata)
     path = folder / f"dataset-{hashlib.sha256((fp + code_version()).encode()).hexdigest()[:40]}.pickle"
-    ds = _read_cached(path, fp)
-    if ds is None:
-        ds = build(geodata, fp=fp)
+    cached = _read_cached(path, fp)
+    ds = replace(cached or build(geodata, fp=fp), geodata=geodata)
+    if cached is None or (gate and ds.checked_on != date.today()):
+        ds = checked(ds) if gate else ds
         _write_cached(path, ds)
-    return replace(ds, geodata=geodata)
+    return refuse_problems(ds) if gate else ds
 
 
 def build(geodata: Path, *, today: date | None = None, fp: str | None = None) -> Dataset:
@@ -263,6 +273,40 @@ def build(geodata: Path, *, today: date | None = None, fp: str | None = None) ->
     return Dataset(cat, bnd, resolved, lines, sections, traces, items, plan_date, plan.target(text), events,
                    status.frame(rows, status.TIMELINE_COLUMNS), status.frame(srows, status.SECTION_TIMELINE_COLUMNS),
                    fp or fingerprint(geodata), geodata, History.of(cat, events, rows, srows))
+
+
+class GeodataRefused(CorridorsError):
+    """The shipped files break a rule `corridors check` enforces; nothing was counted, drawn or written."""
+
+    def __init__(self, geodata: Path, problems: tuple[str, ...]) -> None:
+        self.geodata, self.problems = geodata, problems
+        more = (f" (and {len(problems) - 1} more problem(s); `corridors check` lists them all)"
+                if len(problems) > 1 else "")
+        super().__init__(f"{geodata / problems[0]}{more}; nothing was counted or written")
+
+
+def geodata_problems(ds: Dataset) -> tuple[str, ...]:
+    """Every problem `corridors check` finds in the shipped files of a dataset as load() gives it (no store
+    events or alignments folded in): the catalog against the plan and each data rule (rules.check)."""
+    from . import rules
+
+    found = [f"projects.csv: {p}" for p in plan.coverage_problems(ds.plan_items, ds.catalog.projects)]
+    return tuple(found + [" ".join(str(e).split()) for e in rules.check(ds) if e.file != "progress store"])
+
+
+def checked(ds: Dataset) -> Dataset:
+    """The dataset with today's check of its files (geodata_problems) recorded in it."""
+    return replace(ds, problems=geodata_problems(ds), checked_on=date.today())
+
+
+def refuse_problems(ds: Dataset) -> Dataset:
+    """The dataset itself when its files pass `corridors check`; else GeodataRefused, one line naming the first
+    problem's file, row and field. Every command and view that reads geodata goes through this gate."""
+    if ds.checked_on != date.today():
+        ds = checked(ds)
+    if ds.problems:
+        raise GeodataRefused(ds.geodata, ds.problems)
+    return ds
 
 
 def fingerprint(geodata: Path) -> str:

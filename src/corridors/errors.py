@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 
 class CorridorsError(Exception):
     """Base of every error this package raises on purpose."""
@@ -73,9 +77,46 @@ class SnapshotError(CorridorsError):
     """A snapshot cannot be written; no partial bundle is left behind."""
 
 
+class OutputError(CorridorsError, OSError):
+    """An output path that is not a regular file (a folder, FIFO, device, socket or symbolic link) is left as it
+    is; nothing was written. An OSError too, so that a cache write that meets one is skipped like any other."""
+
+
 class DataErrors(CorridorsError):
     """Every problem found in one load, so a user can fix them all at once; nothing was loaded."""
 
     def __init__(self, errors: list[DataError]) -> None:
         self.errors = errors
         super().__init__(f"{len(errors)} problem(s) in the data:\n" + "\n".join(f"  - {e}" for e in errors))
+
+
+@contextmanager
+def reading(path: Path, *, what: str = "") -> Iterator[None]:
+    """Inside it, an error while reading a data file becomes a DataError naming the file: text that is not
+    UTF-8 (with its line), a file cut short or not in its format (what: e.g. 'UTF-8 CSV', 'GeoJSON').
+    Errors of this family pass through unchanged; so does OSError (a missing or unreadable file), which
+    names its file itself."""
+    try:
+        yield
+    except (CorridorsError, OSError, MemoryError, KeyboardInterrupt):
+        raise
+    except UnicodeDecodeError:
+        raise DataError(f"is not UTF-8 text{not_utf8(path) or ''}: save it as UTF-8", file=str(path)) from None
+    except Exception as exc:  # the reader's own words, on one line, after the file's name
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        as_what = f" as {what}" if what else ""
+        raise DataError(f"cannot be read{as_what}, the file may be cut short or damaged ({detail})",
+                        file=str(path)) from None
+
+
+def not_utf8(path: Path) -> str | None:
+    """' (line N, byte 0x..)': where a file first stops being UTF-8; None when it is UTF-8 or cannot be read."""
+    try:
+        raw = Path(path).read_bytes()
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return f" (line {line}, byte 0x{raw[exc.start]:02x})"
+    except OSError:
+        pass
+    return None

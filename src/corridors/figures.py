@@ -577,3 +577,46 @@ def _more_changes(pages: list[Page], changes: list[str], report: Report, lang: s
 
 def _en(name_zh: str) -> str:
     return next((p.name_en for p in PROVINCES.values() if p.name_zh == name_zh), name_zh)
+
+
+# --- the outlook's fan chart --------------------------------------------------------------------------------
+
+def outlook_png(history: pd.DataFrame, fan: pd.DataFrame, lang: str, title: str, target: tuple[int, str] | None = None,
+                note: str = "") -> bytes:
+    """The count over time (history: date, completed; a step line) and, after the as-of date, the outlook's median
+    and 80 % interval (fan: date, low, median, high); target: (figure, label) drawn as a line."""
+    from matplotlib import dates as mdates
+
+    zh = lang == "zh"
+    with plt.rc_context(_rc()):
+        fig = plt.figure(figsize=(8, 4.6), dpi=150)
+        ax = fig.add_axes((0.08, 0.16, 0.9, 0.72))
+        ax.step(pd.to_datetime(history.date), history.completed, where="post", color="#1f4e79", lw=1.6,
+                label="已开通" if zh else "open")
+        x = pd.to_datetime(fan.date)
+        ax.fill_between(x, fan.low, fan.high, color="#f28e2b", alpha=0.25, step="post", lw=0,
+                        label="80% 区间" if zh else "80% interval")
+        ax.step(x, fan["median"], where="post", color="#f28e2b", lw=1.6, ls=(0, (4, 2)),
+                label="中位数（展望）" if zh else "median (outlook)")
+        if target is not None:
+            ax.axhline(target[0], color="#c00000", lw=0.9, ls=(0, (1, 2)))
+            ax.text(pd.to_datetime(history.date).iloc[0], target[0], _plain(target[1]), color="#c00000", fontsize=7,
+                    va="bottom", ha="left")
+        from matplotlib.ticker import MaxNLocator
+
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(mdates.YearLocator(base=2))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.set_ylabel("通道数" if zh else "corridors", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(axis="y", color="#ddd", lw=0.5)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.legend(fontsize=7, frameon=False, loc="lower right")
+        fig.text(0.08, 0.93, _plain(title), fontsize=11, weight="bold", va="bottom")
+        if note:
+            lines = wrap(note, 0.9 * 8 * 72, measurer(6))
+            fig.text(0.08, 0.07, "\n".join(_plain(s) for s in lines), fontsize=6, color="#555", va="top")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", metadata={"Software": None})
+        plt.close(fig)
+    return buf.getvalue()

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .boundaries import PROVINCE_BY_NAME, PROVINCES
 from .datum import gcj02_to_wgs84_xy
-from .errors import AmbiguousPlace, DataError, DataErrors, PlaceError, PlaceNotFound
+from .errors import AmbiguousPlace, DataError, DataErrors, PlaceError, PlaceNotFound, reading
 from .names import english_name, english_stem_key, pinyin_key, stem
 
 SEAT_COLUMNS = ["adcode", "name_zh", "name_en", "aliases", "kind", "county_zh", "prefecture_zh", "province_zh",
@@ -142,7 +142,8 @@ LAT_RANGE = (3.0, 35.0)
 def load_places(path: Path, sources: set[str] | None = None) -> pd.DataFrame:
     """Read and validate the curated places file (WGS-84 lon/lat, kind, precision and a source per row)."""
     file = path.name
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    with reading(path, what="CSV"):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     _require(frame, PLACE_COLUMNS, file)
     out = []
     for i, r in enumerate(frame.to_dict("records"), start=2):
@@ -167,7 +168,8 @@ def load_places(path: Path, sources: set[str] | None = None) -> pd.DataFrame:
 
 def load_seats(path: Path) -> pd.DataFrame:
     """Read the derived seats file."""
-    frame = pd.read_csv(path, dtype={"adcode": str}, keep_default_na=False)
+    with reading(path, what="CSV"):
+        frame = pd.read_csv(path, dtype={"adcode": str}, keep_default_na=False, encoding="utf-8")
     _require(frame, SEAT_COLUMNS, path.name)
     return frame
 

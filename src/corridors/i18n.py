@@ -184,6 +184,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "align_revert": {"zh": "恢复", "en": "Restore"},
     "controls_loading": {"zh": "地图绘出后载入语言、日期和计数口径等控件……",
                          "en": "The language, date and counting controls load once the map is drawn…"},
+    "boot_preparing": {"zh": "服务刚启动，正在准备看板：{step}（第 {done}/{total} 步，已用 {seconds} 秒）……",
+                       "en": "The server has just started and is preparing the dashboard: {step} (step {done} of "
+                             "{total}, {seconds} s so far)…"},
+    "boot_modules": {"zh": "载入程序模块", "en": "loading the program"},
+    "boot_dataset": {"zh": "读取通道、事件和边界数据", "en": "reading the corridors, events and boundaries"},
+    "boot_base_map": {"zh": "准备底图", "en": "preparing the base map"},
+    "boot_corridors": {"zh": "计算今日各通道状态和计数", "en": "working out today's statuses and count"},
     "loading_rest": {"zh": "地图绘出后载入其余内容（计数说明、图表、表格、导出）……",
                      "en": "The rest of the page (the count explained, charts, table, exports) loads once the map "
                            "is drawn…"},
@@ -341,6 +348,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "submit": {"zh": "保存", "en": "Save"},
     "saved": {"zh": "已保存（{id}）。", "en": "Saved ({id})."},
     "refused": {"zh": "未保存：{why}", "en": "Not saved: {why}"},
+    "data_refused": {"zh": "数据文件未通过检查（`corridors check`），看板不根据它显示计数和地图。请修正后重新载入页面。问题：{why}",
+                     "en": "The data files fail the check (`corridors check`), so the dashboard shows no count or map "
+                           "from them. Fix them, then reload the page. Problem: {why}"},
     "timeline": {"zh": "进展时间线", "en": "Timeline"},
     "changes": {"zh": "两个日期之间的状态变化", "en": "What changed between two dates"},
     "compare_from": {"zh": "对比起始日期", "en": "Compare from"},
@@ -354,6 +364,17 @@ STRINGS: dict[str, dict[str, str]] = {
                                "en": "The progress store cannot be reached just now: shown below is the progress read "
                                      "at {at} (the count is unchanged); it updates on the next action once the store is "
                                      "back. Recording is paused. Why: {why}"},
+    "session_lost": {"zh": "编辑登录已失效（服务器已重启或已切换到另一台）：请在左侧“记录进展（编辑）”中重新登录。"
+                           "已填写但未保存的内容仍保留在记录表单中。",
+                     "en": "Your editing session has ended (the server restarted or you were moved to another one): "
+                           "sign in again under “Record progress (editors)” in the sidebar. What you typed and did not "
+                           "save is still in the record form."},
+    "session_lost_form": {"zh": "重新登录后即可保存；下面是此前填写的内容。",
+                          "en": "Sign in again to save; below is what you had typed."},
+    "store_unreachable_editing": {"zh": "进展库暂时无法连接：暂不能记录进展或查看线位版本，连接恢复后下一次操作即自动恢复。原因：{why}",
+                                  "en": "The progress store cannot be reached just now: recording and the line "
+                                        "versions are paused until it is back (the next action after that restores "
+                                        "them). Why: {why}"},
     "store_unreadable": {"zh": "无法读取已记录的进展，下面只显示随程序发布的数据。原因：{why}",
                          "en": "Recorded progress could not be read; shown below is the shipped data only. "
                                "Why: {why}"},

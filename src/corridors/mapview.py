@@ -427,6 +427,12 @@ class MapChrome(Prerendered):
                 });
             }
             function declutter() {
+                // no layout (the frame hidden or not yet shown while the page reruns): every box would read
+                // empty and every label would be shown; the size observer places them when layout returns
+                if (!box.getClientRects().length || !box.offsetWidth) { return; }
+                // nor while the map zooms or pans: the boxes read would be those of a moment in the motion;
+                // its end places them
+                if (moving) { return; }
                 var kept = [];
                 var labels = Array.prototype.slice.call(box.querySelectorAll(".corridors-label"));
                 function rank(el) {
@@ -437,15 +443,29 @@ class MapChrome(Prerendered):
                 labels.sort(function (a, b) { return rank(a) - rank(b); });
                 labels.forEach(function (el) {
                     el.style.visibility = "";
+                    if (sizes) { sizes.observe(el.firstElementChild || el); }
                     var r = (el.firstElementChild || el).getBoundingClientRect();
                     if (!r.width) { return; }
                     var hit = kept.some(function (k) {
                         return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top; });
                     if (hit) { el.style.visibility = "hidden"; } else { kept.push(r); }
                 });
+                // what a test (or anyone) can wait on: how many times labels were placed, at which zoom,
+                // and whether another placing is due
+                placed += 1;
+                box.setAttribute("data-corridors-placed", placed + "@" + map.getZoom());
+                box.setAttribute("data-corridors-pending", "0");
             }
-            var pending, lang = "zh", buttons = {}, note = null;
-            function later() { clearTimeout(pending); pending = setTimeout(declutter, 60); }
+            var pending, placed = 0, moving = false, lang = "zh", buttons = {}, note = null;
+            // a label whose size changes after it was placed (its font arriving late on a busy machine, a
+            // zoom class showing it, its text) is placed again: its old box no longer says what it covers
+            var sizes = window.ResizeObserver ? new ResizeObserver(function () { later(); }) : null;
+            if (sizes) { sizes.observe(box); }
+            function later() {
+                clearTimeout(pending);
+                box.setAttribute("data-corridors-pending", "1");
+                pending = setTimeout(declutter, 60);
+            }
             window.corridorsLanguage = function (to) {
                 if (!o.text[to]) { return; }
                 lang = to;
@@ -460,8 +480,13 @@ class MapChrome(Prerendered):
                 if (changed) { later(); }
             };
             // a zoom shows or hides a class of labels: place them at once, or they overlap until the next run
-            map.on("zoomend", function () { zoomClasses(); declutter(); });
-            map.on("moveend layeradd", later);
+            map.on("zoomstart movestart", function () { moving = true; box.setAttribute("data-corridors-pending", "1"); });
+            map.on("zoomend", function () { moving = false; zoomClasses(); declutter(); });
+            map.on("moveend", function () { moving = false; later(); });
+            map.on("layeradd", later);
+            // a label moved by a CSS transition (the zoom animation's) is placed again once it stops moving
+            box.addEventListener("transitionend", later);
+            box.addEventListener("transitioncancel", later);
             zoomClasses(); later();
             var bar = L.control({position: "topleft"});
             bar.onAdd = function () {

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import CoverageError, PlanParseError
+from .errors import CoverageError, PlanParseError, reading
 
 MARKER = re.compile(r"（(?P<lead>[^（）]+?)牵头(?:负责)?(?:，(?P<part>[^（）]+?)等参与)?）")
 
@@ -69,7 +69,8 @@ class Target:
 def read_plan(path: Path) -> str:
     """The plan text; line breaks of the scrape are dropped, as they are not the plan's."""
     try:
-        return path.read_text(encoding="utf-8").replace("\r", "").replace("\n", "")
+        with reading(path):
+            return path.read_text(encoding="utf-8").replace("\r", "").replace("\n", "")
     except FileNotFoundError:
         raise PlanParseError(f"{path}: plan text not found") from None
 

@@ -1,5 +1,6 @@
 """Progress snapshots as of a date: the RFC 7946 export and the bundle a planner sends as is (CSV, XLSX,
-GeoJSON, GeoPackage, an offline HTML map, a PNG map, a one-page PDF report and a manifest). Output is
+GeoJSON, GeoPackage, an offline HTML map, a PNG map, a one-page PDF report, the official targets against the count,
+the outlook with its fan chart, the 断头路 list and a manifest). Output is
 deterministic: the same inputs give the same bytes, apart from the creation time in the manifest."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -134,7 +135,10 @@ def columns() -> list[tuple[str, str, str, str, str]]:
 
 
 FILE_KINDS = ("projects.csv", "projects.xlsx", "corridors.geojson", "corridors.gpkg", "map.html", "map.png",
-              "report.pdf", "briefing.docx", "manifest.json")
+              "report.pdf", "briefing.docx", "targets.csv", "outlook.csv", "outlook-corridors.csv", "outlook.png", "stubs.csv",
+              "manifest.json")
+# Years the bundle's outlook looks ahead (to the end of the as-of year plus this many).
+OUTLOOK_YEARS = 5
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,9 @@ def check(req: Request, ds: Dataset, today: date | None = None) -> None:
     for label, d in (("--as-of", req.as_of), ("--compare", req.compare)):
         if d is not None and not (EARLIEST <= d <= today):
             raise SnapshotError(f"{label} {d}: must lie between {EARLIEST} and today {today}")
+    if req.compare is not None and req.compare > req.as_of:
+        raise SnapshotError(f"--compare {req.compare} lies after --as-of {req.as_of}: what changed is listed since an "
+                            "earlier date")
     bad = [m for m in (*req.modes, *req.definition.modes) if m not in MODES]
     if bad:
         raise SnapshotError(f"unknown mode(s) {', '.join(bad)}: choose from {', '.join(MODES)}")
@@ -341,6 +348,116 @@ def _stable_ids(html_text: str) -> str:
         return seen.setdefault(m.group(0), f"{m.group(1)}_{len(seen):04d}")
 
     return _FOLIUM_ID.sub(repl, html_text)
+
+
+# Column headers of the targets, outlook and 断头路 tables (key → Chinese, English).
+TABLE_HEADERS = {
+    "id": ("编号", "id"), "name_zh": ("名称", "name (Chinese)"), "name_en": ("英文名称", "name"),
+    "issuer": ("发布机关", "issued by"), "issued": ("发布日期", "issued"), "clause": ("原文", "clause"),
+    "figure": ("目标数", "figure"), "deadline": ("期限", "deadline"), "source_id": ("来源", "source"),
+    "definition": ("计数口径", "counting definition"), "mapping_note": ("口径说明", "mapping"),
+    "count_at_deadline": ("期限时通道数", "count at the deadline"), "met_by_deadline": ("按期完成", "met by then"),
+    "reached_on": ("达到日期", "reached on"), "reached_by": ("达标通道", "reached by"),
+    "count_today": ("快照日通道数", "count on the snapshot's date"), "gap_today": ("差额", "gap"),
+    "date": ("日期", "date"), "low": ("区间下限(10%)", "low (10th percentile)"), "median": ("中位数", "median"),
+    "high": ("区间上限(90%)", "high (90th percentile)"), "stage": ("阶段", "stage"), "since": ("起始日期", "since"),
+    "forecast": ("已知预计通车", "known forecast"), "method": ("方法", "method"),
+    "p_open_by_until": ("按期开通概率", "chance of opening by then"), "expected_open": ("中位开通日期", "median opening"),
+    "neighbour": ("邻省", "neighbour"), "open_half": ("已通一侧", "open half"),
+    "hunan_half_opened": ("湖南段开通", "Hunan half opened"), "neighbour_half_opened": ("邻省段开通", "neighbour half opened"),
+    "days_waiting": ("等待天数", "days waiting"), "other_stage": ("另一侧阶段", "other half's stage"),
+    "forecast_open": ("预计开通（已发布的预测）", "forecast opening (as published)"),
+    "expected_precision": ("预计日期精度", "forecast precision"), "expected_source_id": ("预计来源", "forecast source"),
+    "expected_published": ("预计发布日期", "forecast published"),
+}
+
+
+def _table_csv(rows: list[dict], keys: list[str], lang: str) -> bytes:
+    """A small table of the bundle as CSV (UTF-8 with a byte-order mark, headers in the bundle's language)."""
+    def cell(v):
+        if isinstance(v, date):
+            return v.isoformat()
+        if isinstance(v, bool):
+            return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
+        if isinstance(v, (list, tuple)):
+            return "; ".join(str(x) for x in v)
+        if isinstance(v, dict):
+            return "; ".join(f"{k}={'+'.join(x) if isinstance(x, list) else x}" for k, x in v.items())
+        return "" if v is None else v
+
+    frame = pd.DataFrame([{k: cell(r.get(k)) for k in keys} for r in rows], columns=keys)
+    frame = _cells(frame.rename(columns={k: TABLE_HEADERS[k][0 if lang == "zh" else 1] for k in keys}))
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+TARGET_KEYS = ["id", "name_zh", "name_en", "issuer", "issued", "clause", "figure", "deadline", "definition",
+               "count_at_deadline", "met_by_deadline", "reached_on", "reached_by", "count_today", "gap_today",
+               "source_id", "mapping_note"]
+STUB_KEYS = ["id", "name_zh", "neighbour", "open_half", "hunan_half_opened", "neighbour_half_opened", "since",
+             "days_waiting", "other_stage", "forecast_open", "expected_precision", "expected_source_id",
+             "expected_published"]
+OUTLOOK_KEYS = ["id", "name_zh", "stage", "since", "forecast", "method", "p_open_by_until", "expected_open"]
+
+
+def outlook_parts(ds: Dataset, req: Request) -> dict:
+    """The targets table, the 断头路 list and the outlook as of the snapshot's date (what the bundle carries)."""
+    from . import outlook, stubs, targets
+
+    until = date(req.as_of.year + OUTLOOK_YEARS, 12, 31)
+    sim = outlook.simulate(ds, req.as_of, req.definition)
+    names = dict(zip(ds.catalog.projects.id, ds.catalog.projects.name_zh))
+    days = [req.as_of, *(date(y, 12, 31) for y in range(req.as_of.year, until.year + 1) if date(y, 12, 31) > req.as_of)]
+    months = [req.as_of, *(date(y, m, 1) - timedelta(days=1) for y in range(req.as_of.year, until.year + 2)
+                           for m in range(1, 13) if req.as_of < date(y, m, 1) - timedelta(days=1) <= until)]
+    stub_rows = stubs.stubs(ds, req.as_of)
+    return {"targets": targets.assess(ds, req.as_of), "until": until,
+            "summary": outlook.summary(sim, until, names=names),
+            "fan": outlook.fan(sim, days), "fan_monthly": outlook.fan(sim, months),
+            "stubs": stub_rows.astype(object).where(stub_rows.notna(), None).to_dict("records")}
+
+
+def _outlook_files(ds: Dataset, req: Request, d: str) -> tuple[dict[str, bytes], dict]:
+    """The bundle's targets, outlook (table, corridors, fan chart) and 断头路 files, and their manifest entry."""
+    from . import figures, targets
+
+    from . import i18n
+
+    parts = outlook_parts(ds, req)
+    zh = req.lang == "zh"
+    half = {"hunan": ("湖南段", "Hunan's half"), "neighbour": ("邻省段", "the neighbour's half")}
+
+    def stage(value):
+        if value == "no_record":
+            return "未查到" if zh else "not found"
+        return i18n.t(f"status_{value}", req.lang) if value else value
+
+    stub_rows = [{**r, "forecast_open": r["expected_open"], "open_half": half[r["open_half"]][0 if zh else 1],
+                  "other_stage": stage(r["other_stage"])} for r in parts["stubs"]]
+    outlook_rows = [{**r, "stage": stage(r["stage"])} for r in parts["summary"]["corridors"]]
+    files = {f"targets-{d}.csv": _table_csv(parts["targets"], TARGET_KEYS, req.lang),
+             f"outlook-{d}.csv": _table_csv(parts["fan"].to_dict("records"), ["date", "low", "median", "high"],
+                                            req.lang),
+             f"outlook-corridors-{d}.csv": _table_csv(outlook_rows, OUTLOOK_KEYS, req.lang),
+             f"stubs-{d}.csv": _table_csv(stub_rows, STUB_KEYS, req.lang)}
+    history = ds.count_series(req.definition, req.as_of)
+    mine = [t for t in parts["targets"] if t["definition"] == req.definition.as_dict() and t["figure"] is not None]
+    chosen = next((t for t in mine if t["id"] == targets.DEFAULT_TARGET), mine[0] if mine else None)
+    target = (chosen["figure"], f"{chosen['name_zh'] if zh else chosen['name_en']}") if chosen else None
+    s = parts["summary"]
+    title = (f"出省通道展望 · 截至 {d}" if zh else f"Corridor outlook · as of {d}")
+    note = (f"展望仅用截至 {d} 已知的事实：{s['until']} 中位数 {s['median']}，80% 区间 {s['low']}–{s['high']}；"
+            f"耗时分布取自此前已开通的通道（{s['learned']['durations']['planned']} 个前期、"
+            f"{s['learned']['durations']['under_construction']} 个在建样本）。预计不等于开通。" if zh else
+            f"Made with the facts known on {d}: on {s['until']} median {s['median']}, 80% interval "
+            f"{s['low']}–{s['high']}; durations learned from corridors opened before "
+            f"({s['learned']['durations']['planned']} planning, {s['learned']['durations']['under_construction']} "
+            "construction). A forecast is not an opening.")
+    files[f"outlook-{d}.png"] = figures.outlook_png(history, parts["fan_monthly"], req.lang, title, target, note)
+    entry = {"until": s["until"], "median": s["median"], "low": s["low"], "high": s["high"], "level": s["level"],
+             "learned": s["learned"], "stubs": len(parts["stubs"]),
+             "targets": [{k: t[k] for k in ("id", "figure", "deadline", "reached_on", "reached_by", "met_by_deadline")}
+                         for t in parts["targets"]]}
+    return files, entry
 
 
 def _definition(ds: Dataset, req: Request) -> str:
@@ -557,6 +674,8 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
     report = _report(ds, req, counts, changes, compare, notes, modes, title)
     files[f"report-{d}.pdf"] = figures.report_pdf(display, rows, ds.sections, section_status, req.lang, report)
     files[f"briefing-{d}.docx"] = _briefing(ds, req, counts, report, files[f"map-{d}.png"])
+    extra, outlook_entry = _outlook_files(ds, req, d)
+    files.update(extra)
     manifest = {
         "as_of": d,
         "created_at": (created_at or datetime.now(UTC)).isoformat(timespec="seconds"),
@@ -568,6 +687,7 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
         "data_version": ds.fingerprint,
         "counts": counts,
         "compare": {"from": compare.isoformat(), "changes": changes.to_dict("records")},
+        "outlook": outlook_entry,
         "files": [{"name": n, "bytes": len(b), "sha256": hashlib.sha256(b).hexdigest()} for n, b in files.items()],
     }
     files[f"manifest-{d}.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n").encode()
@@ -578,24 +698,26 @@ def write(files: dict[str, bytes], out: Path) -> list[Path]:
     """Write the bundle into out/ as a whole or not at all. The files are written to a new sibling folder
     first; a missing out/ is that folder renamed. Into an existing out/, each file is swapped in only once
     all are written, the file it replaces is kept aside until every swap succeeded, and on any failure the
-    previous files are put back: an old bundle is never lost. Files get the umask's usual mode."""
+    previous files are put back: an old bundle is never lost. Files get the umask's usual mode. Only regular
+    files are replaced: a folder, FIFO, device, socket or symbolic link where a file must go is refused before
+    anything is written (out itself may be a link to a folder: the files go into that folder)."""
     from .errors import SnapshotError
+    from .files import kind
 
     out = Path(out)
     blocker = next((p for p in [out, *out.parents] if p.exists() and not p.is_dir()), None)
     if blocker is not None:
-        raise SnapshotError(f"cannot write to {out}: {blocker} is a file, not a folder")
+        raise SnapshotError(f"cannot write to {out}: {blocker} is {kind(blocker) or 'a file'}, not a folder")
+    blocked = next(((t, w) for t in (out / name for name in files) if (w := kind(t)) is not None), None)
+    if blocked is not None:  # a folder, FIFO, device, socket or symbolic link where a file must go: left alone
+        raise SnapshotError(f"cannot write the snapshot to {out}: {blocked[0]} is {blocked[1]} where a file must "
+                            "go; nothing was changed")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = _new_folder(out.parent, f".{out.name}-new-")
     except OSError as exc:
         raise SnapshotError(f"cannot write to {out}: {exc.strerror or exc}") from None
     targets = [out / name for name in files]
-    folder = next((t for t in targets if t.is_dir() and not t.is_symlink()), None)
-    if folder is not None:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise SnapshotError(f"cannot write the snapshot to {out}: {folder} is a folder where a file must go; "
-                            "nothing was changed")
     kept = None
     swapped: list[Path] = []
     try:

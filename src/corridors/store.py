@@ -16,10 +16,11 @@ import logging
 import os
 import sqlite3
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -199,6 +200,7 @@ def field_problems(values: Mapping[str, object], *, stored: bool = False) -> lis
         allowed = "\n\r\t" if field in MULTILINE else ""
         if any((ord(ch) < 32 and ch not in allowed) or ord(ch) == 127 for ch in value):
             out.append((field, "holds a control character"))
+        out += [(field, why) for why in _unencodable(value)]
     if not stored or out:
         return out
     if values["event"] not in EVENT_KINDS:
@@ -212,8 +214,137 @@ def field_problems(values: Mapping[str, object], *, stored: bool = False) -> lis
     if values["source_url"] and not values["source_url"].startswith(("http://", "https://")):
         out.append(("source_url", "is not an http(s) address"))
     for field in ("project_id", "section", "source_title", "recorded_by"):
-        if not values[field].strip():
-            out.append((field, "is empty"))
+        if not visible(values[field]):
+            out.append((field, "is empty" if not values[field].strip() else "holds no visible character"))
+    return out
+
+
+def visible(text: str) -> bool:
+    """Whether text holds at least one character a reader can see (a letter, digit, punctuation or symbol):
+    white space, zero-width spaces, joiners and other format characters alone do not make a title."""
+    return any(unicodedata.category(ch)[0] in "LNPS" for ch in text)
+
+
+def _unencodable(value: str) -> list[str]:
+    """Why a text cannot be stored as UTF-8 (a lone surrogate, e.g. from undecodable bytes), if it cannot:
+    refused by name here rather than by the driver's UnicodeEncodeError, the same on every backend."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return [f"holds a character that cannot be stored as UTF-8 (U+{ord(value[exc.start]):04X} at "
+                f"character {exc.start + 1}, a lone surrogate)"]
+    return []
+
+
+# How far ahead of this machine's clock another server's recorded_at may run (clocks of a team's servers
+# drift), and how far ahead of recorded_at's UTC day an event's date may be (the editor's own calendar day:
+# validate refuses dates after the recording server's local today, which runs up to 14 h ahead of UTC).
+CLOCK_SKEW = timedelta(days=1)
+LOCAL_AHEAD = timedelta(hours=14)
+
+
+def screen(rows: list[dict], shipped: pd.DataFrame | None = None,
+           now: datetime | None = None) -> tuple[list[dict], list[tuple[dict, list[tuple[str, str]]]]]:
+    """Split stored rows (oldest first, as read) into those that follow every rule an event obeys when the
+    app records it, and (row, [(field, why)]) for each that does not, so that a row written outside the app
+    changes no status: its fields (field_problems); its event kind and status agree; its date is after 1900
+    and not after it was recorded; recorded_at is a time with a zone, not in the future; a correction names
+    what it supersedes and says why; what a row supersedes is an earlier event of the same project and
+    section (a shipped event, 'g-…', or an earlier row of the store, so there are no cycles), or an earlier
+    row of the store that is itself skipped (an operator retires a bad row by correcting it); and no event
+    is superseded twice (at most one live correction per event: a second one corrects the first).
+
+    shipped: the shipped events (event_id, project_id, section); without them a shipped id is taken as
+    naming an existing event, as its project and section cannot be checked.
+    """
+    now = now or datetime.now(UTC)
+    known = ({} if shipped is None else  # rows of the store itself ('s-N') count only as read here
+             {i: key for i, key in zip(shipped.event_id, zip(shipped.project_id, shipped.section))
+              if not str(i).startswith("s-")})
+    good_at: dict[str, tuple[str, str]] = {}  # s-N of each row kept so far → (project, section)
+    skipped_ids: set[str] = set()
+    corrected_by: dict[str, str] = {}  # event id → the kept row that supersedes it
+    good, bad = [], []
+    cycles = _cycles(rows)
+    for row in rows:
+        rid = f"s-{row['id']}"
+        problems = field_problems(row, stored=True) or _row_rules(row, now)
+        target = row.get("supersedes") or ""
+        if not problems and rid in cycles:
+            problems.append(("supersedes", f"closes a cycle ({cycles[rid]}): no event may supersede itself"))
+        elif not problems and target:
+            owner = good_at.get(target) or known.get(target)
+            if target in corrected_by:
+                problems.append(("supersedes", f"{target} is already corrected by {corrected_by[target]}: "
+                                               "at most one live correction per event"))
+            elif owner is None and target not in skipped_ids and not (shipped is None and target.startswith("g-")):
+                problems.append(("supersedes", f"names {target}, which is not an earlier event"
+                                               + (" (no cycles: a row supersedes only rows before it)"
+                                                  if _store_id(target) >= row["id"] else "")))
+            elif owner is not None and owner != (row["project_id"], row["section"]):
+                problems.append(("supersedes", f"names {target}, an event of {owner[0]}:{owner[1]}, not of "
+                                               f"{row['project_id']}:{row['section']}"))
+        if problems:
+            bad.append((row, problems))
+            skipped_ids.add(rid)
+            continue
+        good_at[rid] = (row["project_id"], row["section"])
+        if target:
+            corrected_by[target] = rid
+        good.append(row)
+    return good, bad
+
+
+def _cycles(rows: list[dict]) -> dict[str, str]:
+    """Each row whose chain of supersedes leads back to itself → the chain ('s-3 → s-4 → s-3'). Only rows
+    written outside the app can form one (the app names earlier rows only), and every row in it is skipped:
+    otherwise the last of them would look like an operator retiring the first."""
+    names = {f"s-{r['id']}": r.get("supersedes") or "" for r in rows}
+    out = {}
+    for start in names:
+        chain, at = [start], names[start]
+        while at in names and at not in chain:
+            chain.append(at)
+            at = names[at]
+        if at == start:
+            out[start] = " → ".join([*chain, start])
+    return out
+
+
+def _store_id(event_id: str) -> int:
+    """N of a store id 's-N' (-1 for anything else)."""
+    return int(event_id[2:]) if event_id.startswith("s-") and event_id[2:].isdigit() else -1
+
+
+def _row_rules(row: Mapping, now: datetime) -> list[tuple[str, str]]:
+    """The rules of one stored row beyond its fields' formats (see screen)."""
+    out = []
+    event, status_ = row["event"], row["status"]
+    if event == "plan":
+        out.append(("event", "'plan' is the plan's own statement, which is shipped, not recorded"))
+    elif event == "forecast" and status_:
+        out.append(("status", f"is '{status_}', but a forecast sets no status"))
+    elif event != "forecast" and not status_:
+        out.append(("status", f"is empty, but event '{event}' sets one"))
+    elif EVENT_STATUS.get(event) and status_ != EVENT_STATUS[event]:
+        out.append(("status", f"is '{status_}', but event '{event}' puts a section in '{EVENT_STATUS[event]}'"))
+    if event == "correction" and not row.get("supersedes"):
+        out.append(("supersedes", "is empty: a correction names the event it supersedes"))
+    if row.get("supersedes") and not visible(row["note"]):
+        out.append(("note", "is empty: a correction says why"))
+    try:
+        at = datetime.fromisoformat(row["recorded_at"])
+    except ValueError:
+        return [*out, ("recorded_at", f"'{row['recorded_at']}' is not an ISO date and time")]
+    if at.tzinfo is None:
+        return [*out, ("recorded_at", f"'{row['recorded_at']}' has no time zone")]
+    if at > now + CLOCK_SKEW:
+        out.append(("recorded_at", f"'{row['recorded_at']}' is in the future"))
+    first, _ = parse_date(row["date"], row["date_precision"])
+    if first < EARLIEST:
+        out.append(("date", f"{row['date']} is before {EARLIEST.year}"))
+    elif first > (at.astimezone(UTC) + LOCAL_AHEAD).date():
+        out.append(("date", f"{row['date']} is after the row was recorded ({row['recorded_at']})"))
     return out
 
 
@@ -274,18 +405,25 @@ def validate(ev: NewEvent, projects: pd.DataFrame, sections: pd.DataFrame, histo
                 problems.append(f"date {ev.date} is in the future")
         except ValueError as exc:
             problems.append(f"date: {exc}")
-    if not ev.source_title.strip():
-        problems.append("source is empty: give the title (and address) of what says so")
+    if not visible(ev.source_title):
+        problems.append("source is empty: give the title (and address) of what says so"
+                        + (" (it holds no visible character)" if ev.source_title.strip() else ""))
     if ev.source_url and not ev.source_url.startswith(("http://", "https://")):
         problems.append("source address must start with http:// or https://")
-    if not ev.recorded_by.strip():
+    if not visible(ev.recorded_by):
         problems.append("who recorded it is missing")
     if ev.event == "correction" or ev.supersedes:
         # skipped: rows written outside the app that break the rules; an operator retires one by correcting it
-        if not ev.supersedes or ev.supersedes not in set(history.get("event_id", pd.Series(dtype=str))) | skipped:
+        ids = history.get("event_id", pd.Series(dtype=str))
+        if not ev.supersedes or ev.supersedes not in set(ids) | skipped:
             problems.append(f"a correction must name an event of {ev.project_id} it supersedes, or a skipped "
                             f"row of the store (got '{ev.supersedes or ''}')")
-        if not ev.note.strip():
+        elif ev.supersedes not in skipped:
+            section = history.section[ids == ev.supersedes].iloc[0]
+            if section != ev.section:
+                problems.append(f"{ev.supersedes} is an event of section '{section}', not '{ev.section}': a "
+                                "correction supersedes an event of its own section")
+        if not visible(ev.note):
             problems.append("a correction needs a note saying why")
         already = history[history.supersedes == ev.supersedes] if ev.supersedes and "supersedes" in history else []
         if len(already):  # at most one live correction per event: a second one corrects the first
@@ -298,7 +436,7 @@ def validate(ev: NewEvent, projects: pd.DataFrame, sections: pd.DataFrame, histo
 
 def _contradictions(ev: NewEvent, history: pd.DataFrame) -> list[str]:
     """A transition that contradicts the recorded history, unless the event's note says why."""
-    if ev.note.strip() or history.empty:
+    if visible(ev.note) or history.empty:
         return []
     gone = set(history.supersedes.dropna()) - {""}
     relevant = history[~history.event_id.isin(gone)]
@@ -460,6 +598,9 @@ class Store:
             raise
         except (sa.exc.SQLAlchemyError, sqlite3.Error, OSError) as exc:
             raise self._fail(exc, doing) from None
+        except UnicodeError as exc:  # text no check above caught (a sign-in key): the drivers raise it raw
+            raise StoreError(f"cannot {doing} the progress store {self.label}: text that cannot be stored as "
+                             f"UTF-8 ({exc.reason})") from None
 
     def init(self) -> tuple[int, int]:
         """Create the schema (or bring an older one up to date): (version before, version after)."""
@@ -494,31 +635,31 @@ class Store:
                 return self._version(conn) or 0
         return self._guarded(work, "read")
 
-    def read(self, project_id: str | None = None) -> Recorded:
+    def read(self, project_id: str | None = None, shipped: pd.DataFrame | None = None) -> Recorded:
         """Every recorded event (optionally of one project), oldest first, as the status module reads them;
-        rows that break the rules are left out and each named in problems."""
+        rows that break a rule (screen) are left out and each named in problems, unless a correction retired
+        it. shipped: the shipped events, against which corrections are checked (see screen). The whole
+        store is screened even for one project: whether a row is skipped depends on the rows before it."""
         if not self.found:
             return Recorded(_frame([]))
         q = sa.select(events_table).order_by(events_table.c.id)
-        if project_id:
-            q = q.where(events_table.c.project_id == project_id)
 
         def work():
             with self.engine.connect() as conn:
                 return [dict(r._mapping) for r in conn.execute(q)]
-        good, bad_rows = [], []
-        for row in self._guarded(work, "read"):
-            bad = field_problems(row, stored=True)
-            (bad_rows.append((row, bad)) if bad else good.append(row))
+        good, bad_rows = screen(self._guarded(work, "read"), shipped)
         retired = {r["supersedes"] for r in good if r.get("supersedes")}  # corrected by an operator
         problems = [f"progress store {self.label}, row s-{row['id']}: "
                     + "; ".join(f"field '{f}' {why}" for f, why in bad) + " (row skipped)"
-                    for row, bad in bad_rows if f"s-{row['id']}" not in retired]
+                    for row, bad in bad_rows if f"s-{row['id']}" not in retired
+                    and (not project_id or row.get("project_id") == project_id)]
+        if project_id:
+            good = [r for r in good if r["project_id"] == project_id]
         return Recorded(_frame(good), tuple(problems))
 
-    def events(self, project_id: str | None = None) -> pd.DataFrame:
+    def events(self, project_id: str | None = None, shipped: pd.DataFrame | None = None) -> pd.DataFrame:
         """The recorded events that follow the rules (see read for the ones skipped)."""
-        return self.read(project_id).events
+        return self.read(project_id, shipped).events
 
     def version(self) -> tuple[int, int]:
         """(number of events, highest id): changes whenever anyone records an event."""
@@ -538,7 +679,8 @@ class Store:
         if self.read_only:
             raise StoreError(f"the progress store {self.label} is read-only here: recording needs an editor "
                              "credential")
-        mine = shipped[shipped.project_id == ev.project_id]
+        # the store's own rows come from the store, read inside the write transaction, not from the caller's view
+        mine = shipped[(shipped.project_id == ev.project_id) & ~shipped.event_id.astype(str).str.startswith("s-")]
         if self.found is None:  # refuse before anything is created
             problems = validate(ev, projects, sections, mine, today)
             if problems:
@@ -549,8 +691,8 @@ class Store:
                 created = self._version(conn) is None
                 self._upgrade(conn)
                 rows = [dict(r._mapping) for r in conn.execute(sa.select(events_table).order_by(events_table.c.id))]
-                good = [r for r in rows if not field_problems(r, stored=True)]
-                skipped = frozenset(f"s-{r['id']}" for r in rows if field_problems(r, stored=True))
+                good, bad = screen(rows, shipped)  # the history every reader sees
+                skipped = frozenset(f"s-{r['id']}" for r, _ in bad)
                 recorded = _frame([r for r in good if r["project_id"] == ev.project_id])
                 problems = validate(ev, projects, sections, pd.concat([mine, recorded], ignore_index=True), today,
                                     skipped)
@@ -824,11 +966,14 @@ def alignment_field_problems(values: Mapping[str, object], *, stored: bool = Fal
         allowed = "\n\r\t" if field in ALIGNMENT_MULTILINE else ""
         if any((ord(ch) < 32 and ch not in allowed) or ord(ch) == 127 for ch in value):
             out.append((field, "holds a control character"))
+        out += [(field, why) for why in _unencodable(value)]
+    if isinstance(values.get("geometry"), str):
+        out += [("geometry", why) for why in _unencodable(values["geometry"])]
     if out:
         return out
     for field in ("project_id", "section", "source_title", "recorded_by"):
-        if not values[field].strip():
-            out.append((field, "is empty"))
+        if not visible(values[field]):
+            out.append((field, "is empty" if not values[field].strip() else "holds no visible character"))
     if values["kind"] not in ALIGNMENT_KINDS:
         out.append(("kind", f"'{values['kind']}' is not one of {', '.join(ALIGNMENT_KINDS)}"))
     if values["datum"] not in DATUMS:
@@ -843,7 +988,7 @@ def alignment_field_problems(values: Mapping[str, object], *, stored: bool = Fal
         return out
     if reverts_to:
         out.append(("reverts_to", "only a revert names a version to go back to"))
-    if not values["file_name"].strip():
+    if not visible(values["file_name"]):
         out.append(("file_name", "is empty"))
     sha = values["sha256"]
     if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):

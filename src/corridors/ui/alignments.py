@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import alignment, i18n, mapview
+from .. import alignment, formats, i18n, mapview
 from ..catalog import WHOLE_PROJECT
 from ..dataset import Dataset
 from ..errors import CorridorsError
@@ -21,6 +21,9 @@ from . import data, state
 
 DATUMS = ("auto", "wgs84", "gcj02", "cgcs2000")
 UPLOAD_TYPES = sorted(ext.lstrip(".") for ext in alignment.FORMATS)
+# GDAL restricted for the whole server process (formats.gdal) when the first details dialog opens, well before
+# any upload is read: deregistering drivers while another session's thread probes them would not be safe.
+formats.gdal()
 
 
 def panel(base: Dataset, ds: Dataset, store: Store, pid: str, editor: str, lang: str, version: tuple,
@@ -42,7 +45,8 @@ def panel(base: Dataset, ds: Dataset, store: Store, pid: str, editor: str, lang:
         source = st.text_input(t("align_source", lang), key=f"al_source.{pid}", max_chars=500)
         if upload is not None:
             _preview(base, ds, store, current, pid, section, datum, upload, source, editor, lang, leaflet)
-        rows = store.alignments(pid) if store is not None else pd.DataFrame()
+        rows = data.alignment_rows(version)
+        rows = rows[rows.project_id == pid]
         if len(rows):
             st.markdown(f"**{t('align_history', lang)}**")
             st.dataframe(history_table(base, rows, pid, lang), hide_index=True, width="stretch")

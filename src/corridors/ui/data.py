@@ -25,10 +25,11 @@ _log = logging.getLogger("corridors.store")
 def base() -> dataset.Dataset:
     """The shipped dataset, built (or read from the disk cache) once per process and kept out of the cyclic
     collector's reach at once (see settle_heap): it is most of the heap, and collecting while it is built
-    (every object alive) only walks it again and again."""
+    (every object alive) only walks it again and again. Files that `corridors check` refuses are refused
+    (dataset.GeodataRefused, not cached: the page says so, and the next run tries again)."""
     gc.disable()
     try:
-        ds = dataset.load()
+        ds = dataset.load(gate=True)
     finally:
         gc.enable()
     gc.freeze()
@@ -116,7 +117,7 @@ def recorded(version: tuple) -> _Read:
     if not url or not count:
         return _Read(pd.DataFrame(columns=dataset.EVENT_FRAME), (), ())
     ds = base()
-    rec = _open_store(url, False).read()
+    rec = _open_store(url, False).read(shipped=ds.events)
     kept, lost = orphans(rec.events, ds.catalog.projects, ds.catalog.sections)
     return _Read(kept, rec.problems, tuple(lost))
 
@@ -138,14 +139,21 @@ def load(version: tuple = ("", 0, 0, 0, 0)) -> dataset.Dataset:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
+def alignment_rows(version: tuple) -> pd.DataFrame:
+    """Every stored alignment row that follows the rules, for one store version (none without a store): what
+    the editors' line history shows, read once per version rather than on every rerun of the dialog."""
+    url = version[0]
+    if not url or len(version) < 5 or not version[3]:
+        return pd.DataFrame(columns=store_module.ALIGNMENT_COLUMNS)
+    return _open_store(url, False).alignments()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
 def alignments(version: tuple) -> pd.DataFrame:
     """The current imported alignment of each (project, section) for one store version (none without a
     store); versions whose project or section left the geodata are dropped."""
-    url = version[0]
-    if not url or len(version) < 5 or not version[3]:
-        return store_module.current_alignments(pd.DataFrame(columns=store_module.ALIGNMENT_COLUMNS))
     ds = base()
-    current = _open_store(url, False).current_alignments()
+    current = store_module.current_alignments(alignment_rows(version))
     kept, _ = alignment.orphans(current, ds.catalog.projects, ds.catalog.sections)
     return kept
 

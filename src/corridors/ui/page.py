@@ -19,13 +19,29 @@ import streamlit as st
 
 from .. import analysis
 from ..boundaries import PROVINCES
+from ..errors import CorridorsError
 from ..i18n import t
 from ..mapview import TILES
 from . import assets, data, panels, progress, sidebar, state
 
 
+def data_refused(exc: CorridorsError) -> None:
+    """The page when the shipped data cannot be used: what is wrong, in both languages, and no count. The
+    data folder is named 'geodata', not by its path on the server."""
+    from ..config import geodata_dir
+
+    why = panels.md_text(" ".join(str(exc).replace(str(geodata_dir()), "geodata").split()))
+    st.title(f"{t('title', 'zh')} · {t('title', 'en')}")
+    st.error(t("data_refused", "zh", why=why) + "\n\n" + t("data_refused", "en", why=why))
+
+
 def main(app_dir: Path | None = None) -> None:
     st.set_page_config(page_title="湖南泛珠出省通道 · Hunan Pan-PRD corridors", page_icon="🛤️", layout="wide")
+    try:
+        data.base()
+    except CorridorsError as exc:  # data `corridors check` refuses, or a file that cannot be read
+        data_refused(exc)
+        return
     editors = data.configured_editors()
     found = data.progress(bool(editors))
     store, version = found.store, found.version
@@ -59,6 +75,8 @@ def main(app_dir: Path | None = None) -> None:
     with notes:
         panels.headline_caption(ds, f.definition, f.as_of, version, lang, now)
     progress.store_notices(found, editor, lang)
+    if ready:
+        progress.session_notice(editor, lang)
 
     here = str(app_dir or Path.cwd())
     leaflet = assets.leaflet_urls(here)

@@ -487,9 +487,11 @@ def details_dialog(ds: Dataset, table: pd.DataFrame, pid: str, lang: str, editor
     def body() -> None:
         details(ds, table, pid, lang)
         progress.timeline_chart(ds, pid, table.set_index("id").same_as[pid], lang)
-        if editor and store is not None:
-            progress.record_form(ds, store, pid, editor, lang)
-            alignments.panel(data.schematic(version), ds, store, pid, editor, lang, version, leaflet)
+        if store is not None and (editor or progress.session_lost(editor)):
+            with progress.store_fault_banner(lang):  # the store failing mid-session: a banner, not a traceback
+                progress.record_form(ds, store, pid, editor, lang)  # editor None: kept, saved after signing in
+                if editor:
+                    alignments.panel(data.schematic(version), ds, store, pid, editor, lang, version, leaflet)
 
     st.dialog(t("details", lang), width="large", on_dismiss=_details_closed)(body)()
 

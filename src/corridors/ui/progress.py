@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
@@ -15,8 +17,10 @@ from ..dataset import Dataset
 from ..errors import StoreError
 from ..i18n import t
 from ..store import NewEvent, Store, StoreThrottle, explicit, not_created, store_url
-from . import data
-from .panels import STATUS_COLOURS, _status_label
+from . import data, state
+from .panels import STATUS_COLOURS, _status_label, md_text
+
+_log = logging.getLogger("corridors.store")
 
 
 def throttle() -> auth.Throttle:
@@ -43,21 +47,37 @@ def _check_credential(editors: dict[str, str]) -> None:
         datetime.now(timezone.utc) + timedelta(seconds=wait) if name is None and locked > 0 else None)
     if name:
         st.session_state["editor"] = name
+        state.set_view(editing=True)
     st.session_state["credential"] = ""
+
+
+def session_lost(editor: str | None) -> bool:
+    """Whether this page was an editor's whose session is gone (its worker died, or the server restarted, and
+    the page reconnected to a new session): the link says an editor was signed in, this session has none."""
+    return not editor and bool(state.view().get("editing"))
+
+
+def _sign_out() -> None:
+    st.session_state.pop("editor", None)
+    state.set_view(editing=False, draft={})
 
 
 def sign_in(editors: dict[str, str], lang: str) -> str | None:
     """Sidebar sign-in, shown only when the operator configured editors; returns the editor's name."""
-    if not editors:
+    if not editors:  # nobody can edit here: a link made while signed in elsewhere asks for nothing
+        state.set_view(editing=False, draft={})
         return None
-    with st.sidebar.expander(t("editing", lang), expanded=bool(st.session_state.get("editor"))):
+    lost = session_lost(st.session_state.get("editor"))
+    with st.sidebar.expander(t("editing", lang), expanded=bool(st.session_state.get("editor")) or lost):
         name = st.session_state.get("editor")
         if name in editors:
             st.caption(t("signed_in", lang, name=name))
             if st.button(t("sign_out", lang)):
-                st.session_state.pop("editor", None)
+                _sign_out()
                 st.rerun()
             return name
+        if lost:
+            st.warning(t("session_lost", lang), icon=":material/login:")
         st.text_input(t("editor_name", lang), key="editor_name", max_chars=128)
         st.text_input(t("credential", lang), type="password", key="credential", max_chars=1024,
                       on_change=_check_credential, args=(editors,))
@@ -90,41 +110,106 @@ def store_notices(found: data.Progress, editor: str | None, lang: str) -> None:
             st.text("\n".join(found.orphans))
 
 
-def record_form(ds: Dataset, store: Store, pid: str, editor: str, lang: str) -> None:
-    """Record one event for the selected project; refusals are shown and change nothing."""
+@contextmanager
+def store_fault_banner(lang: str) -> Iterator[None]:
+    """Around the editors' views in the details dialog, which read the store again when the dialog reruns
+    alone (a fragment: the page's own read, with its banner, does not run then): a store that fails there
+    (PostgreSQL restarting, a network fault) shows the viewers' kind of banner instead of a traceback."""
+    try:
+        yield
+    except StoreError as exc:
+        _log.warning("%s", exc)
+        st.warning(t("store_unreachable_editing", lang, why=md_text(str(exc))), icon=":material/cloud_off:")
+
+
+def session_notice(editor: str | None, lang: str) -> None:
+    """At the top of the page: an editor whose session was lost is told to sign in again (the sidebar, where
+    the sign-in is, may be closed), and that what they typed is kept."""
+    if session_lost(editor):
+        st.warning(t("session_lost", lang), icon=":material/login:")
+
+
+def _draft_widget(pid: str, name: str, lang: str, default, options: list | None = None) -> dict:
+    """Keyword arguments binding a record form field to the view's draft (state.DRAFT_FIELDS): every change is
+    copied into the draft, and a widget new to this session (a new session, another language, after a save)
+    starts from it, so a new session rebuilds the form from the link. An existing widget is not set again:
+    that would replace what is being typed into it when some other change reruns the page. A field choosing
+    among translated labels has a key per language (see state)."""
+    draft = state.view().get("draft") or {}
+    raw = draft.get(name) if draft.get("for") == pid else None
+    value = default
+    if raw is not None:
+        if name == "date":
+            try:
+                value = min(max(date.fromisoformat(raw), date(2000, 1, 1)), date.today())
+            except ValueError:
+                value = default
+        elif options is None or raw in options:
+            value = raw
+    key = f"rec_{name}.{pid}" + (f".{lang}" if options is not None else "")
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return {"key": key, "on_change": _draft_changed, "args": (pid, name, key)}
+
+
+def _draft_changed(pid: str, name: str, key: str) -> None:
+    v = state.view()
+    draft = dict(v.get("draft") or {}) if (v.get("draft") or {}).get("for") == pid else {"for": pid}
+    value = st.session_state[key]
+    draft[name] = value.isoformat() if isinstance(value, date) else str(value or "")
+    state.set_view(draft=draft)
+
+
+def record_form(ds: Dataset, store: Store, pid: str, editor: str | None, lang: str) -> None:
+    """Record one event for the selected project; refusals are shown and change nothing. What is typed is kept
+    in the view's draft (and the link) until it is saved, so an editor whose session was lost (editor None
+    here: saving waits for them to sign in again) finds it still in the form."""
     row = ds.catalog.projects.set_index("id").loc[pid]
     secs = ds.catalog.sections[ds.catalog.sections.project_id == pid]
     names = dict(zip(secs.section, secs.name_zh if lang == "zh" else secs.name_en))
     mine = ds.events[ds.events.project_id == pid]
-    with st.expander(t("record_for", lang, name=row.name_zh if lang == "zh" else row.name_en), expanded=False):
-        with st.form("record", clear_on_submit=False):
-            section = st.selectbox(t("field_section", lang), [WHOLE_PROJECT, *secs.section],
-                                   format_func=lambda s: t("section_all", lang) if s == WHOLE_PROJECT else names[s])
-            kinds = [k for k in EVENT_KINDS if k != "plan"]
-            event = st.selectbox(t("field_event", lang), kinds, index=kinds.index("opened"),
-                                 format_func=lambda e: t(f"event_{e}", lang))
-            status_ = st.selectbox(t("field_status", lang), STATUSES, index=STATUSES.index("completed"),
-                                   format_func=lambda s: i18n.status(s, lang))
-            day = st.date_input(t("field_date", lang), value=date.today(), min_value=date(2000, 1, 1),
-                                max_value=date.today())
-            precision = st.selectbox(t("field_precision", lang), DATE_PRECISIONS,
-                                     format_func=lambda p: t(f"precision_{p}", lang))
-            title = st.text_input(t("field_source_title", lang))
-            url = st.text_input(t("field_source_url", lang))
-            note = st.text_area(t("field_note", lang))
-            supersedes = st.selectbox(t("field_supersedes", lang), ["", *mine.event_id],
-                                      format_func=lambda e: "—" if not e else _event_label(mine, e, lang))
-            if st.form_submit_button(t("submit", lang)):
-                value = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": str(day.year)}[precision]
-                ev = NewEvent(pid, section, event, status_, value, precision, title, url, note, editor,
-                              supersedes or None)
-                try:
-                    new_id = store.append(ev, ds.catalog.projects, ds.catalog.sections, ds.events)
-                except StoreError as exc:
-                    st.error(t("refused", lang, why=str(exc)))
-                else:
-                    st.success(t("saved", lang, id=new_id))
-                    st.rerun()
+    drafted = (state.view().get("draft") or {}).get("for") == pid
+    with st.expander(t("record_for", lang, name=row.name_zh if lang == "zh" else row.name_en), expanded=drafted):
+        sections = [WHOLE_PROJECT, *secs.section]
+        section = st.selectbox(t("field_section", lang), sections,
+                               format_func=lambda s: t("section_all", lang) if s == WHOLE_PROJECT else names[s],
+                               **_draft_widget(pid, "section", lang, WHOLE_PROJECT, sections))
+        kinds = [k for k in EVENT_KINDS if k != "plan"]
+        event = st.selectbox(t("field_event", lang), kinds, format_func=lambda e: t(f"event_{e}", lang),
+                             **_draft_widget(pid, "event", lang, "opened", kinds))
+        status_ = st.selectbox(t("field_status", lang), STATUSES, format_func=lambda s: i18n.status(s, lang),
+                               **_draft_widget(pid, "status", lang, "completed", list(STATUSES)))
+        day = st.date_input(t("field_date", lang), min_value=date(2000, 1, 1), max_value=date.today(),
+                            **_draft_widget(pid, "date", lang, date.today()))
+        precision = st.selectbox(t("field_precision", lang), DATE_PRECISIONS,
+                                 format_func=lambda p: t(f"precision_{p}", lang),
+                                 **_draft_widget(pid, "precision", lang, "day", list(DATE_PRECISIONS)))
+        title = st.text_input(t("field_source_title", lang), **_draft_widget(pid, "title", lang, ""))
+        url = st.text_input(t("field_source_url", lang), **_draft_widget(pid, "url", lang, ""))
+        note = st.text_area(t("field_note", lang), **_draft_widget(pid, "note", lang, ""))
+        choices = ["", *mine.event_id]
+        supersedes = st.selectbox(t("field_supersedes", lang), choices,
+                                  format_func=lambda e: "—" if not e else _event_label(mine, e, lang),
+                                  **_draft_widget(pid, "supersedes", lang, "", choices))
+        if editor is None:
+            st.caption(t("session_lost_form", lang))
+        if st.button(t("submit", lang), key=f"rec_save.{pid}", disabled=editor is None) and editor:
+            value = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": str(day.year)}[precision]
+            ev = NewEvent(pid, section, event, status_, value, precision, title, url, note, editor,
+                          supersedes or None)
+            try:
+                new_id = store.append(ev, ds.catalog.projects, ds.catalog.sections, ds.events)
+            except StoreError as exc:
+                st.error(t("refused", lang, why=str(exc)))
+            else:
+                state.set_view(draft={})
+                for key in [k for k in st.session_state if str(k).split(".")[0].removeprefix("rec_")
+                            in state.DRAFT_FIELDS and str(k).split(".")[1:2] == [pid]]:
+                    del st.session_state[key]  # the next form starts empty
+                state.write_url()
+                st.success(t("saved", lang, id=new_id))
+                st.rerun()
+    state.write_url()  # the draft into the link, also when only this dialog reran
 
 
 def _event_label(events: pd.DataFrame, event_id: str, lang: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -106,7 +107,35 @@ def parse(q: dict[str, str], max_date: date, departments: list[str]) -> dict:
     v["zoom"] = _parse_zoom(q.get("zoom"))
     v["tiles"] = q.get("tiles") if q.get("tiles") in TILES else "none"
     v["tab"] = q.get("tab") if q.get("tab") in TABS else TABS[0]
+    v["editing"] = q.get("edit") == "1"
+    v["draft"] = parse_draft(q) if v["editing"] else {}
     return v
+
+
+# The record form's fields, kept as text in the view (and the URL) while an editor types: a session lost
+# with its worker comes back on another worker from the URL alone, and the form is filled again from it.
+# Never a credential: the sign-in fields are not among them.
+DRAFT_FIELDS = ("for", "section", "event", "status", "date", "precision", "supersedes", "title", "url", "note")
+# Longest query string the drafts may add: HAProxy's default buffer holds a request line of about 15 KB, and a
+# reload must still pass it. A field that does not fit stays in the page (this session) but not in the URL.
+DRAFT_URL_BUDGET = 8000
+
+
+def parse_draft(q: dict[str, str]) -> dict[str, str]:
+    """The record form's draft from a query string (rec_for names the project it was typed for)."""
+    draft = {f: q[f"rec_{f}"] for f in DRAFT_FIELDS if q.get(f"rec_{f}")}
+    return draft if draft.get("for") else {}
+
+
+def _draft_url(draft: dict[str, str]) -> dict[str, str]:
+    out, used = {}, 0
+    for field in DRAFT_FIELDS:
+        value = draft.get(field, "")
+        cost = len(quote(value, safe="")) + len(field) + 6
+        if value and used + cost <= DRAFT_URL_BUDGET:
+            out[f"rec_{field}"] = value
+            used += cost
+    return out if "rec_for" in out else {}
 
 
 def init(max_date: date, departments: list[str]) -> None:
@@ -200,6 +229,9 @@ def url(v: dict) -> dict[str, str]:
         want["tiles"] = v["tiles"]
     if v["tab"] != TABS[0]:
         want["tab"] = v["tab"]
+    if v.get("editing"):  # an editor signed in here: a new session on this link asks them to sign in again
+        want["edit"] = "1"
+        want.update(_draft_url(v.get("draft") or {}))
     return want
 
 
