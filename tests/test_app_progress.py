@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from corridors import i18n
+
 from .apptest import map_drawn
 from .test_app import APP, kpi
 
@@ -91,7 +93,10 @@ def test_sign_in_is_throttled_and_failures_are_logged(editor_env, caplog):
                 _run(at)
             at.text_input(key="credential").input("correct-horse-battery")
             _run(at)
-        assert not _record_form(at) and any("Try again" in e.value or "秒后再试" in e.value for e in at.error)
+        assert not _record_form(at) and any("秒后" in e.value and "北京时间" in e.value for e in at.error)
+        # a right credential during the lockout is not answered "wrong": the page says it is locked, and for how long
+        assert not any(i18n.t("credential_bad", "zh") in e.value for e in at.error)
+        assert any(i18n.t("credential_locked", "zh", s="", until="")[:8] in e.value for e in at.error)
         failures = [r.getMessage() for r in caplog.records if "sign-in failed" in r.getMessage()]
         assert len(failures) == 4 and all("王工" in m for m in failures)
         assert not any("correct-horse-battery" in r.getMessage() or "guess" in r.getMessage() for r in caplog.records)
@@ -199,7 +204,7 @@ def test_only_http_sources_become_links(editor_env):
     at.query_params["project"] = "hw_g59_hubei"
     _run(at)
     history = next(d.value for d in at.dataframe if "记录人" in d.value.columns)
-    links = [v for v in history["来源"] if isinstance(v, str)]
+    links = [v for v in history["链接"] if isinstance(v, str)]
     assert links and all(v.startswith(("http://", "https://")) for v in links)
     note = next(c for c in history.columns if c.startswith("说明"))
     assert any("javascript:alert(1)" in str(n) for n in history[note])  # shown as text in the note

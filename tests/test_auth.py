@@ -70,3 +70,26 @@ def test_the_client_behind_the_proxy_is_the_address_the_proxy_sets():
     assert auth.client_address(None, {}) == "local"
     # A peer that is not this machine is the client itself, whatever it writes.
     assert auth.client_address("10.1.2.3", {"X-Forwarded-For": "6.6.6.6", auth.CLIENT_HEADER: "6.6.6.6"}) == "10.1.2.3"
+
+
+def test_a_lockout_is_told_apart_from_a_wrong_credential():
+    users = {"王工": "right"}
+    th = auth.Throttle(free=1)
+    assert auth.locked_for("王工", "10.0.0.1", th) == 0
+    auth.sign_in("王工", "wrong", users, "10.0.0.1", th)
+    assert auth.locked_for("王工", "10.0.0.1", th) == 0  # the free failure
+    _, wait = auth.sign_in("王工", "wrong", users, "10.0.0.1", th)
+    assert wait > 0 and auth.locked_for("王工", "10.0.0.1", th) > 0
+    assert auth.locked_for("王工", "10.0.0.9", th) > 0  # the name is locked from any client
+
+
+def test_times_are_shown_in_china_standard_time_with_the_zone():
+    from datetime import datetime, timezone
+
+    from corridors import i18n
+
+    assert i18n.china_time("2026-01-01T00:00:00+00:00", "zh") == "2026-01-01 08:00 北京时间"
+    assert i18n.china_time(datetime(2026, 6, 30, 20, 30, tzinfo=timezone.utc), "en") == \
+        "2026-07-01 04:30 China Standard Time (UTC+8)"  # across midnight; no daylight saving in summer
+    assert i18n.china_time("2026-01-01T00:00:00", "zh").startswith("2026-01-01 08:00")  # naive = UTC
+    assert i18n.china_time(None, "zh") == ""

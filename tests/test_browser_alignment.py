@@ -49,7 +49,7 @@ def editor_server(tmp_path_factory):
 
 def _length_in_dialog(pg) -> float:
     text = pg.get_by_role("dialog").inner_text()
-    return float(re.search(r"长度\(km\)：\s*([\d.]+)", text).group(1))
+    return float(re.search(r"长度：\s*([\d.]+) 公里", text).group(1))
 
 
 def _until(pg, probe, timeout_s: int = 60):
@@ -149,6 +149,9 @@ def test_import_a_kml_through_the_page_and_revert(editor_server, ds, tmp_path):
     if ok.count():
         ok.click()
     pg.screenshot(path=str(ARTIFACTS / "11-alignment-preview.png"))
+    maps = [f for f in pg.frames if f.locator(".leaflet-control-attribution").count()]
+    assert len(maps) >= 2  # the page's map and the preview beside the current line
+    assert all(f.locator(".leaflet-attribution-flag").count() == 0 for f in maps)  # Leaflet credited in text only
     dialog.get_by_role("button", name="确认导入").click()
     _until(pg, lambda: _length_in_dialog(pg) != length_before)
     _wait_map(pg)

@@ -148,3 +148,44 @@ def test_the_running_total_includes_corridors_open_before_the_plan(ds):
     assert base["completed"] > 0, "a running total starts from the corridors already open in 2016"
     plan_only = ds.count(date(2020, 12, 31), Definition(include="plan"))["completed"]
     assert plan_only < later["completed"]
+
+
+@pytest.mark.parametrize("label,definition", counting.variants(counting.DEFAULT))
+def test_the_day_the_target_was_reached_is_the_first_day_the_count_reaches_it(ds, label, definition):
+    """reached() against count() on that day and the day before; its corridor opens on that day."""
+    end = date(2026, 1, 1)
+    hit = ds.reached(definition, end)
+    target = ds.target.count
+    if hit is None:
+        assert ds.count(end, definition)["completed"] < target, label
+        return
+    before = hit.day - timedelta(days=1)
+    assert ds.count(hit.day, definition)["completed"] >= target > ds.count(before, definition)["completed"], label
+    on, off = ds.table(hit.day, definition).set_index("id"), ds.table(before, definition).set_index("id")
+    assert on.counted[hit.project_id] and not off.counted[hit.project_id], label
+    assert ds.reached(definition, before) is None
+
+
+@pytest.mark.parametrize("label,definition", counting.variants(counting.DEFAULT))
+def test_the_counted_corridors_are_numbered_one_to_n_in_the_order_they_opened(ds, label, definition):
+    end = date(2026, 1, 1)
+    units = ds.numbered(definition, end)
+    assert [u.number for u in units] == list(range(1, ds.count(end, definition)["completed"] + 1)), label
+    assert [u.day for u in units] == sorted(u.day for u in units)
+    counted = set(ds.table(end, definition).query("counted").id)
+    assert {u.project_id for u in units} <= counted
+    hit = ds.reached(definition, end)
+    if hit is not None:  # nothing closed again in the data: the target-th number is the corridor that reached it
+        assert units[ds.target.count - 1].project_id == hit.project_id
+
+
+def test_a_tie_on_the_day_the_target_is_reached_is_reported():
+    t = table(row("a", [GUANGDONG]), row("b", [GUANGXI]), row("c", [JIANGXI]))
+    tl = pd.DataFrame({"project_id": ["a", "b", "c"], "from": [date(2001, 1, 1), date(2005, 5, 5), date(2005, 5, 5)],
+                       "status": ["completed"] * 3, "hunan_status": ["completed"] * 3})
+    hit = counting.reached(tl, t, Definition(), 2, date(2010, 1, 1))
+    assert hit.day == date(2005, 5, 5) and hit.project_id == "b" and hit.same_day == ("c",)
+    assert counting.reached(tl, t, Definition(), 4, date(2010, 1, 1)) is None
+    assert counting.reached(tl, t, Definition(), 2, date(2005, 5, 4)) is None
+    assert [(u.number, u.project_id) for u in counting.numbered(tl, t, Definition(), date(2010, 1, 1))] == [
+        (1, "a"), (2, "b"), (3, "c")]

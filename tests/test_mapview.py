@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from corridors import mapview
+from corridors import counting, mapview
 
 
 def test_leaflet_comes_from_the_installed_package():
@@ -281,3 +281,117 @@ def test_names_in_the_held_lines_and_their_updates_are_escaped(ds):
     mapview.LineBase(geometry).add_to(base)
     for text in (base.get_root().render(), json.dumps(d, ensure_ascii=False)):
         assert "<img src=x" not in text and "&lt;img src=x" in text
+
+
+# --- what the map draws first: counted lines at full strength, the rest quieter, every line readable ------------
+
+def _rgb(colour: str) -> tuple[float, ...]:
+    c = colour.lstrip("#")
+    c = "".join(ch * 2 for ch in c) if len(c) == 3 else c
+    return tuple(int(c[i:i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+def _over(fg: tuple[float, ...], alpha: float, bg: tuple[float, ...]) -> tuple[float, ...]:
+    """Source-over alpha compositing of one colour on another."""
+    return tuple(alpha * f + (1 - alpha) * b for f, b in zip(fg, bg))
+
+
+def _luminance(rgb: tuple[float, ...]) -> float:
+    """WCAG 2.1 relative luminance (https://www.w3.org/TR/WCAG21/#dfn-relative-luminance)."""
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """WCAG 2.1 contrast ratio (https://www.w3.org/TR/WCAG21/#dfn-contrast-ratio); 3:1 is asked of graphics
+    (success criterion 1.4.11, non-text contrast)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _fills() -> dict[str, tuple[float, ...]]:
+    """Each offline fill as drawn: at the layer's opacity over Leaflet's own background (read from its CSS)."""
+    css = mapview.leaflet_assets()["leaflet.css"]
+    background = re.search(r"\.leaflet-container \{\s*background: (#[0-9a-fA-F]{3,6});", css).group(1)
+    assert _rgb(background) == _rgb(mapview.MAP_BACKGROUND)
+    return {k: _over(_rgb(v), mapview.FILL_OPACITY, _rgb(background)) for k, v in mapview.FILL.items()}
+
+
+def test_every_line_class_has_three_to_one_contrast_on_every_fill():
+    fills = _fills()
+    low = []
+    for mode, colour in mapview.MODE_COLOURS.items():
+        for status in mapview.STATUS_STYLES:
+            for counted in (True, False):
+                for candidate in (True, False):
+                    alpha = mapview.line_style(status, counted, candidate)["opacity"]
+                    for name, fill in fills.items():
+                        ratio = _contrast(_over(_rgb(colour), alpha, fill), fill)
+                        if ratio < 3:
+                            low.append((mode, status, counted, candidate, name, round(ratio, 2)))
+    water = mapview.WATER
+    for name, fill in fills.items():
+        ratio = _contrast(_over(_rgb(water["line"]), water["opacity"], fill), fill)
+        if ratio < 3:
+            low.append(("river", name, round(ratio, 2)))
+    assert not low
+
+
+def test_what_is_not_counted_is_quieter_and_rivers_have_a_style_no_corridor_shares():
+    for status in mapview.STATUS_STYLES:
+        full, quiet = mapview.line_style(status, True), mapview.line_style(status, False)
+        assert quiet["weight"] < full["weight"] or quiet["weight"] == mapview.QUIET["min_weight"]
+        assert quiet["opacity"] < full["opacity"]
+    corridor_weights = {mapview.line_style(s, c, k)["weight"] for s in mapview.STATUS_STYLES
+                        for c in (True, False) for k in (True, False)}
+    assert mapview.WATER["weight"] < min(corridor_weights)
+    assert mapview.WATER["line"] not in mapview.MODE_COLOURS.values()
+
+
+def _legend_samples(text: str) -> set[tuple]:
+    return {(m[0], float(m[1]), float(m[2]), m[3] or None) for m in re.findall(
+        r'<line [^>]*stroke="(#[0-9a-f]+)" stroke-width="([\d.]+)" stroke-opacity="([\d.]+)"'
+        r'(?: stroke-dasharray="([^"]+)")?', text)}
+
+
+def test_the_legend_samples_are_the_styles_the_map_draws(ds):
+    t = ds.table(date(2025, 1, 1))
+    geometry = mapview.line_geometry(t, mapview.section_paths(ds.sections))
+    groups, _ = mapview.dashboard_layers(t, geometry, ds.section_statuses(date(2025, 1, 1)), ds.section_names("zh"),
+                                         "zh")
+    script = _render(groups[0])
+    (data,) = [d for d in mapview.layer_data(script) if "l" in d]
+    drawn = {(s[0]["color"], float(s[0]["weight"]), float(s[0]["opacity"]), s[0]["dashArray"]) for s in data["s"]}
+    drawn.add((mapview.WATER["line"], float(mapview.WATER["weight"]), float(mapview.WATER["opacity"]), None))
+    legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");\n", script).group(1))
+    samples = _legend_samples(legend)
+    assert samples and samples <= drawn, samples - drawn
+    counted = t[t.counted & (t.same_as == "") & t.route_known]
+    assert len(counted) and len(t[~t.counted & (t.same_as == "") & t.route_known])
+    assert any(s[2] == 1.0 for s in samples) and any(s[2] < 1.0 for s in samples)  # full strength and context
+
+
+def test_the_counted_crossings_are_numbered_as_the_count(ds):
+    as_of = date(2025, 1, 1)
+    t = ds.table(as_of)
+    numbered = ds.numbered(counting.DEFAULT, as_of)
+    geometry = mapview.line_geometry(t, mapview.section_paths(ds.sections))
+    groups, _ = mapview.dashboard_layers(t, geometry, {}, {}, "zh", numbered=numbered)
+    (data,) = [d for d in mapview.layer_data(_render(groups[0])) if "l" in d]
+    assert [c[2] for c in data["c"]] == list(range(1, ds.count(as_of)["completed"] + 1))
+    assert all(t.set_index("id").counted[u.project_id] for u in numbered)
+    # the snapshot's map carries the same numbers
+    display = mapview.display_boundaries(ds.boundaries)
+    page = mapview.standalone_map(display, t, ds.sections, {}, {}, "zh", numbered=numbered).get_root().render()
+    (layer,) = [d for d in mapview.layer_data(page) if set(d) == {"c"}]
+    assert layer["c"] == data["c"]
+
+
+def test_every_map_credits_leaflet_as_text_without_its_flag(ds):
+    """Leaflet 1.9's default prefix carries a flag icon (.leaflet-attribution-flag); the maps replace it."""
+    display = mapview.display_boundaries(ds.boundaries)
+    assert "<svg" not in mapview.LEAFLET_CREDIT and "Leaflet" in mapview.LEAFLET_CREDIT
+    for m in (mapview.base_map(display, mapview.map_class("/l.js", "/l.css")),
+              mapview.standalone_map(display, ds.table(date(2020, 12, 31)), ds.sections, {}, {}, "zh")):
+        found = re.search(r"attributionControl\.setPrefix\((\".*?\")\);", m.get_root().render())
+        assert found and json.loads(found.group(1)) == mapview.LEAFLET_CREDIT

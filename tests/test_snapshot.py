@@ -44,8 +44,8 @@ def expected_counts(ds, as_of=AS_OF, modes=()):
 def test_file_names_carry_the_date(bundle):
     out, files = bundle
     assert sorted(p.name for p in out.iterdir()) == sorted(files)
-    assert {n.rsplit("-", 3)[0] for n in files} == {"projects", "corridors", "map", "report", "manifest", "targets",
-                                                     "outlook", "outlook-corridors", "stubs"}
+    assert {n.rsplit("-", 3)[0] for n in files} == {"projects", "corridors", "map", "report", "briefing", "manifest",
+                                                     "targets", "outlook", "outlook-corridors", "stubs"}
     assert all(D in n for n in files)
 
 
@@ -224,7 +224,7 @@ def _map(ds, req):
 
     rows = snapshot._rows(req, ds)
     display = mapview.display_boundaries(ds.boundaries)
-    notes = figures.MapNotes(date=D, source="test")
+    notes = figures.MapNotes(date=D, source="test", cities=snapshot.city_points(ds))
     ctx = plt.rc_context(figures._rc())
     ctx.__enter__()
     fig = figures.map_figure(display, rows, ds.sections, ds.section_statuses(req.as_of), req.lang, "t",
@@ -345,6 +345,14 @@ def test_map_html_draws_offline(bundle):
         title = page.locator(".corridors-title")
         assert title.is_visible() and D in title.inner_text() and " / 20" in title.inner_text()
         assert page.get_by_text("湖北省", exact=True).is_visible()  # the labels in the bundle's language
+        # map chrome: the Leaflet credit as text, no flag; the schematic-map statement and the sources; the counted
+        # crossings numbered 1…N
+        assert page.locator(".leaflet-attribution-flag").count() == 0
+        assert page.locator(".leaflet-control-attribution").get_by_text("Leaflet").count() == 1
+        assert "示意图，不作为行政区划及权属界线依据" in page.locator(".corridors-credits").inner_text()
+        n = json.loads((out / f"manifest-{D}.json").read_text())["counts"]["completed"]
+        numbers = page.locator(".corridors-num").all_inner_texts()
+        assert sorted(int(x) for x in numbers) == list(range(1, n + 1))
         assert not errors
         assert all(u.startswith(("file:", "data:")) for u in asked), asked
 
@@ -472,3 +480,71 @@ def test_formulas_in_fields_are_neutralised_in_csv_and_xlsx(ds):
     texts = {c.value for c in cells if isinstance(c.value, str)}
     assert {"'" + h for h in HOSTILE} <= texts and "'=cmd|' /C calc'!A0" in texts
     assert snapshot.neutralise(-3.5) == -3.5 and snapshot.neutralise("2016-10-24") == "2016-10-24"
+
+
+def test_the_png_and_pdf_maps_name_the_cities_and_say_they_are_schematic(ds, bundle):
+    import matplotlib.pyplot as plt
+
+    _, files = bundle
+    fig, ctx = _map(ds, snapshot.Request(as_of=AS_OF))
+    try:
+        labels = {t.get_text() for t in fig.axes[0].texts if t.get_gid() == "city_label"}
+    finally:
+        plt.close(fig)
+        ctx.__exit__(None, None, None)
+    hunan_seats = {zh for lon, lat, zh, en in snapshot.city_points(ds)}
+    assert {"长沙市", "株洲市", "岳阳市", "怀化市", "郴州市"} <= labels <= hunan_seats
+    text = _pdf_text(files[f"report-{D}.pdf"])
+    assert "示意图，不作为行政区划及权属界线依据" in text
+    hit = ds.reached(snapshot.Request(as_of=AS_OF).definition, AS_OF)
+    if hit is not None:  # the report says when the target was reached, as the dashboard does
+        assert f"第{ds.target.count}条为" in text and hit.day.isoformat() in text
+
+
+def test_the_png_map_numbers_the_counted_crossings_as_the_list_does(ds):
+    import matplotlib.pyplot as plt
+
+    from corridors import counting, figures, mapview
+
+    req = snapshot.Request(as_of=AS_OF)
+    rows = snapshot._rows(req, ds)
+    numbered = ds.numbered(counting.DEFAULT, AS_OF)
+    notes = figures.MapNotes(date=D, source="test", numbers=tuple(
+        (m[1], m[0], m[2]) for m in mapview.numbered_markers(rows, numbered, "zh")))
+    with plt.rc_context(figures._rc()):
+        fig = figures.map_figure(mapview.display_boundaries(ds.boundaries), rows, ds.sections,
+                                 ds.section_statuses(AS_OF), "zh", "t", None, notes)
+        try:
+            shown = sorted(int(t.get_text()) for t in fig.axes[0].texts if t.get_gid() == "crossing_number")
+        finally:
+            plt.close(fig)
+    assert shown == list(range(1, ds.count(AS_OF)["completed"] + 1))
+    listed = snapshot.counted_rows(ds, req)
+    assert sorted(int(n) for x in listed.numbers for n in x.split("、")) == shown
+
+
+def test_the_word_briefing_reads_back_with_the_count_the_definition_and_every_counted_corridor(ds, bundle):
+    import io
+
+    from docx import Document
+
+    from corridors import i18n
+
+    _, files = bundle
+    doc = Document(io.BytesIO(files[f"briefing-{D}.docx"]))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    req = snapshot.Request(as_of=AS_OF)
+    c = ds.count(AS_OF)
+    assert i18n.t("map_count", "zh", n=c["completed"], target=ds.target.count) in text
+    assert D in doc.paragraphs[0].text and i18n.definition_short(req.definition, "zh") in doc.paragraphs[0].text
+    assert i18n.definition_text(req.definition, "zh", as_of=AS_OF, target=ds.target) in text
+    (table,) = doc.tables
+    rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    counted = ds.table(AS_OF)
+    counted = counted[counted.counted]
+    assert sorted(r[1] for r in rows) == sorted(counted.name_zh)
+    numbers = sorted(int(n) for r in rows for n in r[0].split("、") if n != "—")
+    assert numbers == list(range(1, c["completed"] + 1))
+    assert all(r[6] for r in rows)  # each with its sources
+    assert len(doc.inline_shapes) == 1  # the map
+    assert doc.core_properties.language == "zh-CN"

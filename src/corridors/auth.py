@@ -148,11 +148,20 @@ def client_address(peer: str | None, headers: Mapping[str, str]) -> str:
     return peer or "local"
 
 
+def _keys(name: str, client: str) -> tuple[str, str]:
+    return f"name:{name}", f"client:{client}"
+
+
+def locked_for(name: str, client: str, throttle: Throttle) -> float:
+    """Seconds an attempt for this name from this client must still wait (0: it would be checked)."""
+    return throttle.wait(_keys(name, client))
+
+
 def sign_in(name: str, credential: str, configured: Mapping[str, str], client: str,
             throttle: Throttle) -> tuple[str | None, float]:
     """(the editor signed in or None, seconds to wait before the next attempt). A throttled attempt is
     refused without looking at the credential; every failure is logged without it."""
-    keys = (f"name:{name}", f"client:{client}")
+    keys = _keys(name, client)
     wait = throttle.wait(keys)
     if wait > 0:
         log.warning("sign-in refused while throttled: name=%r client=%r wait=%.0fs", name, client, wait)

@@ -154,6 +154,31 @@ def mark(table: pd.DataFrame, d: Definition) -> pd.DataFrame:
                         counted=table.id.isin(done))
 
 
+def _sweep(timeline: pd.DataFrame, per: dict[str, list[tuple]], status_column: str):
+    """Walk the timeline of the projects in `per` in date order: for each of its rows yield (day, project, whether
+    the project opened on it, completed units after it, the units that opened on it, the units that closed on
+    it). A unit is open while any of its projects is."""
+    t = timeline[timeline.project_id.isin(list(per))].sort_values("from", kind="stable")
+    open_members: dict[tuple, int] = {}
+    done: dict[str, bool] = {}
+    total = 0
+    for pid, day, st in zip(t.project_id, t["from"], t[status_column]):
+        now = st == "completed"
+        opened = now and not done.get(pid, False)
+        up, down = [], []
+        if now != done.get(pid, False):
+            done[pid] = now
+            for k in per[pid]:
+                before = open_members.get(k, 0)
+                open_members[k] = before + (1 if now else -1)
+                if before == 0 and now:
+                    up.append(k)
+                elif before == 1 and not now:
+                    down.append(k)
+            total += len(up) - len(down)
+        yield day, pid, opened, total, up, down
+
+
 def series(timeline: pd.DataFrame, table: pd.DataFrame, d: Definition, start: date, end: date,
            only: set[str] | None = None) -> pd.DataFrame:
     """Completed units from start to end, one row per date the number changes (one sweep of the timeline).
@@ -163,24 +188,72 @@ def series(timeline: pd.DataFrame, table: pd.DataFrame, d: Definition, start: da
     per = units(table, d)
     if only is not None:
         per = {p: k for p, k in per.items() if p in only}
-    t = timeline[timeline.project_id.isin(list(per))].sort_values("from", kind="stable")
-    open_members: dict[tuple, int] = {}
-    done: dict[str, bool] = {}
-    total = 0
     counts: dict[date, int] = {start: 0}
-    for pid, day, st in zip(t.project_id, t["from"], t[d.status_column]):
-        now = st == "completed"
-        if now != done.get(pid, False):
-            done[pid] = now
-            for k in per[pid]:
-                before = open_members.get(k, 0)
-                open_members[k] = before + (1 if now else -1)
-                total += (before == 0 and now) - (before == 1 and not now)
+    for day, _, _, total, _, _ in _sweep(timeline, per, d.status_column):
         if day <= end:
             counts[max(day, start)] = total
     rows = sorted(counts.items())
     rows.append((end, rows[-1][1]))
     return pd.DataFrame(rows, columns=["date", "completed"]).drop_duplicates("date", keep="last")
+
+
+@dataclass(frozen=True)
+class Reached:
+    """When the count under a definition first reached the target: the day, the project whose opening made
+    the count reach it (the target-th corridor), and the other projects that opened the same day (so a tie
+    is said, not hidden)."""
+
+    day: date
+    project_id: str
+    same_day: tuple[str, ...] = ()
+
+
+def reached(timeline: pd.DataFrame, table: pd.DataFrame, d: Definition, target: int, end: date) -> Reached | None:
+    """The first day on or before `end` the completed units under `d` reached `target`, and which project's
+    opening did it (None when the count had not reached it by `end`, or there is no target)."""
+    if target <= 0:
+        return None
+    per = units(table, d)
+    rows = [row[:4] for row in _sweep(timeline, per, d.status_column) if row[0] <= end]
+    last = 0
+    for day, pid, _, total in rows:
+        if total >= target > last:
+            others = tuple(dict.fromkeys(p for dd, p, opened, _ in rows if dd == day and opened and p != pid))
+            return Reached(day, pid, others)
+        last = total
+    return None
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """One unit open on a date, numbered in the order the units opened (1 = the first): the project whose
+    opening opened it, the day, and the province on the other side of the border."""
+
+    number: int
+    project_id: str
+    day: date
+    province: str
+    key: tuple = ()  # the unit (see units())
+
+
+def numbered(timeline: pd.DataFrame, table: pd.DataFrame, d: Definition, end: date) -> list[Numbered]:
+    """The units open on `end` under `d`, numbered 1…N in the order they opened (ties in the timeline's order):
+    the numbers the map puts on the counted crossings and the snapshot's list of counted corridors uses, so
+    that number N is the N-th corridor opened and the target-th is the one that reached the target. N equals
+    count()'s completed on the same table."""
+    per = units(table, d)
+    since: dict[tuple, tuple[int, date, str]] = {}
+    step = 0
+    for day, pid, _, _, up, down in _sweep(timeline, per, d.status_column):
+        if day > end:
+            break
+        for k in down:
+            since.pop(k, None)
+        for k in up:
+            since[k] = (step, day, pid)
+            step += 1
+    ordered = sorted(since.items(), key=lambda kv: kv[1][0])
+    return [Numbered(n, pid, day, key[-1], key) for n, (key, (_, day, pid)) in enumerate(ordered, 1)]
 
 
 def variants(d: Definition) -> list[tuple[str, Definition]]:
@@ -199,5 +272,5 @@ def variants(d: Definition) -> list[tuple[str, Definition]]:
     return out
 
 
-__all__ = ["DEFAULT", "Definition", "INCLUDE", "OPENED_RULES", "PROVINCE_RULES", "STATUSES", "UNITS", "count",
-           "eligible", "mark", "series", "units", "variants"]
+__all__ = ["DEFAULT", "Definition", "INCLUDE", "OPENED_RULES", "PROVINCE_RULES", "Numbered", "Reached", "STATUSES",
+           "UNITS", "count", "eligible", "mark", "numbered", "reached", "series", "units", "variants"]

@@ -149,6 +149,15 @@ class Dataset:
         s["new"] = s.completed - s.existing
         return s
 
+    def reached(self, definition: counting.Definition, end: date) -> counting.Reached | None:
+        """When the count under a definition first reached the plan's target, on or before `end`, and which
+        corridor made it (None if it had not by then)."""
+        return counting.reached(self.timeline, self.table(end, definition), definition, self.target.count, end)
+
+    def numbered(self, definition: counting.Definition, end: date) -> list[counting.Numbered]:
+        """The corridors counted on `end`, numbered in the order they opened (see counting.numbered)."""
+        return counting.numbered(self.timeline, self.table(end, definition), definition, end)
+
     def reconcile(self) -> pd.DataFrame:
         """Each reported total the product is compared with: the matching definition, the product's figure on
         that date under it (computed), the difference and whether it is within the stated tolerance; and the

@@ -23,7 +23,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+from matplotlib import font_manager, patheffects  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.collections import PatchCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -36,7 +36,8 @@ from shapely.plotting import patch_from_polygon  # noqa: E402
 from . import i18n  # noqa: E402
 from .boundaries import HUNAN, PROVINCES  # noqa: E402
 from .geometry import METRIC_CRS  # noqa: E402
-from .mapview import CANDIDATE, EXISTING, FILL, MODE_COLOURS, STATUS_STYLES  # noqa: E402
+from .mapview import FILL, MODE_COLOURS, NUMBER_STYLE, STATUS_STYLES  # noqa: E402
+from .mapview import line_style as mapview_line_style  # noqa: E402
 
 # Leaflet styles are in CSS pixels; on paper one pixel of line weight or dash is drawn as this many points.
 PT_PER_PX = 0.52
@@ -139,14 +140,10 @@ def _plain(s: str) -> str:
 
 # --- the map ---------------------------------------------------------------------------------------------
 
-def line_style(status: str | None, in_plan: bool = True, candidate: bool = False) -> dict:
-    """matplotlib keywords for a line in a status, from mapview.STATUS_STYLES (the HTML map's styles)."""
-    s = STATUS_STYLES.get(status, STATUS_STYLES[None])
+def line_style(status: str | None, counted: bool = True, candidate: bool = False) -> dict:
+    """matplotlib keywords for a line in a status, from mapview.line_style (the HTML map's styles)."""
+    s = mapview_line_style(status, counted, candidate)
     weight, opacity = s["weight"], s["opacity"]
-    if not in_plan:
-        weight, opacity = max(2, weight + EXISTING["weight"]), opacity * EXISTING["opacity"]
-    if candidate:
-        opacity *= CANDIDATE["opacity"]
     dash = s["dash_array"]
     style = "-" if not dash else (0, tuple(float(v) * PT_PER_PX for v in dash.split()))
     return {"linestyle": style, "linewidth": weight * PT_PER_PX, "alpha": opacity}
@@ -169,10 +166,13 @@ def scale_bar(xlim: tuple[float, float], lat: float, share: float = 0.22) -> tup
 
 @dataclass(frozen=True)
 class MapNotes:
-    """What the map says about itself: the as-of label, and the sources line set under it."""
+    """What the map says about itself: the as-of label, the sources line set under it (with the statement that
+    it is a schematic map), and the cities it names: (lon, lat, Chinese name, English name)."""
 
     date: str
     source: str
+    cities: tuple[tuple[float, float, str, str], ...] = ()
+    numbers: tuple[tuple[float, float, int], ...] = ()  # the counted crossings: (lon, lat, number), as on the HTML map
 
 
 def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.GeoDataFrame,
@@ -201,10 +201,10 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
             status = section_status.get((row.id, sec.section), row.status)
             status = status if status in STATUS_STYLES else None
             statuses.add(status)
-            quiet_drawn |= not row.in_plan
+            quiet_drawn |= not row.counted
             xs, ys = sec.geometry.xy
             ax.add_line(Line2D(xs, ys, color=MODE_COLOURS[row.mode], solid_capstyle="round",
-                               **line_style(status, bool(row.in_plan), row.identification == "candidate")))
+                               **line_style(status, bool(row.counted), row.identification == "candidate")))
     labelled: list[tuple[str, float, float]] = []
     for row in drawn[drawn.in_plan].itertuples():
         for c in row.crossings:
@@ -223,6 +223,17 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
     ax.set_xlim(hunan[0] - pad, hunan[2] + pad)
     ax.set_ylim(hunan[1] - pad * 0.8, hunan[3] + pad * 0.6)
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    for lon, lat, n in (notes.numbers if notes is not None else ()):
+        ax.annotate(str(n), (lon, lat), fontsize=5.5, color=NUMBER_STYLE["color"], weight="bold", ha="center",
+                    va="center", zorder=7, gid="crossing_number",
+                    bbox={"boxstyle": "circle,pad=0.18", "facecolor": NUMBER_STYLE["background"], "edgecolor": "white",
+                          "linewidth": 0.6})
+    for lon, lat, zh, en in (notes.cities if notes is not None else ()):
+        if x0 + 0.3 < lon < x1 - 0.6 and y0 + 0.3 < lat < y1 - 0.3:
+            ax.plot(lon, lat, marker="s", markersize=3, color="#222", zorder=5)
+            ax.annotate(_plain(zh if lang == "zh" else en), (lon, lat), xytext=(3, -1), textcoords="offset points",
+                        fontsize=6.5, color="#222", va="top", zorder=5, gid="city_label",
+                        path_effects=[patheffects.withStroke(linewidth=1.6, foreground="white")])
     # a province is named at a point of its part inside the view, kept clear of the frame
     inner = shapely.box(x0 + 0.8, y0 + 0.8, x1 - 0.8, y1 - 0.5)
     for r in provinces.itertuples():
@@ -240,7 +251,9 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
     ax.set_ylabel("")
     shown = [m for m in MODE_COLOURS if m in (set(drawn["mode"]) if modes is None else set(modes))]
     ax.set_anchor("NW")
-    _legend(ax, shown, [s for s in STATUS_ORDER if s in statuses], quiet_drawn, lang, legend_columns)
+    counted = [m for m in MODE_COLOURS if (drawn.counted & (drawn["mode"] == m)).any()]
+    _legend(ax, shown, [s for s in STATUS_ORDER if s in statuses], quiet_drawn, lang, legend_columns,
+            sample=(counted or shown or ["highway"])[0])
     _scale_bar(ax)
     _north_arrow(ax, lang)
     if notes is not None:
@@ -249,13 +262,16 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#999", "alpha": 0.9})
 
 
-def _legend(ax, modes: list[str], statuses: list, quiet: bool, lang: str, columns: int) -> None:
+def _legend(ax, modes: list[str], statuses: list, quiet: bool, lang: str, columns: int,
+            sample: str = "highway") -> None:
+    """The map's legend; status samples in the colour of the mode the headline counts (`sample`)."""
     solid = line_style("completed")
     handles = [Line2D([], [], color=MODE_COLOURS[m], **solid, label=i18n.mode(m, lang)) for m in modes]
-    handles += [Line2D([], [], color="#444", **line_style(s), label=i18n.status(s, lang)) for s in statuses]
+    sample = MODE_COLOURS[sample]
+    handles += [Line2D([], [], color=sample, **line_style(s), label=i18n.status(s, lang)) for s in statuses]
     if quiet:
-        handles.append(Line2D([], [], color="#9a9a9a", **line_style("completed", in_plan=False),
-                              label=i18n.t("legend_existing", lang)))
+        handles.append(Line2D([], [], color=sample, **line_style("completed", counted=False),
+                              label=i18n.t("legend_quiet", lang)))
     handles += [Patch(facecolor=FILL["hunan"], edgecolor="#9a8a5a", label=i18n.t("legend_hunan", lang)),
                 Patch(facecolor=FILL["member"], edgecolor="#8c8c8c", label=i18n.t("legend_member", lang)),
                 Patch(facecolor=FILL["other"], edgecolor="#8c8c8c", label=i18n.t("legend_other", lang)),
@@ -428,6 +444,7 @@ class Report:
     footer: str
     notes: MapNotes | None = None
     modes: tuple[str, ...] | None = None
+    headline: tuple[str, ...] = ()  # under the count: the bar's words, when the target was reached, unconfirmed ones
 
 
 COUNTED_WIDTHS = (22, 196, 232, 58, 84, 86, 54, 30)  # points, A4 landscape within the margins
@@ -499,6 +516,9 @@ def _first_page(page: Page, display, table, sections, section_status, lang: str,
     bar.add_patch(Rectangle((0, 0), min(done / target, 1) if target else 0, 1, color="#1a9850"))
     bar.set_axis_off()
     y -= 16
+    for line in report.headline:
+        y = page.para(x, y, line, 8, width, color="#333")
+    y -= 2 if report.headline else 0
     baseline = t("kpi_baseline", lang, date=counts.get("baseline_date", ""))
     y = page.para(x, y, f"{baseline} {counts.get('baseline', '—')}    "
                         f"{t('kpi_under_construction', lang)} {counts['by_status']['under_construction']}    "

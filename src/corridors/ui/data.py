@@ -234,6 +234,20 @@ def count(as_of: date, definition: counting.Definition = counting.DEFAULT,
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+def reached(as_of: date, definition: counting.Definition = counting.DEFAULT,
+            version: tuple = ("", 0, 0, 0, 0)) -> counting.Reached | None:
+    """When the count under the definition reached the target, on or before as_of, and which corridor made it."""
+    return load(version).reached(definition, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def numbered(as_of: date, definition: counting.Definition = counting.DEFAULT,
+             version: tuple = ("", 0, 0, 0, 0)) -> list[counting.Numbered]:
+    """The counted corridors on the date, numbered in the order they opened (the map's numbers)."""
+    return load(version).numbered(definition, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
 def status_changes(start: date, as_of: date, definition: counting.Definition = counting.DEFAULT,
                    version: tuple = ("", 0, 0, 0, 0)) -> pd.DataFrame:
     """Projects whose status differs between two dates: the same for every viewer of one store version."""

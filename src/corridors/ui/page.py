@@ -65,12 +65,15 @@ def main(app_dir: Path | None = None) -> None:
     editor = progress.sign_in(editors, lang) if ready else None
     table = data.table(f.as_of, f.definition, version)
 
-    head, kpi = st.columns([3, 2], vertical_alignment="center")
+    # The count and, beside it, what it counts: one row, so that the map below still fits a desktop screen.
+    head, kpi, notes = st.columns([4, 4, 4], vertical_alignment="center")
     with head:
         st.title(t("title", lang))
         st.caption(t("subtitle", lang))
     with kpi:
         now = panels.headline_metric(ds, f.definition, f.as_of, version, lang)
+    with notes:
+        panels.headline_caption(ds, f.definition, f.as_of, version, lang, now)
     progress.store_notices(found, editor, lang)
     if ready:
         progress.session_notice(editor, lang)

@@ -28,19 +28,55 @@ def page_language(lang: str) -> None:
     """The page's <html lang> follows the UI language (Chromium picks Chinese glyph forms only for zh)."""
     code = "zh-CN" if lang == "zh" else "en"
     st.html(f"<script>document.documentElement.lang = {code!r};</script>"
-            "<style>.block-container, [data-testid='stMainBlockContainer']{padding-top:3.2rem}"
+            "<style>.block-container, [data-testid='stMainBlockContainer']{padding-top:2.4rem}"
             "h1{font-size:2rem !important;padding:0 !important}</style>", unsafe_allow_javascript=True,
             width="content")
 
 
 def headline_metric(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str) -> dict:
-    """The count against the target on the chosen date, beside the title. Display filters never reach it."""
+    """The count against the target on the chosen date, beside the title, and a bar that says "exceeded" when it
+    is (what it counts is beside it: headline_caption). Display filters never reach it."""
     now = data.count(as_of, d, version)
     done, target = now["completed"], ds.target.count
     st.metric(t("kpi_completed", lang, date=as_of.isoformat()), f"{done} / {target}",
               help=t("kpi_completed_help", lang))
-    st.progress(min(done / target, 1.0) if target else 0.0)
+    st.html(progress_bar_html(done, target, lang))
     return now
+
+
+def headline_caption(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str, now: dict) -> None:
+    """Beside the count: the definition in a few words, when the target was reached and by which corridor, how
+    many are unconfirmed (i18n.headline_notes)."""
+    st.caption("  \n".join(md_text(x) for x in headline_notes(ds, d, as_of, version, lang, now)))
+
+
+def headline_notes(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str, now: dict) -> list[str]:
+    """The lines under the headline (i18n.headline_notes) for this date and definition."""
+    hit = data.reached(as_of, d, version)
+    names = {}
+    if hit is not None:
+        rows = data.table(as_of, d, version).set_index("id")
+        names = {p: rows.name_zh[p] if lang == "zh" else rows.name_en[p] for p in (hit.project_id, *hit.same_day)}
+    return i18n.headline_notes(d, lang, counts=now, as_of=as_of, reached_day=hit and hit.day,
+                               reached_name=names.get(hit.project_id, "") if hit else "",
+                               same_day=tuple(names[p] for p in hit.same_day) if hit else ())
+
+
+def progress_bar_html(done: int, target: int, lang: str) -> str:
+    """The count against the target as a bar: blue short of it, green when met; beyond it the bar runs past a
+    mark at the target (no alarm colour), and its words say by how many it is exceeded."""
+    import html as html_module
+
+    full = max(done, target, 1)
+    share, mark = 100 * min(done, full) / full, 100 * target / full
+    colour = "#1a9850" if done >= target else "#2166ac"
+    label = html_module.escape(i18n.progress_label(done, target, lang))
+    return (f'<div class="corridors-progress" role="progressbar" aria-valuemin="0" aria-valuemax="{target}" '
+            f'aria-valuenow="{done}" aria-label="{label}" style="font:12px/1.3 sans-serif;color:#333">'
+            f'<div style="position:relative;height:10px;background:#e6e6e6;border-radius:5px">'
+            f'<div style="width:{share:.1f}%;height:100%;background:{colour};border-radius:5px"></div>'
+            f'<div style="position:absolute;left:calc({mark:.1f}% - 1px);top:-3px;width:2px;height:16px;'
+            f'background:#333"></div></div><div style="margin-top:2px">{label}</div></div>')
 
 
 def headline(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str, now: dict) -> None:
@@ -181,6 +217,7 @@ def map_layers(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tupl
     when there is one, so that an update does not carry them again.
     """
     geometry = data.line_geometry(version)
+    numbered = data.numbered(f.as_of, f.definition, version)
     m = mapview.base_map(data.display_boundaries(), mapview.map_class(*leaflet), geojson_text=data.boundaries_geojson(),
                          tiles=mv.tiles, tianditu_key=tianditu_key, rivers=data.rivers(),
                          rivers_text=data.rivers_geojson(), labels=data.place_labels(), base_url=base_url,
@@ -188,14 +225,19 @@ def map_layers(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tupl
 
     def layers(selected: str | None):
         return mapview.dashboard_layers(shown, geometry, ds.section_statuses(f.as_of), ds.section_names(lang), lang,
-                                        selected)
+                                        selected, numbered)
 
     groups, lookup = layers(mv.project)
     # A click the browser sent for this run is known before the map is drawn: the line is highlighted in
     # this run, not in one more round trip.
     clicked = None
-    tip = (st.session_state.get("map") or {}).get("last_object_clicked_tooltip")
-    if tip and tip != st.session_state.get("_last_map_click"):
+    value = st.session_state.get("map") or {}
+    tip, click = value.get("last_object_clicked_tooltip"), value.get("click")
+    # a new click: another line, or the same line clicked again (the map counts clicks: see MapChrome)
+    again = click is not None and click != st.session_state.get("_last_map_click_n")
+    if click is not None:
+        st.session_state["_last_map_click_n"] = click
+    if tip and (tip != st.session_state.get("_last_map_click") or again):
         st.session_state["_last_map_click"] = tip
         clicked = lookup.get(tip.strip())
         if clicked and clicked != mv.project:
@@ -406,7 +448,12 @@ def project_chooser(shown: pd.DataFrame, table: pd.DataFrame, lang: str) -> str 
                  format_func=lambda i: t("details_hint", lang) if i is None else names[i], on_change=_chosen,
                  args=(key,))
     again = picked in names and c2.button(t("open_details", lang), key=f"open.{lang}", width="stretch")
+    # the table's toolbar (search, download, full screen) floats in the 44 px above the table: keep it off the button
+    st.html(f'<div style="height:{TOOLBAR_CLEARANCE_PX}px"></div>')
     return st.session_state.pop("_chosen", None) or (picked if again else None)
+
+
+TOOLBAR_CLEARANCE_PX = 24  # with Streamlit's 16 px gaps around it: 56 px between the chooser row and the table
 
 
 def _chosen(key: str) -> None:
@@ -473,7 +520,9 @@ def details(ds: Dataset, table: pd.DataFrame, pid: str, lang: str) -> None:
     if r.stale:
         st.info(t("stale_note", lang, date=r.latest_evidence or ds.plan_date.isoformat()))
     facts = {
-        t("col_mode", lang): i18n.mode(r["mode"], lang) + (f" · {r.route_number}" if r.route_number else ""),
+        t("col_mode", lang): i18n.mode(r["mode"], lang) + (
+            f" · {t('route_unnumbered', lang) if r.route_number == 'unnumbered' else r.route_number}"
+            if r.route_number else ""),
         t("col_in_plan", lang): t("in_plan_yes" if r.in_plan else "in_plan_no", lang),
         t("col_status", lang): _status_label(r.status, r.partly_open, lang)
         + (f" · {t('col_since', lang)} {r.since}" if r.since else ""),
@@ -487,7 +536,7 @@ def details(ds: Dataset, table: pd.DataFrame, pid: str, lang: str) -> None:
             f"({mapview.crossing_text(c['lat'], c['lon'], r.precision, lang)})" for c in r.crossings) or "—",
         t("col_counted", lang): t("units_counted", lang, n=int(r.units)) if r.counted else (
             t("units_eligible", lang, n=int(r.units)) if r.corridor else t("units_none", lang)),
-        t("col_length", lang): f"{r.length_km:.0f} {t('km', lang)}" if pd.notna(r.length_km) else "—",
+        t("col_length_plain", lang): f"{r.length_km:.0f} {t('km', lang)}" if pd.notna(r.length_km) else "—",
         t("col_places", lang): (r.places if zh else r.places_en) or "—",
         t("col_precision", lang): t("precision_" + r.precision, lang),
         t("col_researched", lang): r.researched,
@@ -507,21 +556,48 @@ def details(ds: Dataset, table: pd.DataFrame, pid: str, lang: str) -> None:
     colon = "：" if zh else ": "
     st.markdown("\n".join(f"- **{md_text(k)}**{colon}{md_text(v)}" for k, v in facts.items()))
     sources = ds.catalog.sources.set_index("id")
-    history(ds, pid, r.same_as, lang, sources)
+    events = history(ds, pid, r.same_as, lang, sources)
     gaps = ds.catalog.gaps[ds.catalog.gaps.project_id.isin([pid, r.same_as])]
-    if len(gaps):
-        st.markdown(f"**{t('gaps', lang)}**\n" + "\n".join(
-            f"- {md_text(t('event_' + g.milestone, lang) if 'event_' + g.milestone in i18n.STRINGS else g.milestone)}"
-            for g in gaps.itertuples()))
-    ids = [s for s in r.source_ids.split(";") if s in sources.index]
+    names = ds.section_names(lang)
+    gap_lines = [gap_text(g.project_id, g.section, g.milestone, names, lang) for g in gaps.itertuples()]
+    if gap_lines:
+        st.markdown(f"**{t('gaps', lang)}**\n" + "\n".join(f"- {md_text(x)}" for x in gap_lines))
+    ids = sorted((s for s in r.source_ids.split(";") if s in sources.index),
+                 key=lambda s: OUTLET_ORDER.index(sources.outlet[s]) if sources.outlet[s] in OUTLET_ORDER else 9)
     with st.expander(f"{t('col_sources', lang)} ({len(ids)})"):
         st.caption(t("outlet_hint", lang))
         st.markdown("\n".join(f"- {source_line(sources.loc[s], lang)}" for s in ids))
-    with st.expander(t("research_note", lang)):
+    st.markdown(f"**{t('summary', lang)}**\n" + "\n".join(
+        f"- {md_text(x)}" for x in research_summary(r, sources.loc[ids], events, gap_lines, lang)))
+    with st.expander(t("research_note_en", lang)):
         notes = [(t("col_name_note", lang), r.name_note), (t("col_route_note", lang), r.route_note)]
-        notes += [(t("gaps", lang) + " · " + (t("event_" + g.milestone, lang) if "event_" + g.milestone in i18n.STRINGS
-                                               else g.milestone), g.note) for g in gaps.itertuples()]
+        notes += [(f"{t('gap_searched', lang)} · {line}", g.note) for line, g in zip(gap_lines, gaps.itertuples())]
         st.markdown("\n\n".join(f"**{md_text(k)}**{colon}{md_text(v)}" for k, v in notes if v))
+
+
+OUTLET_ORDER = ("official", "original", "repost", "dataset")  # how sources are listed: official ones first
+
+
+def gap_text(pid: str, section: str, milestone: str, names: dict, lang: str) -> str:
+    """A gap in the research: which section, and which milestone no dated source was found for."""
+    where = t("section_all", lang) if section == "all" else names.get((pid, section), section)
+    what = t("event_" + milestone, lang) if "event_" + milestone in i18n.STRINGS else t("gap_milestone", lang)
+    return t("gap_line", lang, section=where, milestone=what)
+
+
+def research_summary(r, sources: pd.DataFrame, events: pd.DataFrame, gap_lines: list[str], lang: str) -> list[str]:
+    """The research on a project in the page's language, from its data: identification, line, sources by kind,
+    events, what was not found. The researchers' own notes (English) are folded under it."""
+    kinds = sources.outlet.value_counts()
+    out = [t(f"summary_identification_{'candidate' if r.identification == 'candidate' else 'confirmed'}", lang),
+           t("summary_route", lang, precision=t("precision_" + r.precision, lang)),
+           t("summary_sources", lang, n=len(sources), **{k: int(kinds.get(k, 0)) for k in OUTLET_ORDER})]
+    if len(events):
+        out.append(t("summary_events", lang, n=len(events), first=str(events.date.iloc[0]),
+                             last=str(events.date.iloc[-1])))
+    if gap_lines:
+        out.append(t("summary_gaps", lang, n=len(gap_lines), items=("；" if lang == "zh" else "; ").join(gap_lines)))
+    return out
 
 
 def source_line(src: pd.Series, lang: str) -> str:
@@ -539,9 +615,10 @@ def _checked(ids: str, sources: pd.DataFrame, lang: str) -> str:
     return t("checked_by", lang, ids="；".join(names) if lang == "zh" else "; ".join(names))
 
 
-def history(ds: Dataset, pid: str, same_as: str, lang: str, sources: pd.DataFrame) -> None:
+def history(ds: Dataset, pid: str, same_as: str, lang: str, sources: pd.DataFrame) -> pd.DataFrame:
     """Every event of the project, oldest first, dated at its precision: shipped, the plan's own statement and
-    recorded ones. A superseded event stays listed and says so."""
+    recorded ones, each with its source cited (kind, title, publisher, date) and linked. A superseded event stays
+    listed and says so. Returns the events shown."""
     ev = status.dated(ds.events[ds.events.project_id.isin([pid, same_as] if same_as else [pid])])
     names = ds.section_names(lang)
     gone = set(ds.events.supersedes) - {""}
@@ -552,13 +629,28 @@ def history(ds: Dataset, pid: str, same_as: str, lang: str, sources: pd.DataFram
         t("col_event", lang): [t(f"event_{e}", lang) + (t("event_note_superseded", lang) if i in gone else "")
                                for e, i in zip(ev.event, ev.event_id)],
         t("col_status", lang): ev.status.map(lambda s: i18n.status(s, lang)),
-        t("col_source", lang): [u if u.startswith(("http://", "https://")) else None for u in ev.source_url],
+        t("col_source_cited", lang): [cited(s, ti, sources, lang) for s, ti in zip(ev.source_id, ev.source_title)],
+        t("col_link", lang): [u if u.startswith(("http://", "https://")) else None for u in ev.source_url],
         t("col_checked", lang): [(_checked(c, sources, lang) if c else t("single_source", lang))
                                  if o == "geodata" else "" for c, o in zip(ev.confirmed_by, ev.origin)],
         t("col_note_original", lang): [n if u.startswith(("http://", "https://")) or not ti else f"{ti}. {n}".strip()
                                        for u, ti, n in zip(ev.source_url, ev.source_title, ev.note)],
         t("recorded_by", lang): ev.recorded_by,
+        t("col_recorded_at", lang): [i18n.china_time(x, lang) if o != "geodata" else "" for x, o in
+                                     zip(ev.recorded_at, ev.origin)],
     })
     st.markdown(f"**{t('col_history', lang)}**")
     st.dataframe(rows, hide_index=True, width="stretch",
-                 column_config={t("col_source", lang): st.column_config.LinkColumn()})
+                 column_config={t("col_link", lang): st.column_config.LinkColumn(),
+                                t("col_source_cited", lang): st.column_config.TextColumn(width="large")})
+    return ev
+
+
+def cited(source_id: str, title: str, sources: pd.DataFrame, lang: str) -> str:
+    """An event's source as a planner cites it: kind · title — publisher, date (at its precision)."""
+    if source_id not in sources.index:
+        return title or "—"
+    src = sources.loc[source_id]
+    published = src.get("published")
+    when = ("，" if lang == "zh" else ", ") + published if isinstance(published, str) and published else ""
+    return f"{t('outlet_' + src.outlet, lang)} · {src.title} — {src.publisher}{when}"

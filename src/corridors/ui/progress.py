@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
 import streamlit as st
@@ -37,10 +38,13 @@ def _throttle(url: str, in_store: bool) -> auth.Throttle:
 def _check_credential(editors: dict[str, str]) -> None:
     """on_change of the credential field: sign the named editor in (throttled), forget what was typed."""
     client = auth.client_address(st.context.ip_address, st.context.headers)
-    name, wait = auth.sign_in(st.session_state.get("editor_name", "").strip(), st.session_state.get("credential", ""),
-                              editors, client, throttle())
+    who = st.session_state.get("editor_name", "").strip()
+    locked = auth.locked_for(who, client, throttle())  # a locked attempt is refused unread: never "wrong"
+    name, wait = auth.sign_in(who, st.session_state.get("credential", ""), editors, client, throttle())
     st.session_state["_credential_bad"] = name is None
     st.session_state["_credential_wait"] = wait
+    st.session_state["_credential_locked"] = (
+        datetime.now(timezone.utc) + timedelta(seconds=wait) if name is None and locked > 0 else None)
     if name:
         st.session_state["editor"] = name
         state.set_view(editing=True)
@@ -77,7 +81,11 @@ def sign_in(editors: dict[str, str], lang: str) -> str | None:
         st.text_input(t("editor_name", lang), key="editor_name", max_chars=128)
         st.text_input(t("credential", lang), type="password", key="credential", max_chars=1024,
                       on_change=_check_credential, args=(editors,))
-        if st.session_state.get("_credential_bad"):
+        until = st.session_state.get("_credential_locked")
+        if st.session_state.get("_credential_bad") and until:
+            left = max(0, math.ceil((until - datetime.now(timezone.utc)).total_seconds()))
+            st.error(t("credential_locked", lang, s=left, until=i18n.china_time(until, lang)))
+        elif st.session_state.get("_credential_bad"):
             wait = st.session_state.get("_credential_wait", 0)
             st.error(t("credential_bad", lang) + (t("credential_wait", lang, s=f"{wait:.0f}") if wait else ""))
     return None
