@@ -75,8 +75,9 @@ def stubs(ds, as_of: date, known_forecasts: pd.DataFrame | None = None) -> pd.Da
     rows = []
     for h in halves(ds):
         pid = h["project_id"]
-        hs = [st.get((pid, s)) for s in h["hunan"]]
-        ns = [st.get((pid, s)) for s in h["neighbour"]]
+        # a section with no record of its own is drawn 未查到 (status.NOT_FOUND): for its stage it is no record
+        hs = [None if st.get((pid, s)) == status.NOT_FOUND else st.get((pid, s)) for s in h["hunan"]]
+        ns = [None if st.get((pid, s)) == status.NOT_FOUND else st.get((pid, s)) for s in h["neighbour"]]
         hunan_open = all(s == "completed" for s in hs)
         nb_open = all(s == "completed" for s in ns)
         if hunan_open == nb_open:
