@@ -90,3 +90,34 @@ def test_app_py_is_an_st_app_whose_lifespan_prepares_the_dashboard():
         "boot.lifespan(Path(__file__).parent)"]
     page = (ROOT / "dashboard.py").read_text(encoding="utf-8")
     assert page.index("boot.wait()") < page.index("main(")
+
+
+def _through_lifespan(prep: boot.Preparation, budget: float, monkeypatch) -> bool:
+    """Enter boot's lifespan with `prep` as the process's preparation; whether it was finished on entry."""
+    import asyncio
+
+    monkeypatch.setattr(boot, "start", lambda app_dir: prep)
+
+    async def enter() -> bool:
+        async with boot.lifespan(Path("."), budget=budget)(None):
+            return prep.finished.is_set()
+
+    return asyncio.run(enter())
+
+
+def test_the_server_answers_once_prepared(monkeypatch):
+    gate = threading.Event()
+    prep = boot.Preparation()
+    prep.run(lambda: [("boot_dataset", lambda: gate.wait(0.3))])
+    assert _through_lifespan(prep, 30, monkeypatch)  # it waited for the preparation, far inside its budget
+
+
+def test_the_server_answers_after_its_budget_while_the_preparation_goes_on(monkeypatch):
+    gate = threading.Event()
+    prep = boot.Preparation()
+    prep.run(lambda: [("boot_dataset", gate.wait)])
+    try:
+        assert not _through_lifespan(prep, 0.2, monkeypatch)  # answering with the preparation still running
+    finally:
+        gate.set()
+    assert prep.finished.wait(10) and prep.done == 1

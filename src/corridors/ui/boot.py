@@ -1,13 +1,17 @@
 """The server prepares the dashboard before its first viewer needs it. `streamlit run app.py` serves the page
 through an `st.App` whose lifespan calls `start` when the server starts: a thread imports the page's modules,
 builds (or reads from the disk cache) the dataset, writes the base map and Leaflet under static/ and computes
-today's table, so that the first visit after an install costs what any later first visit costs. A viewer who
-arrives while that runs sees, in their language, what is being prepared and how far it is (`wait`), never an
-empty page. This module imports only Streamlit and the strings: it is what the page runs before the rest."""
+today's table, so that the first visit after an install costs what any later first visit costs. The server
+answers once that is done, or after BUDGET seconds at most (its port is already bound, so a browser waits rather
+than being refused); a viewer who arrives while it still runs sees, in their language, what is being prepared
+and how far it is (`wait`), never an empty page. This module imports only Streamlit and the strings: it is what
+the page runs before the rest."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -21,6 +25,10 @@ from ..i18n import t
 
 _log = logging.getLogger("corridors.boot")
 POLL = 0.1  # seconds between two looks at the preparation while a viewer waits
+# Seconds the server lets the preparation run before it answers: on this project's 2-core machines it takes
+# about 2.5 s from an empty cache (bench/browser.py, "first visit after a fresh install"), so it is normally
+# done before the first page is served; longer, and viewers are shown its progress instead of waiting.
+BUDGET = 5.0
 
 
 Steps = list[tuple[str, Callable[[], object]]]
@@ -86,12 +94,20 @@ def start(app_dir: Path) -> Preparation:
         return _prep
 
 
-def lifespan(app_dir: Path) -> Callable[[object], AsyncIterator[None]]:
-    """The st.App lifespan: start preparing when the server starts, and accept viewers at once."""
+def lifespan(app_dir: Path, budget: float = BUDGET) -> Callable[[object], AsyncIterator[None]]:
+    """The st.App lifespan: start preparing when the server starts and let it finish, up to `budget` seconds,
+    before the server answers. Streamlit has already bound the port, so a browser that comes meanwhile waits
+    for the answer instead of being refused; a preparation that takes longer (a slow or busy machine, a large
+    catalog) goes on in the background while viewers see its progress (`wait`)."""
 
     @asynccontextmanager
     async def span(_app: object) -> AsyncIterator[None]:
-        start(app_dir)
+        prep = start(app_dir)
+        print(f"corridors: preparing the dashboard (at most {budget:.0f} s before it answers)…", file=sys.stderr)
+        ready = await asyncio.to_thread(prep.finished.wait, budget)
+        print("corridors: " + (f"ready in {time.monotonic() - prep.started:.1f} s" if ready and not prep.error else
+                               f"answering now; preparation goes on ({prep.error or 'not finished'})"),
+              file=sys.stderr)
         yield
 
     return span
