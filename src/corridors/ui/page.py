@@ -101,7 +101,7 @@ def main(app_dir: Path | None = None) -> None:
     # inside (a new Vega view drawn from scratch); below a control the chart is updated in place.
     tab = panels.analysis_choice(lang)
     if tab == "over_time":
-        panels.over_time(ds, f.definition, f.as_of, version, lang)
+        panels.over_time(ds, f.definition, f.as_of, version, lang, target)
     elif tab == "breakdown":
         panels.breakdown(now, lang)
     else:

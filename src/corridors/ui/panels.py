@@ -367,9 +367,10 @@ def analysis_choice(lang: str) -> str:
     return state.view()["tab"]
 
 
-def over_time(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str) -> None:
+def over_time(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str,
+              target: data.Headline | None = None) -> None:
     """Open corridors over time under the definition: those open on the plan's date (the baseline) and those
-    opened since, stacked; the target at the end of its year; the chosen date as a rule.
+    opened since, stacked; the target (the one picked, else the plan's) at its deadline; the chosen date as a rule.
 
     A plain Vega-Lite spec (no Altair objects) that is the same in both languages and on every date: what
     changes (the series, the labels, the chosen date) travels in its named datasets, so the browser updates
@@ -383,13 +384,14 @@ def over_time(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str
         for k, n in enumerate((int(existing), int(new))):
             series.append({"date": day.isoformat(), "n": n, "k": k, "part": parts[k],
                            "tip": f"{day.isoformat()} · {parts[k]} · {n}"})
-    target = t("chart_target", lang)
-    marks = [{"kind": "target", "date": f"{ds.target.year}-12-31", "n": ds.target.count, "label": target,
-              "tip": f"{target}: {ds.target.count}"},
+    label, goal = t("chart_target", lang), target_of(ds, target)
+    due = target.deadline if target is not None and target.deadline else date(goal.year, 12, 31)
+    marks = [{"kind": "target", "date": due.isoformat(), "n": goal.count, "label": label,
+              "tip": f"{label}: {goal.count}"},
              {"kind": "plan", "date": ds.plan_date.isoformat(), "tip": t("chart_plan", lang)},
              {"kind": "as_of", "date": as_of.isoformat()}]
     st.subheader(t("chart_over_time", lang))
-    st.vega_lite_chart(over_time_spec(max(ds.target.count, int(s.completed.max())) + 2, series, marks),
+    st.vega_lite_chart(over_time_spec(max(goal.count, int(s.completed.max())) + 2, series, marks),
                        width="stretch")
 
 
