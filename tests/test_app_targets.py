@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from corridors import cli, counting, i18n, mapview, stubs, targets
 from corridors.catalog import MODES
-from corridors.ui import panels
+from corridors.ui import panels, state
 
 from .test_app import headline, map_args, rerun, run
 from .test_app_headline import _plain, notes
@@ -94,6 +94,18 @@ def test_picking_a_target_moves_the_headline_its_definition_and_the_url(ds, othe
     # a hand-written link naming only the target counts under the target's definition
     bare = run(target=other.id)
     assert headline(bare) == headline(at)
+
+
+def test_a_link_restores_the_target_and_the_definition_shown_even_when_they_differ(ds, other):
+    """Picking a target and then setting the switches back to the plan's definition: the link still says so
+    (a link naming the target alone would count under the target's definition)."""
+    today, defs = date.today(), {other.id: in_order(targets.definition(other))}
+    assert defs[other.id] != counting.DEFAULT  # the data must allow the test
+    for d in (counting.DEFAULT, defs[other.id]):
+        v = state.parse({"target": other.id}, today, [], defs)
+        v.update(state.definition_fields(d))
+        again = state.parse(state.url(v), today, [], defs)
+        assert again["target"] == other.id and state.definition(again) == d
 
 
 def test_the_target_survives_a_language_switch(ds, other):

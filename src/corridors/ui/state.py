@@ -230,14 +230,19 @@ def map_view() -> MapView:
 def url(v: dict) -> dict[str, str]:
     """The query string of a view (only what differs from the defaults, besides language and date)."""
     want = {"lang": v["lang"], "date": v["as_of"].isoformat()}
+    # With a target other than the plan's, the definition is written in full: a link naming the target alone
+    # would count under the target's definition (parse), which may not be the one shown.
+    full = v.get("target", DEFAULT_TARGET) != DEFAULT_TARGET
+    if full:
+        want["target"] = v["target"]
     for key, (param, _, default) in DEFINITION_KEYS.items():
-        if v[key] != default:
+        if v[key] != default or full:
             want[param] = v[key]
     modes = [m for m in MODES if m in v["def_modes"]]
-    if tuple(modes) != DEFAULT.modes:
+    if tuple(modes) != DEFAULT.modes or full:
         want["count_modes"] = ",".join(modes)
-    if not v["def_candidates"]:
-        want["candidates"] = "no"
+    if not v["def_candidates"] or full:
+        want["candidates"] = "yes" if v["def_candidates"] else "no"
     if list(v["modes"]) != list(MODES):
         want["modes"] = ",".join(v["modes"])
     for key in ("statuses", "neighbours", "departments"):
@@ -252,8 +257,6 @@ def url(v: dict) -> dict[str, str]:
     if tuple(v["center"]) != CENTER or v["zoom"] != ZOOM:
         want["center"] = f"{v['center'][0]:.4f},{v['center'][1]:.4f}"
         want["zoom"] = str(v["zoom"])
-    if v.get("target", DEFAULT_TARGET) != DEFAULT_TARGET:
-        want["target"] = v["target"]
     if v["tiles"] != "none":
         want["tiles"] = v["tiles"]
     if v["tab"] != TABS[0]:
