@@ -454,6 +454,54 @@ STRINGS: dict[str, dict[str, str]] = {
     "bar_exceeded": {"zh": "已超过目标 {over} 条（{pct}%）", "en": "Target exceeded by {over} ({pct} %)"},
     "bar_met": {"zh": "已达到目标（100%）", "en": "Target met (100 %)"},
     "bar_short": {"zh": "已完成目标的 {pct}%，还差 {missing} 条", "en": "{pct} % of the target, {missing} to go"},
+    "target_pick": {"zh": "标题目标", "en": "Headline target"},
+    "target_pick_help": {
+        "zh": "选择一项官方目标：标题的数字、计数口径和“达到目标”一句随之改为该目标的（口径仍可在下方调整）。",
+        "en": "Pick an official target: the headline's figure, its counting definition and the \"reached\" "
+              "sentence follow it (the definition can still be changed below)."},
+    "target_unmapped": {"zh": "无法对应计数口径、不能作为标题的目标：",
+                        "en": "Targets that map to no counting definition and cannot head the page: "},
+    "target_unmapped_help": {"zh": "原因（研究注记，英文）：", "en": "Why:"},
+    "targets_table": {"zh": "历次官方目标与计数", "en": "Every official target against the count"},
+    "targets_table_hint": {
+        "zh": "每项目标按其计数口径计算（与命令 corridors targets 相同）；“当前差额”为截至 {date}。",
+        "en": "Each target is counted under its own definition (as the command corridors targets gives it); the "
+              "gap is as of {date}."},
+    "target_not_mapped": {"zh": "无法对应口径", "en": "cannot be mapped"},
+    "col_target": {"zh": "目标", "en": "Target"},
+    "col_document": {"zh": "文件", "en": "Document"},
+    "col_figure": {"zh": "目标数", "en": "Figure"},
+    "col_deadline": {"zh": "期限", "en": "Deadline"},
+    "col_count_at_deadline": {"zh": "期限时计数", "en": "Count at deadline"},
+    "col_reached_on": {"zh": "达到日期", "en": "Reached on"},
+    "col_reached_by": {"zh": "达到时开通的通道", "en": "Reached by"},
+    "col_gap_today": {"zh": "当前差额", "en": "Gap today"},
+    "stubs_table": {"zh": "断头路（截至 {date}）", "en": "Dead ends at the border (断头路) on {date}"},
+    "stubs_hint": {
+        "zh": "一侧已通到省界、另一侧未通的跨省通道（与命令 corridors stubs 相同）；地图上以红色“断”标记。"
+              "预计通车为来源所报的计划日期，不是通车。",
+        "en": "Crossings where one province's half has reached the border and the other's has not (as the command "
+              "corridors stubs gives them); red 断 markers on the map. The expected opening is a date a source "
+              "forecast, not an opening."},
+    "col_neighbour": {"zh": "邻省", "en": "Neighbour"},
+    "col_open_half": {"zh": "已通一侧", "en": "Open half"},
+    "open_half_hunan": {"zh": "湖南侧", "en": "Hunan's half"},
+    "open_half_neighbour": {"zh": "邻省侧", "en": "the neighbour's half"},
+    "col_days_waiting": {"zh": "等待天数", "en": "Days waiting"},
+    "col_other_stage": {"zh": "另一侧阶段", "en": "Other half's stage"},
+    "col_expected_open": {"zh": "另一侧预计通车", "en": "Other half expected"},
+    "stub_tooltip": {"zh": "断头路：{name}（{neighbour}方向）\n{half}已通到省界，已等待 {days} 天",
+                     "en": "Dead end (断头路): {name} (to {neighbour})\n{half} open to the border, waiting {days} days"},
+    "legend_stub": {"zh": "断头路（一侧已通到省界）", "en": "Dead end (one half open to the border)"},
+    "definition_text_target": {
+        "zh": "计入：{include}；单位：{unit}；方式：{modes}；省份：{provinces}；建成：{opened}；{candidates}。"
+              "跨界点由线路几何计算；同一线路只计一次；既有线改造不新增通道；状态只来自方案以外、带日期和来源的记录。"
+              "截至 {date}。目标：到{year}年达到 {target} 条（{document}：“{sentence}”）。",
+        "en": "Counted: {include}; unit: {unit}; modes: {modes}; provinces: {provinces}; open when: {opened}; "
+              "{candidates}. Crossings are computed from the lines' geometry; a line counts once; an upgrade of an "
+              "existing line adds no corridor; a status comes only from dated events with a source other than the "
+              "plan. As of {date}. Target: {target} by {year} ({document}: “{sentence}”).",
+    },
 }
 
 
@@ -464,13 +512,16 @@ def t(key: str, lang: str = "zh", **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
-def definition_text(d, lang: str, *, as_of, target) -> str:
-    """A counting definition (counting.Definition) spelled out in full, for the page and the exports."""
+def definition_text(d, lang: str, *, as_of, target, document: str | None = None) -> str:
+    """A counting definition (counting.Definition) spelled out in full, for the page and the exports. document:
+    the document a target other than the plan's comes from (its clause is target.text)."""
     sep = "、" if lang == "zh" else ", "
-    return t("definition_text", lang, include=t(f"include_{d.include}", lang), unit=t(f"unit_{d.unit}", lang),
-             modes=sep.join(mode(m, lang) for m in d.modes), provinces=t(f"provinces_{d.provinces}", lang),
-             opened=t(f"opened_{d.opened}", lang), candidates=t("candidates_" + ("yes" if d.candidates else "no"), lang),
-             date=as_of.isoformat(), year=target.year, target=target.count, sentence=target.text)
+    extra = {"document": document} if document else {}
+    return t("definition_text_target" if document else "definition_text", lang, include=t(f"include_{d.include}", lang),
+             unit=t(f"unit_{d.unit}", lang), modes=sep.join(mode(m, lang) for m in d.modes),
+             provinces=t(f"provinces_{d.provinces}", lang), opened=t(f"opened_{d.opened}", lang),
+             candidates=t("candidates_" + ("yes" if d.candidates else "no"), lang), date=as_of.isoformat(),
+             year=target.year, target=target.count, sentence=target.text, **extra)
 
 
 def definition_short(d, lang: str) -> str:

@@ -697,7 +697,7 @@ def _swatch(key: tuple) -> str:
 
 
 def legend_html(lang: str, modes: list[str], statuses: list[str] | None = None, collapsible: bool = False,
-                drawn: set[tuple] | None = None) -> str:
+                drawn: set[tuple] | None = None, stubs: bool = False) -> str:
     """Legend: a colour per mode shown and a dash pattern per status shown, each sample one of the styles the map
     draws (`drawn`: (mode, status, counted, candidate) keys; by default each mode counted and completed, each
     status counted in the first mode); what is counted at full strength and the rest as context; the counted
@@ -732,6 +732,9 @@ def legend_html(lang: str, modes: list[str], statuses: list[str] | None = None, 
     c = CROSSING_STYLE
     rows.append(f'<svg width="34" height="12"><circle cx="17" cy="6" r="{c["radius"]}" fill="{c["fillColor"]}" '
                 f'stroke="{c["color"]}" stroke-width="{c["weight"]}"/></svg> {e(i18n.t("legend_crossing", lang))}')
+    if stubs:
+        rows.append(f'<span style="display:inline-block;width:34px;text-align:center">{STUB_HTML}</span> '
+                    f'{e(i18n.t("legend_stub", lang))}')
     if not collapsible:
         return "<br>".join(rows)
     cells = "".join(f'<div style="white-space:nowrap">{r}</div>' for r in rows)
@@ -1054,11 +1057,12 @@ class _Styles:
 
 
 def _legend(lang: str, modes: set[str], statuses: set[str | None], drawn: set[tuple],
-            collapsible: bool = True) -> Legend:
-    """The legend of exactly the modes and statuses drawn, each sample a drawn style."""
+            collapsible: bool = True, stubs: bool = False) -> Legend:
+    """The legend of exactly the modes and statuses drawn, each sample a drawn style (and the 断头路 marker when
+    some are drawn)."""
     shown = [x for x in LEGEND_STATUSES if x in statuses]
     return Legend(legend_html(lang, [m for m in MODE_COLOURS if m in modes], shown or ["completed"],
-                              collapsible=collapsible, drawn=drawn))
+                              collapsible=collapsible, drawn=drawn, stubs=stubs))
 
 
 def _section_item(row, index: int, section: str, ref, sections: int,
@@ -1070,6 +1074,50 @@ def _section_item(row, index: int, section: str, ref, sections: int,
     name = section_names.get((row["id"], section), "") if sections > 1 else ""
     lookup[tooltip_text(row, name, status, lang)] = row["id"]
     return [index, styles.of(row, status, lang), html.escape(name), ref]
+
+
+# A 断头路: a red square with a white 断 at the crossing, told apart from the plan's white crossing circles and
+# the counted crossings' dark numbered discs.
+STUB_HTML = ('<span style="display:inline-block;width:16px;height:16px;line-height:16px;text-align:center;'
+             'background:#d73027;color:#fff;border:1px solid #fff;border-radius:2px;font:bold 11px sans-serif">'
+             '断</span>')
+
+
+class StubLayer(PackedLayer):
+    """The 断头路 (stubs.stubs) at their border crossings: one marker each, with a tooltip naming the corridor,
+    which half is open and the days waiting. data: h, the marker's HTML; x, the stubs, each [lat, lon, tooltip
+    (escaped)]. In the dashboard it travels in the map's update, so the markers follow the date."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (d, target) {
+            d.x.forEach(function (x) {
+                L.marker([x[0], x[1]], {keyboard: false, zIndexOffset: 500, icon: L.divIcon({
+                    className: "corridors-stub", iconSize: [18, 18], iconAnchor: [9, 9], html: d.h})})
+                    .bindTooltip(x[2])
+                    .addTo(target);
+            });
+        })({{ this.data }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
+def stub_markers(stubs: pd.DataFrame, table: pd.DataFrame, lang: str) -> list[list]:
+    """Where each 断头路 (a row of stubs.stubs) is drawn: its corridor's crossing into that neighbour (the table's
+    traced crossings), with its tooltip text (escaped). A stub whose corridor has no traced crossing into that
+    neighbour has no point to draw and is left out (the stubs table still lists it)."""
+    crossings = dict(zip(table.id, table.crossings))
+    out = []
+    for r in stubs.itertuples():
+        hit = [c for c in crossings.get(r.id, []) if c["province_zh"] == r.neighbour]
+        if not hit:
+            continue
+        days = "—" if r.days_waiting is None or r.days_waiting != r.days_waiting else int(r.days_waiting)
+        text = i18n.t("stub_tooltip", lang, name=r.name_zh if lang == "zh" else r.name_en,
+                      neighbour=r.neighbour if lang == "zh" else r.neighbour_en,
+                      half=i18n.t(f"open_half_{r.open_half}", lang), days=days)
+        out.append([hit[0]["lat"], hit[0]["lon"], "<br>".join(html.escape(x) for x in text.split("\n"))])
+    return out
 
 
 def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: dict[tuple[str, str], str | None],
@@ -1369,10 +1417,11 @@ class LineStyles(PackedLayer):
 def dashboard_layers(table: pd.DataFrame, geometry: LineGeometry, section_status: dict[tuple[str, str], str | None],
                      section_names: dict[tuple[str, str], str], lang: str,
                      selected: str | None = None,
-                     numbered: list | None = None) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
+                     numbered: list | None = None,
+                     stubs: list | None = None) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
     """The dashboard's map update for the rows shown (one feature group: their LineStyles, the numbers of the
-    counted crossings among them (counting.numbered) and the legend of what they draw) and tooltip text →
-    project id. The lines themselves are in the map's LineBase."""
+    counted crossings among them (counting.numbered), the 断头路 markers (stub_markers) and the legend of what
+    they draw) and tooltip text → project id. The lines themselves are in the map's LineBase."""
     styles, lookup = _Styles(), {}
     d = {"lang": lang, "n": [], "s": styles.items, "l": [], "x": [],
          "c": numbered_markers(table, numbered or [], lang)}
@@ -1394,7 +1443,9 @@ def dashboard_layers(table: pd.DataFrame, geometry: LineGeometry, section_status
     d["l"].sort(key=lambda it: it[3])
     group = Group(control=False)
     LineStyles(d).add_to(group)
-    _legend(lang, modes, styles.statuses, styles.drawn).add_to(group)
+    if stubs:
+        StubLayer({"h": STUB_HTML, "x": stubs}).add_to(group)
+    _legend(lang, modes, styles.statuses, styles.drawn, stubs=bool(stubs)).add_to(group)
     return [group], lookup
 
 

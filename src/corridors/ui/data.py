@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import gc
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from .. import alignment, analysis, auth, counting, dataset, gazetteer, hydro, mapview
+from .. import alignment, analysis, auth, counting, dataset, gazetteer, hydro, mapview, targets
 from .. import store as store_module
+from .. import stubs as stubs_module
+from ..catalog import MODES
 from ..errors import StoreError
 from ..store import Store, explicit, not_created, orphans, store_url
 
@@ -235,9 +237,54 @@ def count(as_of: date, definition: counting.Definition = counting.DEFAULT,
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def reached(as_of: date, definition: counting.Definition = counting.DEFAULT,
-            version: tuple = ("", 0, 0, 0, 0)) -> counting.Reached | None:
-    """When the count under the definition reached the target, on or before as_of, and which corridor made it."""
-    return load(version).reached(definition, as_of)
+            version: tuple = ("", 0, 0, 0, 0), figure: int | None = None) -> counting.Reached | None:
+    """When the count under the definition reached the target (the plan's, or `figure`), on or before as_of, and
+    which corridor made it."""
+    ds = load(version)
+    if figure is None:
+        return ds.reached(definition, as_of)
+    return counting.reached(ds.timeline, ds.table(as_of, definition), definition, figure, as_of)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A target the headline can show (targets.csv, mapped to a counting definition and with a figure)."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    figure: int
+    deadline: date | None
+    clause: str
+    document: str
+    definition: counting.Definition
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def headline_targets(version: tuple = ("", 0, 0, 0, 0)) -> dict[str, Headline]:
+    """The targets the headline can show, in file order (id → Headline); their definitions' modes in the page's
+    order of modes, as the view holds them."""
+    ds = load(version)
+    out: dict[str, Headline] = {}
+    for r in (ds.catalog.targets.itertuples() if ds.catalog.targets is not None else ()):
+        d = targets.definition(r)
+        if d is None or str(r.figure).strip() in ("", "nan", "None"):
+            continue
+        d = replace(d, modes=tuple(m for m in MODES if m in d.modes))
+        out[r.id] = Headline(r.id, r.name_zh, r.name_en, int(r.figure), targets.deadline(r), r.clause, r.document, d)
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def assessed(today: date, version: tuple = ("", 0, 0, 0, 0)) -> list[dict]:
+    """Every target against the count (targets.assess, as `corridors targets` gives it)."""
+    return targets.assess(load(version), today)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def stubs(as_of: date, version: tuple = ("", 0, 0, 0, 0)) -> pd.DataFrame:
+    """The 断头路 on the date (stubs.stubs, as `corridors stubs` gives them)."""
+    return stubs_module.stubs(load(version), as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -48,7 +48,9 @@ def main(app_dir: Path | None = None) -> None:
     ds = data.load(version)
     today = date.today()
     departments = sorted(d for d in ds.catalog.projects.lead_department.unique() if d)
-    state.init(today, departments)
+    headlines = data.headline_targets(version)
+    state.init(today, departments, {k: h.definition for k, h in headlines.items()})
+    target = headlines.get(state.view()["target"])
     tianditu_key = os.environ.get("CORRIDORS_TIANDITU_KEY", "")
     tiles = tuple(x for x in TILES if x != "tianditu" or tianditu_key)
     if state.view()["tiles"] not in tiles:
@@ -56,7 +58,7 @@ def main(app_dir: Path | None = None) -> None:
 
     ready = bool(st.session_state.get("_page_ready"))
     if ready:
-        sidebar.render(today, tiles)
+        sidebar.render(today, tiles, headlines, unmapped_targets(ds, headlines))
     else:
         sidebar.waiting(state.view()["lang"])
     f = state.current()
@@ -71,7 +73,7 @@ def main(app_dir: Path | None = None) -> None:
         st.title(t("title", lang))
         st.caption(t("subtitle", lang))
     with kpi:
-        now = panels.headline_metric(ds, f.definition, f.as_of, version, lang)
+        now = panels.headline_metric(ds, f.definition, f.as_of, version, lang, target)
     with notes:
         panels.headline_caption(ds, f.definition, f.as_of, version, lang, now)
     progress.store_notices(found, editor, lang)
@@ -92,14 +94,14 @@ def main(app_dir: Path | None = None) -> None:
     if pid and st.session_state.get("_details_open") and pid in set(table.id):
         panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)
 
-    panels.headline(ds, f.definition, f.as_of, version, lang, now)
+    panels.headline(ds, f.definition, f.as_of, version, lang, now, target)
     # Only the open view of the analysis is built and sent: a chart or table the planner is not looking at
     # costs nothing when the language, the date or the definition changes. A segmented control rather than
     # st.tabs: tabs are a container whose identity is their labels, so a language switch remounted the chart
     # inside (a new Vega view drawn from scratch); below a control the chart is updated in place.
     tab = panels.analysis_choice(lang)
     if tab == "over_time":
-        panels.over_time(ds, f.definition, f.as_of, version, lang)
+        panels.over_time(ds, f.definition, f.as_of, version, lang, target)
     elif tab == "breakdown":
         panels.breakdown(now, lang)
     else:
@@ -108,6 +110,14 @@ def main(app_dir: Path | None = None) -> None:
     progress.export(ds, lambda: snapshot_request(view, compare), lang)
     state.write_url()
     data.settle_heap()
+
+
+def unmapped_targets(ds, headlines: dict) -> list[tuple[str, str, str]]:
+    """The register's targets the headline cannot show: (name_zh, name_en, why), in file order."""
+    rows = ds.catalog.targets
+    if rows is None:
+        return []
+    return [(r.name_zh, r.name_en, r.mapping_note) for r in rows.itertuples() if r.id not in headlines]
 
 
 def snapshot_request(view: dict, compare: date | None) -> dict:

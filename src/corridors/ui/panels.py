@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import counting, i18n, mapview, status
+from .. import counting, i18n, mapview, plan, status
+from .. import targets as targets_module
 from ..boundaries import NEIGHBOURS, PROVINCES
 from ..catalog import MODES, research_cutoff
 from ..counting import Definition
@@ -33,14 +34,21 @@ def page_language(lang: str) -> None:
             width="content")
 
 
-def headline_metric(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str) -> dict:
-    """The count against the target on the chosen date, beside the title, and a bar that says "exceeded" when it
-    is (what it counts is beside it: headline_caption). Display filters never reach it."""
-    now = data.count(as_of, d, version)
-    done, target = now["completed"], ds.target.count
-    st.metric(t("kpi_completed", lang, date=as_of.isoformat()), f"{done} / {target}",
+def figure_of(ds: Dataset, target: data.Headline | None) -> int:
+    """The headline's figure: the picked target's, or the plan's."""
+    return target.figure if target is not None else ds.target.count
+
+
+def headline_metric(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str,
+                    target: data.Headline | None = None) -> dict:
+    """The count against the target (the one picked, else the plan's) on the chosen date, beside the title, and a
+    bar that says "exceeded" when it is (what it counts is beside it: headline_caption). Display filters never
+    reach it. Returns the count with the picked target's figure as its target."""
+    now = {**data.count(as_of, d, version), "target": figure_of(ds, target)}
+    done, figure = now["completed"], now["target"]
+    st.metric(t("kpi_completed", lang, date=as_of.isoformat()), f"{done} / {figure}",
               help=t("kpi_completed_help", lang))
-    st.html(progress_bar_html(done, target, lang))
+    st.html(progress_bar_html(done, figure, lang))
     return now
 
 
@@ -51,8 +59,8 @@ def headline_caption(ds: Dataset, d: Definition, as_of: date, version: tuple, la
 
 
 def headline_notes(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str, now: dict) -> list[str]:
-    """The lines under the headline (i18n.headline_notes) for this date and definition."""
-    hit = data.reached(as_of, d, version)
+    """The lines under the headline (i18n.headline_notes) for this date and definition, against now's target."""
+    hit = data.reached(as_of, d, version, now["target"])
     names = {}
     if hit is not None:
         rows = data.table(as_of, d, version).set_index("id")
@@ -79,11 +87,22 @@ def progress_bar_html(done: int, target: int, lang: str) -> str:
             f'background:#333"></div></div><div style="margin-top:2px">{label}</div></div>')
 
 
-def headline(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str, now: dict) -> None:
-    """Beside the count: the baseline, 2020-12-31 and today, the definition spelled out, why it is the
-    default, and which definitions reach the target."""
+def target_of(ds: Dataset, target: data.Headline | None) -> plan.Target:
+    """The target as the definition line states it: the picked one (its deadline year, figure and clause), else
+    the plan's."""
+    if target is None:
+        return ds.target
+    return plan.Target(target.deadline.year if target.deadline else ds.target.year, target.figure, target.clause)
+
+
+def headline(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str, now: dict,
+             target: data.Headline | None = None) -> None:
+    """Beside the count: the baseline, the target's deadline and today, the definition spelled out, why it is the
+    default, which definitions reach the target, every official target against the count, and the 断头路."""
     today = date.today()
-    marks = {"baseline": ds.plan_date, "target_date": date(ds.target.year, 12, 31), "today": today}
+    goal = target_of(ds, target)
+    due = target.deadline if target is not None and target.deadline else date(goal.year, 12, 31)
+    marks = {"baseline": ds.plan_date, "target_date": due, "today": today}
     at = {k: data.count(v, d, version) for k, v in marks.items()}
     st.subheader(t("headline_context", lang))
     for col, key in zip(st.columns(3), ("baseline", "target_date", "today")):
@@ -92,9 +111,11 @@ def headline(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str,
     extra = t("kpi_rest", lang, uc=now["by_status"]["under_construction"], planned=now["by_status"]["planned"],
               none=now["by_status"]["no_evidence"], candidates=now["candidates"])
     st.caption(extra)
+    picked = target is not None and target.id != targets_module.DEFAULT_TARGET
     st.markdown(f"**{t('definition', lang)}**{'：' if lang == 'zh' else ': '}"
-                + md_text(i18n.definition_text(d, lang, as_of=as_of, target=ds.target)))
-    if d != counting.DEFAULT:
+                + md_text(i18n.definition_text(d, lang, as_of=as_of, target=goal,
+                                               document=target.document if picked else None)))
+    if d != (target.definition if target is not None else counting.DEFAULT):
         st.info(t("definition_changed", lang))
     why = on_demand(t("why_default", lang), "why_default", lang)
     if why.open:
@@ -104,7 +125,69 @@ def headline(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str,
     reach = on_demand(t("which_reach", lang, date=marks["target_date"].isoformat()), "which_reach", lang)
     if reach.open:
         with reach:
-            st.table(which_reach(ds, d, marks, version, lang).set_index(t("col_definition", lang)))
+            st.table(which_reach(ds, d, marks, version, lang, goal.count).set_index(t("col_definition", lang)))
+    every = on_demand(t("targets_table", lang), "targets_table", lang)
+    if every.open:
+        with every:
+            st.caption(t("targets_table_hint", lang, date=today.isoformat()))
+            st.dataframe(targets_table(data.assessed(today, version), data.table(today, counting.DEFAULT, version),
+                                       lang), hide_index=True, width="stretch")
+    waiting = on_demand(t("stubs_table", lang, date=as_of.isoformat()), "stubs_table", lang)
+    if waiting.open:
+        with waiting:
+            st.caption(t("stubs_hint", lang))
+            st.dataframe(stubs_table(data.stubs(as_of, version), lang), hide_index=True, width="stretch")
+
+
+def targets_table(assessed: list[dict], names: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every official target as targets.assess gives it (never recomputed here), in the page's words: a missing
+    figure shows as a dash, an unmapped target says why. names: a table with the corridors' names (by id)."""
+    zh = lang == "zh"
+    by_id = names.set_index("id")
+
+    def name(pid: str) -> str:
+        return i18n.name(by_id.loc[pid], lang) if pid in by_id.index else pid
+
+    def met(x: dict) -> str:
+        if not x["mappable"]:
+            return t("target_not_mapped", lang)
+        return "—" if x["met_by_deadline"] is None else t("yes" if x["met_by_deadline"] else "no", lang)
+
+    def dash(v) -> str:
+        return "—" if v is None else str(v)
+
+    return pd.DataFrame({
+        t("col_target", lang): [x["name_zh"] if zh else x["name_en"] for x in assessed],
+        t("col_document", lang): [x["document"] for x in assessed],
+        t("col_figure", lang): [dash(x["figure"]) for x in assessed],
+        t("col_deadline", lang): [dash(x["deadline"]) for x in assessed],
+        t("col_count_at_deadline", lang): [dash(x["count_at_deadline"]) for x in assessed],
+        t("col_met", lang): [met(x) for x in assessed],
+        t("col_reached_on", lang): [dash(x["reached_on"]) for x in assessed],
+        t("col_reached_by", lang): [("、" if zh else "; ").join(name(p) for p in x["reached_by"]) or "—"
+                                    for x in assessed],
+        t("col_gap_today", lang): [dash(x["gap_today"]) for x in assessed],
+    })
+
+
+def stubs_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The 断头路 (stubs.stubs) in the page's words: corridor, neighbour, which half is open and since when, days
+    waiting, the other half's stage and its expected opening as a source dates it (a forecast, not an opening)."""
+    zh = lang == "zh"
+
+    def when(v) -> str:
+        return "—" if v is None or (isinstance(v, float) and v != v) else str(v)
+
+    return pd.DataFrame({
+        t("col_name", lang): rows.name_zh if zh else rows.name_en,
+        t("col_neighbour", lang): rows.neighbour if zh else rows.neighbour_en,
+        t("col_open_half", lang): [t(f"open_half_{h}", lang) for h in rows.open_half],
+        t("col_since", lang): [when(x) for x in rows.since],
+        t("col_days_waiting", lang): [when(x) for x in rows.days_waiting],
+        t("col_other_stage", lang): [i18n.status("not_found", lang) if s == "no_record" else i18n.status(s, lang)
+                                     for s in rows.other_stage],
+        t("col_expected_open", lang): [when(x) for x in rows.expected_open],
+    })
 
 
 def on_demand(label: str, name: str, lang: str):
@@ -120,8 +203,11 @@ def on_demand(label: str, name: str, lang: str):
     return box
 
 
-def which_reach(ds: Dataset, d: Definition, marks: dict, version: tuple, lang: str) -> pd.DataFrame:
-    """Definition → baseline, 2020-12-31, today, whether it meets the target by 2020-12-31."""
+def which_reach(ds: Dataset, d: Definition, marks: dict, version: tuple, lang: str,
+                figure: int | None = None) -> pd.DataFrame:
+    """Definition → baseline, the target's deadline, today, whether it meets the target (figure, else the
+    plan's) by its deadline."""
+    figure = ds.target.count if figure is None else figure
     rows = []
     seen = []
     for label, v in [("default", counting.DEFAULT), *counting.variants(d)]:
@@ -135,7 +221,7 @@ def which_reach(ds: Dataset, d: Definition, marks: dict, version: tuple, lang: s
             t("kpi_baseline", lang, date=marks["baseline"].isoformat()): n["baseline"],
             t("kpi_target_date", lang, date=marks["target_date"].isoformat()): n["target_date"],
             t("kpi_today", lang, date=marks["today"].isoformat()): n["today"],
-            t("col_met", lang): t("yes" if n["target_date"] >= ds.target.count else "no", lang),
+            t("col_met", lang): t("yes" if n["target_date"] >= figure else "no", lang),
         })
     return pd.DataFrame(rows)
 
@@ -223,9 +309,11 @@ def map_layers(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tupl
                          rivers_text=data.rivers_geojson(), labels=data.place_labels(), base_url=base_url,
                          lines=geometry)
 
+    stubs = mapview.stub_markers(data.stubs(f.as_of, version), data.table(f.as_of, f.definition, version), lang)
+
     def layers(selected: str | None):
         return mapview.dashboard_layers(shown, geometry, ds.section_statuses(f.as_of), ds.section_names(lang), lang,
-                                        selected, numbered)
+                                        selected, numbered, stubs)
 
     groups, lookup = layers(mv.project)
     # A click the browser sent for this run is known before the map is drawn: the line is highlighted in
@@ -279,9 +367,10 @@ def analysis_choice(lang: str) -> str:
     return state.view()["tab"]
 
 
-def over_time(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str) -> None:
+def over_time(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str,
+              target: data.Headline | None = None) -> None:
     """Open corridors over time under the definition: those open on the plan's date (the baseline) and those
-    opened since, stacked; the target at the end of its year; the chosen date as a rule.
+    opened since, stacked; the target (the one picked, else the plan's) at its deadline; the chosen date as a rule.
 
     A plain Vega-Lite spec (no Altair objects) that is the same in both languages and on every date: what
     changes (the series, the labels, the chosen date) travels in its named datasets, so the browser updates
@@ -295,13 +384,14 @@ def over_time(ds: Dataset, d: Definition, as_of: date, version: tuple, lang: str
         for k, n in enumerate((int(existing), int(new))):
             series.append({"date": day.isoformat(), "n": n, "k": k, "part": parts[k],
                            "tip": f"{day.isoformat()} · {parts[k]} · {n}"})
-    target = t("chart_target", lang)
-    marks = [{"kind": "target", "date": f"{ds.target.year}-12-31", "n": ds.target.count, "label": target,
-              "tip": f"{target}: {ds.target.count}"},
+    label, goal = t("chart_target", lang), target_of(ds, target)
+    due = target.deadline if target is not None and target.deadline else date(goal.year, 12, 31)
+    marks = [{"kind": "target", "date": due.isoformat(), "n": goal.count, "label": label,
+              "tip": f"{label}: {goal.count}"},
              {"kind": "plan", "date": ds.plan_date.isoformat(), "tip": t("chart_plan", lang)},
              {"kind": "as_of", "date": as_of.isoformat()}]
     st.subheader(t("chart_over_time", lang))
-    st.vega_lite_chart(over_time_spec(max(ds.target.count, int(s.completed.max())) + 2, series, marks),
+    st.vega_lite_chart(over_time_spec(max(goal.count, int(s.completed.max())) + 2, series, marks),
                        width="stretch")
 
 

@@ -13,16 +13,21 @@ from ..counting import INCLUDE, OPENED_RULES, PROVINCE_RULES, UNITS
 from ..i18n import LANGS, mode, t
 from ..mapview import TILES
 from . import state
-from .panels import on_demand
+from .panels import md_text, on_demand
 from .state import widget
 
 
-def render(max_date: date, tiles: tuple[str, ...] = TILES) -> None:
+def render(max_date: date, tiles: tuple[str, ...] = TILES, headlines: dict | None = None,
+           unmapped: list[tuple[str, str, str]] = ()) -> None:
+    """headlines: the targets the headline can show (ui.data.headline_targets); unmapped: the other targets, as
+    (name_zh, name_en, why), listed under the picker."""
     with st.sidebar:
         st.radio(t("language", "zh"), LANGS, horizontal=True, **widget("lang"),
                  format_func=lambda code: {"zh": "中文", "en": "English"}[code])
         lang = state.view()["lang"]
         st.date_input(t("as_of", lang), min_value=EARLIEST, max_value=max_date, **widget("as_of"))
+        if headlines:
+            target_picker(headlines, unmapped, lang)
         # The switches are built only while the box is open: six option widgets that a language switch would
         # otherwise build again, hidden, before the map's update (the view holds their values meanwhile).
         box = on_demand(t("definition", lang), "definition", lang)
@@ -31,6 +36,20 @@ def render(max_date: date, tiles: tuple[str, ...] = TILES) -> None:
                 definition_switches(lang)
         st.header(t("map_options", lang))
         st.radio(t("tiles", lang), tiles, format_func=lambda v: t(f"tiles_{v}", lang), **widget("tiles"))
+
+
+def target_picker(headlines: dict, unmapped: list[tuple[str, str, str]], lang: str) -> None:
+    """The headline's target: picking one sets the headline's figure and the counting definition to the target's.
+    Targets that map to no definition (or give no figure) are listed under it with the reason, not offered."""
+    bound = widget("target")
+    bound.update(on_change=state.pick_target, args=(bound["key"], {k: h.definition for k, h in headlines.items()}))
+    st.selectbox(t("target_pick", lang), list(headlines), help=t("target_pick_help", lang),
+                 format_func=lambda k: headlines[k].name_zh if lang == "zh" else headlines[k].name_en, **bound)
+    if unmapped:  # the names here, the reasons (the register's research notes) in the caption's help
+        st.caption(t("target_unmapped", lang) + ("；" if lang == "zh" else "; ").join(
+            md_text(zh if lang == "zh" else en) for zh, en, _ in unmapped),
+            help=t("target_unmapped_help", lang) + "\n\n" + "\n".join(
+                f"- **{md_text(zh if lang == 'zh' else en)}**: {md_text(why)}" for zh, en, why in unmapped))
 
 
 def definition_switches(lang: str) -> None:

@@ -24,6 +24,7 @@ from ..counting import DEFAULT, INCLUDE, OPENED_RULES, PROVINCE_RULES, UNITS, De
 from ..i18n import LANGS
 from ..mapview import CENTER, TILES, ZOOM
 from ..status import DISPLAY_STATUSES
+from ..targets import DEFAULT_TARGET
 
 VIEW = "_view"
 LIST_KEYS = {"statuses": DISPLAY_STATUSES, "neighbours": tuple(NEIGHBOURS)}
@@ -81,8 +82,16 @@ def _parse_zoom(value: str | None) -> int:
     return int(value) if value and value.isdigit() and int(value) in ZOOMS else ZOOM
 
 
-def parse(q: dict[str, str], max_date: date, departments: list[str]) -> dict:
-    """The view a query string asks for; values that are not allowed fall back to the defaults."""
+# The URL parameters of the counting definition: a link that names a target and none of these counts as the
+# target's definition says.
+DEFINITION_PARAMS = (*(p for p, _, _ in DEFINITION_KEYS.values()), "count_modes", "candidates")
+
+
+def parse(q: dict[str, str], max_date: date, departments: list[str],
+          targets: dict[str, Definition] | None = None) -> dict:
+    """The view a query string asks for; values that are not allowed fall back to the defaults. targets: the
+    targets the headline can show (id → its counting definition); an unknown one falls back to the plan's."""
+    targets = targets or {}
     v: dict = {"lang": q.get("lang") if q.get("lang") in LANGS else "zh",
                "as_of": _parse_date(q.get("date"), EARLIEST, max_date)}
     for key, (param, allowed, default) in DEFINITION_KEYS.items():
@@ -91,6 +100,9 @@ def parse(q: dict[str, str], max_date: date, departments: list[str]) -> dict:
     v["def_modes"] = [m for m in MODES if m in raw.split(",")] if raw else []
     v["def_modes"] = v["def_modes"] or list(DEFAULT.modes)
     v["def_candidates"] = q.get("candidates", "yes") != "no"
+    v["target"] = q.get("target") if q.get("target") in targets else DEFAULT_TARGET
+    if "target" in q and v["target"] in targets and not any(p in q for p in DEFINITION_PARAMS):
+        v.update(definition_fields(targets[v["target"]]))
     raw = q.get("modes")
     v["modes"] = list(MODES) if raw is None else [m for m in MODES if m in raw.split(",")]
     if raw and not v["modes"]:  # nothing recognisable: show everything rather than an empty map
@@ -138,10 +150,11 @@ def _draft_url(draft: dict[str, str]) -> dict[str, str]:
     return out if "rec_for" in out else {}
 
 
-def init(max_date: date, departments: list[str]) -> None:
-    """On a session's first run, the view from the query string; a link naming a project opens its details."""
+def init(max_date: date, departments: list[str], targets: dict[str, Definition] | None = None) -> None:
+    """On a session's first run, the view from the query string; a link naming a project opens its details.
+    targets: the targets the headline can show (id → counting definition)."""
     if VIEW not in st.session_state:
-        st.session_state[VIEW] = parse(dict(st.query_params), max_date, departments)
+        st.session_state[VIEW] = parse(dict(st.query_params), max_date, departments, targets)
         st.session_state["_details_open"] = bool(st.session_state[VIEW]["project"])
 
 
@@ -180,6 +193,20 @@ def _sync(name: str, key: str) -> None:
     v[name] = list(value) if isinstance(value, list) else value
 
 
+def definition_fields(d: Definition) -> dict:
+    """The view's definition fields holding a counting definition (the inverse of definition())."""
+    return {"def_include": d.include, "def_unit": d.unit, "def_modes": list(d.modes), "def_provinces": d.provinces,
+            "def_opened": d.opened, "def_candidates": bool(d.candidates)}
+
+
+def pick_target(key: str, targets: dict[str, Definition]) -> None:
+    """on_change of the target picker: the headline's target, and its counting definition, into the view (the
+    definition's switches can still change it afterwards; the target's figure stays)."""
+    target = st.session_state[key]
+    if target in targets:
+        st.session_state[VIEW].update(target=target, **definition_fields(targets[target]))
+
+
 def definition(v: dict | None = None) -> Definition:
     """The counting definition the view holds."""
     v = st.session_state[VIEW] if v is None else v
@@ -203,14 +230,19 @@ def map_view() -> MapView:
 def url(v: dict) -> dict[str, str]:
     """The query string of a view (only what differs from the defaults, besides language and date)."""
     want = {"lang": v["lang"], "date": v["as_of"].isoformat()}
+    # With a target other than the plan's, the definition is written in full: a link naming the target alone
+    # would count under the target's definition (parse), which may not be the one shown.
+    full = v.get("target", DEFAULT_TARGET) != DEFAULT_TARGET
+    if full:
+        want["target"] = v["target"]
     for key, (param, _, default) in DEFINITION_KEYS.items():
-        if v[key] != default:
+        if v[key] != default or full:
             want[param] = v[key]
     modes = [m for m in MODES if m in v["def_modes"]]
-    if tuple(modes) != DEFAULT.modes:
+    if tuple(modes) != DEFAULT.modes or full:
         want["count_modes"] = ",".join(modes)
-    if not v["def_candidates"]:
-        want["candidates"] = "no"
+    if not v["def_candidates"] or full:
+        want["candidates"] = "yes" if v["def_candidates"] else "no"
     if list(v["modes"]) != list(MODES):
         want["modes"] = ",".join(v["modes"])
     for key in ("statuses", "neighbours", "departments"):
