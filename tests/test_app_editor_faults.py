@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from corridors.errors import StoreError

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from corridors import i18n
 from corridors.counting import DEFAULT, Definition
 
-from .apptest import map_drawn
 from .test_app import APP, headline, rerun, run
 
 

@@ -9,7 +9,7 @@ from corridors import auth
 
 def test_json_form_keeps_any_character():
     secret = 'semi;colon = equals "quote" 空格 '
-    assert auth.editors(env='{"王工": "%s"}' % secret.replace('"', '\\"'), secrets={}) == {"王工": secret}
+    assert auth.editors(env='{"王工": "' + secret.replace('"', '\\"') + '"}', secrets={}) == {"王工": secret}
 
 
 def test_secrets_file_keeps_the_credential_as_written():
@@ -84,12 +84,12 @@ def test_a_lockout_is_told_apart_from_a_wrong_credential():
 
 
 def test_times_are_shown_in_china_standard_time_with_the_zone():
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     from corridors import i18n
 
     assert i18n.china_time("2026-01-01T00:00:00+00:00", "zh") == "2026-01-01 08:00 北京时间"
-    assert i18n.china_time(datetime(2026, 6, 30, 20, 30, tzinfo=timezone.utc), "en") == \
+    assert i18n.china_time(datetime(2026, 6, 30, 20, 30, tzinfo=UTC), "en") == \
         "2026-07-01 04:30 China Standard Time (UTC+8)"  # across midnight; no daylight saving in summer
     assert i18n.china_time("2026-01-01T00:00:00", "zh").startswith("2026-01-01 08:00")  # naive = UTC
     assert i18n.china_time(None, "zh") == ""

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from pyogrio.errors import DataSourceError
 from shapely.geometry import LineString
 
 from corridors import alignment, formats
@@ -192,14 +193,14 @@ def test_gdal_is_restricted_for_the_whole_process(tmp_path, listener, canaries):
     assert set(pyogrio.list_drivers()) == formats.KEPT_DRIVERS
     for url in (f"/vsicurl/http://127.0.0.1:{listener.port}/a.geojson",
                 f"/vsicurl/http://127.0.0.1:{listener.port}/{formats.NO_NETWORK}"):
-        with pytest.raises(Exception):
+        with pytest.raises(DataSourceError):
             pyogrio.read_info(url)
     assert listener.requests == []
     path = tmp_path / "plain.vrt"
     path.write_text(vrt("local file", canaries, listener.port), encoding="utf-8")
     with pytest.raises(Exception, match="not recognized"):
         pyogrio.list_layers(path)
-    with pytest.raises(Exception):
+    with pytest.raises(DataSourceError):
         pyogrio.list_layers(f"CSV:{canaries['csv']}")
 
 

@@ -256,7 +256,7 @@ def plainly_valid(package, geodata: Path) -> bool:
             if hi is not None and any(v is not None and v > hi for v in cast):
                 return False
             if "pattern" in c:
-                pattern = re.compile("^{0}$".format(c["pattern"]))  # as frictionless compiles it
+                pattern = re.compile("^{}$".format(c["pattern"]))  # as frictionless compiles it
                 if not all(pattern.match(v) for v in given):
                     return False
             if "enum" in c:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 LANGS = ("zh", "en")
 
@@ -547,7 +547,7 @@ def china_time(value, lang: str) -> str:
         return ""
     at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
+        at = at.replace(tzinfo=UTC)
     return at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") + " " + t("china_time_zone", lang)
 
 

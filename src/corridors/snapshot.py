@@ -432,9 +432,7 @@ def outlook_parts(ds: Dataset, req: Request) -> dict:
 
 def _outlook_files(ds: Dataset, req: Request, d: str) -> tuple[dict[str, bytes], dict]:
     """The bundle's targets, outlook (table, corridors, fan chart) and 断头路 files, and their manifest entry."""
-    from . import figures, targets
-
-    from . import i18n
+    from . import figures, i18n, targets
 
     parts = outlook_parts(ds, req)
     zh = req.lang == "zh"

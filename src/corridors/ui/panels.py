@@ -210,7 +210,7 @@ def which_reach(ds: Dataset, d: Definition, marks: dict, version: tuple, lang: s
     figure = ds.target.count if figure is None else figure
     rows = []
     seen = []
-    for label, v in [("default", counting.DEFAULT), *counting.variants(d)]:
+    for _label, v in [("default", counting.DEFAULT), *counting.variants(d)]:
         if v in seen:
             continue
         seen.append(v)

@@ -6,7 +6,7 @@ import logging
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -44,7 +44,7 @@ def _check_credential(editors: dict[str, str]) -> None:
     st.session_state["_credential_bad"] = name is None
     st.session_state["_credential_wait"] = wait
     st.session_state["_credential_locked"] = (
-        datetime.now(timezone.utc) + timedelta(seconds=wait) if name is None and locked > 0 else None)
+        datetime.now(UTC) + timedelta(seconds=wait) if name is None and locked > 0 else None)
     if name:
         st.session_state["editor"] = name
         state.set_view(editing=True)
@@ -83,7 +83,7 @@ def sign_in(editors: dict[str, str], lang: str) -> str | None:
                       on_change=_check_credential, args=(editors,))
         until = st.session_state.get("_credential_locked")
         if st.session_state.get("_credential_bad") and until:
-            left = max(0, math.ceil((until - datetime.now(timezone.utc)).total_seconds()))
+            left = max(0, math.ceil((until - datetime.now(UTC)).total_seconds()))
             st.error(t("credential_locked", lang, s=left, until=i18n.china_time(until, lang)))
         elif st.session_state.get("_credential_bad"):
             wait = st.session_state.get("_credential_wait", 0)
