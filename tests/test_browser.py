@@ -78,6 +78,20 @@ def _idle(pg, ms: int = 500) -> None:
     pg.wait_for_function(IDLE, arg=[uuid.uuid4().hex, ms], timeout=60_000)
 
 
+def _sign_in(pg, name: str = "王工", credential: str = "correct-horse-battery") -> None:
+    """Sign in from the sidebar as an editor does (any open dialog closed first): the name, its rerun over,
+    then the credential, until the sidebar names the editor."""
+    pg.keyboard.press("Escape")
+    side = pg.locator('[data-testid="stSidebar"]')
+    side.get_by_text("记录进展（编辑）").click()
+    side.get_by_role("textbox", name="编辑姓名").fill(name)
+    side.get_by_role("textbox", name="编辑姓名").press("Enter")
+    _idle(pg)  # the name's rerun is over: the credential's check reads the name it stored
+    side.get_by_label("编辑口令").fill(credential)
+    side.get_by_label("编辑口令").press("Enter")
+    side.get_by_text(re.compile(name)).first.wait_for(timeout=30_000)
+
+
 def _wait_map(pg) -> None:
     """The map shown, its lines drawn and its labels placed, and the rest of the page (the sidebar's controls,
     which follow once the map is drawn) there, with no script run in flight."""

@@ -14,7 +14,7 @@ import shapely
 from corridors import alignment, geometry
 
 from .browser import ARTIFACTS, chromium, streamlit_server
-from .test_browser import _frame, _idle, _wait_map
+from .test_browser import _frame, _idle, _sign_in, _wait_map
 
 PROJECT = "zhitong"
 
@@ -74,15 +74,7 @@ def _line_points(pg) -> int:
 def _sign_in_and_unfold(pg) -> None:
     """From a page with the project's details open: sign in from the sidebar, as an editor does, reopen the
     details and unfold the alignment import."""
-    pg.keyboard.press("Escape")
-    side = pg.locator('[data-testid="stSidebar"]')
-    side.get_by_text("记录进展（编辑）").click()
-    side.get_by_role("textbox", name="编辑姓名").fill("王工")
-    side.get_by_role("textbox", name="编辑姓名").press("Enter")
-    _idle(pg)  # the name's rerun is over before the credential is checked against it
-    side.get_by_label("编辑口令").fill("correct-horse-battery")
-    side.get_by_label("编辑口令").press("Enter")
-    side.get_by_text(re.compile("王工")).first.wait_for(timeout=30_000)
+    _sign_in(pg)
     pg.get_by_role("button", name="打开详情").click()  # reopen the project's details
     dialog = pg.get_by_role("dialog")
     dialog.wait_for(timeout=30_000)

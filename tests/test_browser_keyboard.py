@@ -11,7 +11,7 @@ from datetime import date
 from corridors import i18n
 
 from .browser import ARTIFACTS
-from .test_browser import MAP, _click_line, _frame, _open, server  # noqa: F401 (fixture)
+from .test_browser import MAP, _click_line, _frame, _idle, _open, server  # noqa: F401 (fixture)
 
 FOCUSED = "() => { const e = document.activeElement; return e && e.tagName === 'path' ? e.getAttribute('aria-label') : null; }"
 
@@ -65,19 +65,19 @@ def test_clicking_the_same_line_again_reopens_its_closed_details(server, ds):  #
         _click_line(pg, line)
         heading.wait_for(timeout=30_000)
         _close(pg)
-        pg.wait_for_timeout(3000)  # the rerun that closing started
+        _idle(pg)  # the rerun that closing started is over
         _click_line(pg, line)
         heading.wait_for(timeout=30_000)
         _close(pg)
         # the fallback button is not covered by anything (the table's toolbar sat on it)
         button = pg.get_by_role("button", name=i18n.t("open_details", "zh"))
-        pg.wait_for_timeout(3000)  # the rerun that closing started
+        _idle(pg)  # the rerun that closing started is over
         button.wait_for(timeout=30_000)
         button.scroll_into_view_if_needed()
         table = pg.locator('[data-testid="stDataFrame"]').first
         t = table.bounding_box()
         pg.mouse.move(t["x"] + t["width"] - 40, t["y"] + 60)  # over the table: its toolbar shows
-        pg.wait_for_timeout(800)
+        pg.locator('[data-testid="stElementToolbar"]').first.wait_for(state="visible", timeout=10_000)
         box = button.bounding_box()
         for fx, fy in ((0.5, 0.5), (0.05, 0.1), (0.95, 0.9), (0.95, 0.98)):
             x, y = box["x"] + box["width"] * fx, box["y"] + box["height"] * fy

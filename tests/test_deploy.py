@@ -23,7 +23,7 @@ from corridors.errors import CorridorsError
 
 from .browser import ARTIFACTS, ROOT, chromium, free_port
 from .conftest import fresh_database
-from .test_browser import MAP, _kpis, _wait_map
+from .test_browser import MAP, _idle, _kpis, _sign_in, _wait_map
 
 SHIPPED = dict(upstreams=["127.0.0.1:8601", "127.0.0.1:8602"], bind="0.0.0.0:80", stats="127.0.0.1:8404")
 
@@ -511,37 +511,17 @@ def _listener(port: int) -> psutil.Process:
 
 def _sign_in_and_record(pg) -> None:
     """Sign in from the sidebar and record, for the open project, its opening today (the form's defaults)."""
-    pg.keyboard.press("Escape")
-    side = pg.locator('[data-testid="stSidebar"]')
-    side.get_by_text("记录进展（编辑）").click()
-    side.get_by_role("textbox", name="编辑姓名").fill("王工")
-    side.get_by_role("textbox", name="编辑姓名").press("Enter")
-    _idle(pg)  # the name's rerun is over: the credential's check reads the name it stored
-    side.get_by_label("编辑口令").fill("correct-horse-battery")
-    side.get_by_label("编辑口令").press("Enter")
-    side.get_by_text(re.compile("王工")).first.wait_for(timeout=30_000)
+    _sign_in(pg)
     pg.get_by_role("button", name="打开详情").click()
     dialog = pg.get_by_role("dialog")
     dialog.wait_for(timeout=30_000)
-    _idle(pg)  # a rerun still on its way would build the form again and drop what is typed into it
+    _idle(pg, 1000)  # a rerun still on its way would build the form again and drop what is typed into it
     dialog.get_by_text(re.compile("记录进展")).first.click()
     source = dialog.get_by_role("textbox", name="来源（标题）")
     source.fill("测试：部署集成测试的示例来源")
-    _idle(pg)
+    _idle(pg, 1000)
     assert source.input_value() == "测试：部署集成测试的示例来源"
     dialog.get_by_role("button", name="保存").click()
-
-
-def _idle(pg, ms: int = 1000, timeout_s: float = 60) -> None:
-    """Wait until no script run is in flight (no stale element, no running indicator) for ms."""
-    busy = ('() => document.querySelectorAll(\'[data-stale="true"]\').length'
-            ' + document.querySelectorAll(\'[data-testid="stStatusWidget"]\').length')
-    still, deadline = 0, time.monotonic() + timeout_s
-    while still < ms:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the page kept running for {timeout_s:.0f} s")
-        pg.wait_for_timeout(100)
-        still = still + 100 if pg.evaluate(busy) == 0 else 0
 
 
 def test_two_workers_behind_the_proxy_share_one_store_and_survive_a_dead_one(team, ds):

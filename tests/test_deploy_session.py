@@ -10,8 +10,8 @@ import shutil
 import pytest
 
 from .browser import ARTIFACTS, chromium
-from .test_browser import _wait_map
-from .test_deploy import _idle, _listener, _stats, _until, _worker_of, team  # noqa: F401 (team: a fixture)
+from .test_browser import _idle, _sign_in, _wait_map
+from .test_deploy import _listener, _stats, _until, _worker_of, team  # noqa: F401 (team: a fixture)
 
 pytestmark = pytest.mark.skipif(not shutil.which("haproxy"), reason="HAProxy is installed by .ci/run")
 TITLE, NOTE = "草稿：湖北段通车的来源", "半填的说明，尚未保存"
@@ -24,28 +24,20 @@ def test_an_editor_on_a_dead_worker_is_told_to_sign_in_and_keeps_the_form(team):
         pg = ctx.new_page()
         pg.goto(f"{base}/?project=hw_g59_hubei")
         _wait_map(pg)
-        pg.keyboard.press("Escape")
-        side = pg.locator('[data-testid="stSidebar"]')
-        side.get_by_text("记录进展（编辑）").click()
-        side.get_by_role("textbox", name="编辑姓名").fill("王工")
-        side.get_by_role("textbox", name="编辑姓名").press("Enter")
-        pg.wait_for_timeout(800)
-        side.get_by_label("编辑口令").fill("correct-horse-battery")
-        side.get_by_label("编辑口令").press("Enter")
-        side.get_by_text(re.compile("王工")).first.wait_for(timeout=30_000)
+        _sign_in(pg)
         pg.get_by_role("button", name="打开详情").click()
         dialog = pg.get_by_role("dialog")
         dialog.wait_for(timeout=30_000)
-        _idle(pg)
+        _idle(pg, 1000)
         dialog.get_by_text(re.compile("记录进展")).first.click()
         title = dialog.get_by_role("textbox", name="来源（标题）")
         title.fill(TITLE)
         title.press("Enter")  # commits the field, as leaving it does
-        _idle(pg)
+        _idle(pg, 1000)
         note = dialog.get_by_role("textbox", name=re.compile("说明"))
         note.fill(NOTE)
         note.blur()
-        _idle(pg)
+        _idle(pg, 1000)
         _until(lambda: "rec_title" in pg.url and "rec_note" in pg.url and "edit=1" in pg.url, 30,
                "the draft in the link")
         assert "correct-horse" not in pg.url
@@ -58,7 +50,7 @@ def test_an_editor_on_a_dead_worker_is_told_to_sign_in_and_keeps_the_form(team):
             pg.get_by_text(re.compile("编辑登录已失效")).first.wait_for(timeout=120_000)
             dialog = pg.get_by_role("dialog")
             dialog.wait_for(timeout=60_000)
-            _idle(pg)
+            _idle(pg, 1000)
             assert dialog.get_by_role("textbox", name="来源（标题）").input_value() == TITLE
             assert dialog.get_by_role("textbox", name=re.compile("说明")).input_value() == NOTE
             assert dialog.get_by_role("button", name="保存").is_disabled()

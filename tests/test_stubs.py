@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pandas as pd
+from corridors import status, stubs
 
-from corridors import dataset, status, stubs
+from .test_dataset import recorded
 
 TODAY = date.today()
-
-
-def recorded(*rows: dict) -> pd.DataFrame:
-    """Events as the progress store hands them over."""
-    base = {"section": "all", "event": "opened", "status": "completed", "date": "2024-05-01",
-            "date_precision": "day", "source_id": "", "confirmed_by": "", "source_title": "t",
-            "source_url": "https://example.org/t", "note": "", "supersedes": "", "recorded_by": "tester",
-            "recorded_at": "", "origin": "store"}
-    return pd.DataFrame([{**base, **r} for r in rows], columns=dataset.EVENT_FRAME)
 
 
 def test_each_stub_has_one_half_open_and_the_other_not(ds):

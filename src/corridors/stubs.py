@@ -67,7 +67,8 @@ def halves(ds) -> list[dict]:
 
 def stubs(ds, as_of: date, known_forecasts: pd.DataFrame | None = None) -> pd.DataFrame:
     """The 断头路 on `as_of` (COLUMNS), longest waiting first; see the module docstring for the rules."""
-    st = ds.section_statuses(as_of)
+    # a section with no record of its own is drawn 未查到 (status.NOT_FOUND): for its stage it is no record
+    st = {k: v for k, v in ds.section_statuses(as_of).items() if v != status.NOT_FOUND}
     if known_forecasts is None:
         known_forecasts = forecasts.known_openings(ds.events, ds.catalog.sources, ds.catalog.sections,
                                                    ds.section_timeline, as_of)
@@ -75,9 +76,8 @@ def stubs(ds, as_of: date, known_forecasts: pd.DataFrame | None = None) -> pd.Da
     rows = []
     for h in halves(ds):
         pid = h["project_id"]
-        # a section with no record of its own is drawn 未查到 (status.NOT_FOUND): for its stage it is no record
-        hs = [None if st.get((pid, s)) == status.NOT_FOUND else st.get((pid, s)) for s in h["hunan"]]
-        ns = [None if st.get((pid, s)) == status.NOT_FOUND else st.get((pid, s)) for s in h["neighbour"]]
+        hs = [st.get((pid, s)) for s in h["hunan"]]
+        ns = [st.get((pid, s)) for s in h["neighbour"]]
         hunan_open = all(s == "completed" for s in hs)
         nb_open = all(s == "completed" for s in ns)
         if hunan_open == nb_open:

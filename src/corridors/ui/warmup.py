@@ -14,18 +14,18 @@ from . import assets, data
 def steps(app_dir: Path) -> list[tuple[str, Callable[[], object]]]:
     """(i18n key of what is being prepared, the work) in the order the page needs them."""
     here = str(app_dir)
+    found: list[data.Progress] = []  # the store as the page will see it, read once by the first step
 
     def dataset() -> None:
-        found = data.progress(bool(data.configured_editors()))
-        data.load(found.version)
+        found.append(data.progress(bool(data.configured_editors())))
+        data.load(found[0].version)
 
     def base_map() -> None:
         assets.leaflet_urls(here)
         assets.base_map_url(here)
 
     def corridors() -> None:
-        found = data.progress(bool(data.configured_editors()))
-        data.table(date.today(), counting.DEFAULT, found.version)
-        data.line_geometry(found.version)
+        data.table(date.today(), counting.DEFAULT, found[0].version)
+        data.line_geometry(found[0].version)
 
     return [("boot_dataset", dataset), ("boot_base_map", base_map), ("boot_corridors", corridors)]
