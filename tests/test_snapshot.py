@@ -222,7 +222,7 @@ def _map(ds, req):
 
     from corridors import figures, mapview
 
-    rows = snapshot._rows(req, ds)
+    rows = snapshot.request._rows(req, ds)
     display = mapview.display_boundaries(ds.boundaries)
     notes = figures.MapNotes(date=D, source="test", cities=snapshot.city_points(ds))
     ctx = plt.rc_context(figures._rc())
@@ -428,7 +428,7 @@ def test_a_failed_rewrite_keeps_the_previous_bundle(tmp_path, ds, monkeypatch):
             raise OSError(28, "No space left on device")
         return real_rename(src, dst)
 
-    monkeypatch.setattr(snapshot.os, "rename", failing_rename)
+    monkeypatch.setattr(snapshot.bundle.os, "rename", failing_rename)
     with pytest.raises(SnapshotError, match="No space left on device; nothing was changed"):
         snapshot.write(again, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -507,7 +507,7 @@ def test_the_png_map_numbers_the_counted_crossings_as_the_list_does(ds):
     from corridors import counting, figures, mapview
 
     req = snapshot.Request(as_of=AS_OF)
-    rows = snapshot._rows(req, ds)
+    rows = snapshot.request._rows(req, ds)
     numbered = ds.numbered(counting.DEFAULT, AS_OF)
     notes = figures.MapNotes(date=D, source="test", numbers=tuple(
         (m[1], m[0], m[2]) for m in mapview.numbered_markers(rows, numbered, "zh")))
