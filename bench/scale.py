@@ -27,7 +27,7 @@ Figures, per size (medians of --runs, in a fresh cache folder per size, so nothi
   CLI and page compute on the server), and as of the plan's date (the timelines are first rebuilt from the events
   known then: the cost of every back-test year);
 - map payload: bytes of the HTML page folium renders (m.get_root().render()) for the dashboard's map as
-  ui.panels.map_layers builds it, which every map update sends: mapview.base_map fetching its polygons, rivers
+  ui.explore.map_layers builds it, which every map update sends: mapview.base_map fetching its polygons, rivers
   and place labels from a static file and holding every line's coordinates (mapview.LineBase), plus the
   update of the lines (mapview.dashboard_layers: which sections are shown, their styles and names, the legend),
   every corridor shown, in Chinese, on today's date (Leaflet itself is linked, not inlined); together with
@@ -182,7 +182,7 @@ def _event(ds) -> pd.DataFrame:
 
 def map_payload(ds, sections=None) -> tuple[int, int, int, int]:
     """Bytes of the dashboard's rendered map page (the base map fetching its data and holding the lines, and
-    the lines' update, as ui.panels.map_layers draws them: what each map update sends), of the update's data,
+    the lines' update, as ui.explore.map_layers draws them: what each map update sends), of the update's data,
     of the held lines' data, and of the base map's data file (fetched once per map); drawing `sections`
     (default: the dataset's own, imported lines simplified for display as the dashboard does)."""
     from corridors import alignment, gazetteer, hydro, mapview

@@ -16,8 +16,8 @@ from ..catalog import WHOLE_PROJECT
 from ..dataset import Dataset
 from ..errors import CorridorsError
 from ..i18n import t
-from ..store import Store
 from . import data, state
+from .common import Page, md_text
 
 DATUMS = ("auto", "wgs84", "gcj02", "cgcs2000")
 UPLOAD_TYPES = sorted(ext.lstrip(".") for ext in alignment.FORMATS)
@@ -26,10 +26,11 @@ UPLOAD_TYPES = sorted(ext.lstrip(".") for ext in alignment.FORMATS)
 formats.gdal()
 
 
-def panel(base: Dataset, ds: Dataset, store: Store, pid: str, editor: str, lang: str, version: tuple,
-          leaflet: tuple[str, str]) -> None:
-    """Import, history and revert for one project. base: the dataset with events but schematic lines (what an
-    import is checked against); ds: the dataset as shown (current alignments folded in)."""
+def panel(page: Page, pid: str) -> None:
+    """Import, history and revert for one project, for the signed-in editor (page.editor). An import is checked
+    against base, the dataset with events but schematic lines; page.ds is the dataset as shown (current
+    alignments folded in)."""
+    base, version, lang = data.schematic(page.version), page.version, page.lang
     secs = base.catalog.sections[base.catalog.sections.project_id == pid]
     names = dict(zip(secs.section, secs.name_zh if lang == "zh" else secs.name_en))
     current = data.alignments(version)
@@ -44,18 +45,20 @@ def panel(base: Dataset, ds: Dataset, store: Store, pid: str, editor: str, lang:
         upload = st.file_uploader(t("align_file", lang), type=UPLOAD_TYPES, key=f"al_file.{pid}.{uploads}")
         source = st.text_input(t("align_source", lang), key=f"al_source.{pid}", max_chars=500)
         if upload is not None:
-            _preview(base, ds, store, current, pid, section, datum, upload, source, editor, lang, leaflet)
+            _preview(page, base, current, pid, section, datum, upload, source)
         rows = data.alignment_rows(version)
         rows = rows[rows.project_id == pid]
         if len(rows):
             st.markdown(f"**{t('align_history', lang)}**")
             st.dataframe(history_table(base, rows, pid, lang), hide_index=True, width="stretch")
-            _revert(base, store, current, rows, pid, names, editor, lang)
+            _revert(page, base, current, rows, pid, names)
 
 
-def _preview(base, ds, store, current, pid, section, datum, upload, source, editor, lang, leaflet) -> None:
-    from .panels import md_text
-
+def _preview(page: Page, base: Dataset, current: pd.DataFrame, pid: str, section: str, datum: str, upload,
+             source: str) -> None:
+    """The uploaded file read and checked (once per file), what recording it would change, and the button that
+    records it."""
+    ds, store, editor, lang, leaflet = page.ds, page.store, page.editor, page.lang, page.leaflet
     raw = upload.getvalue()
     key = ("_al_preview", pid, section, datum, hashlib.sha256(raw).hexdigest())
     try:
@@ -145,9 +148,9 @@ def _current_id(current: pd.DataFrame, pid: str, section: str) -> str:
     return str(mine.alignment_id.iloc[-1]) if len(mine) and "alignment_id" in mine else ""
 
 
-def _revert(base, store, current, rows, pid, names, editor, lang) -> None:
-    from .panels import md_text
-
+def _revert(page: Page, base: Dataset, current: pd.DataFrame, rows: pd.DataFrame, pid: str, names: dict) -> None:
+    """Put a section's line back to the schematic one or to an earlier import, with the reason."""
+    store, editor, lang = page.store, page.editor, page.lang
     keys = sorted(set(zip(rows.project_id, rows.section)))
     options = [(s, to) for _, s in keys for to in ["schematic", *rows[(rows.section == s)
                                                                         & (rows.kind == "import")].alignment_id]]

@@ -7,22 +7,29 @@ on display filters.
 
 A session's first run sends only the title, the count and the map (the sidebar's controls and the filter bar
 stand in as a caption and a spacer); the rest of the page follows once the map reports that it is drawn, so
-the browser spends its first second loading the map's code rather than every widget's."""
+the browser spends its first second loading the map's code rather than every widget's.
+
+The parts, each in its module: panels (the headline and its explanations), explore (the fragment: filters, map,
+table), details (the dialog), charts (the analysis), progress (sign-in, store notices, the record form, what
+changed, the export) and alignments (an editor's line import); common holds what they share, and the page
+context (common.Page) that this module builds once per run and hands to them."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
-from .. import analysis
-from ..boundaries import PROVINCES
 from ..errors import CorridorsError
 from ..i18n import t
 from ..mapview import TILES
-from . import assets, data, panels, progress, sidebar, state
+from . import assets, charts, data, panels, progress, sidebar, state
+from .common import Page, md_text
+from .details import details_dialog
+from .explore import explore
 
 
 def data_refused(exc: CorridorsError) -> None:
@@ -30,9 +37,18 @@ def data_refused(exc: CorridorsError) -> None:
     data folder is named 'geodata', not by its path on the server."""
     from ..config import geodata_dir
 
-    why = panels.md_text(" ".join(str(exc).replace(str(geodata_dir()), "geodata").split()))
+    why = md_text(" ".join(str(exc).replace(str(geodata_dir()), "geodata").split()))
     st.title(f"{t('title', 'zh')} · {t('title', 'en')}")
     st.error(t("data_refused", "zh", why=why) + "\n\n" + t("data_refused", "en", why=why))
+
+
+def page_language(lang: str) -> None:
+    """The page's <html lang> follows the UI language (Chromium picks Chinese glyph forms only for zh)."""
+    code = "zh-CN" if lang == "zh" else "en"
+    st.html(f"<script>document.documentElement.lang = {code!r};</script>"
+            "<style>.block-container, [data-testid='stMainBlockContainer']{padding-top:2.4rem}"
+            "h1{font-size:2rem !important;padding:0 !important}</style>", unsafe_allow_javascript=True,
+            width="content")
 
 
 def main(app_dir: Path | None = None) -> None:
@@ -63,9 +79,10 @@ def main(app_dir: Path | None = None) -> None:
         sidebar.waiting(state.view()["lang"])
     f = state.current()
     lang = f.lang
-    panels.page_language(lang)
+    page_language(lang)
     editor = progress.sign_in(editors, lang) if ready else None
     table = data.table(f.as_of, f.definition, version)
+    page = Page(ds, version, lang, f.as_of, f.definition, table, target, editor, store, tianditu_key=tianditu_key)
 
     # The count and, beside it, what it counts: one row, so that the map below still fits a desktop screen.
     head, kpi, notes = st.columns([4, 4, 4], vertical_alignment="center")
@@ -73,9 +90,9 @@ def main(app_dir: Path | None = None) -> None:
         st.title(t("title", lang))
         st.caption(t("subtitle", lang))
     with kpi:
-        now = panels.headline_metric(ds, f.definition, f.as_of, version, lang, target)
+        now = panels.headline_metric(page)
     with notes:
-        panels.headline_caption(ds, f.definition, f.as_of, version, lang, now)
+        panels.headline_caption(page, now)
     progress.store_notices(found, editor, lang)
     if ready:
         progress.session_notice(editor, lang)
@@ -83,8 +100,9 @@ def main(app_dir: Path | None = None) -> None:
     here = str(app_dir or Path.cwd())
     leaflet = assets.leaflet_urls(here)
     base_url = assets.base_map_url(here)
+    page = replace(page, leaflet=leaflet, base_url=base_url)  # known once the count is out: the map's files
     st.session_state["_full_run"] = True
-    explore(ds, table, leaflet, base_url, tianditu_key, departments, lang, editor, store, version)
+    explore(page, departments)
     st.session_state["_full_run"] = False
 
     if not ready:
@@ -92,20 +110,20 @@ def main(app_dir: Path | None = None) -> None:
         return
     pid = state.view()["project"]
     if pid and st.session_state.get("_details_open") and pid in set(table.id):
-        panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)
+        details_dialog(page, pid)
 
-    panels.headline(ds, f.definition, f.as_of, version, lang, now, target)
+    panels.headline(page, now)
     # Only the open view of the analysis is built and sent: a chart or table the planner is not looking at
     # costs nothing when the language, the date or the definition changes. A segmented control rather than
     # st.tabs: tabs are a container whose identity is their labels, so a language switch remounted the chart
     # inside (a new Vega view drawn from scratch); below a control the chart is updated in place.
-    tab = panels.analysis_choice(lang)
+    tab = charts.analysis_choice(lang)
     if tab == "over_time":
-        panels.over_time(ds, f.definition, f.as_of, version, lang, target)
+        charts.over_time(page)
     elif tab == "breakdown":
-        panels.breakdown(now, lang)
+        charts.breakdown(now, lang)
     else:
-        progress.changes(ds, f.definition, f.as_of, set(table.id), version, lang)
+        progress.changes(page, set(table.id))
     view, compare = state.view(), st.session_state.get("compare")
     progress.export(ds, lambda: snapshot_request(view, compare), lang)
     state.write_url()
@@ -128,68 +146,3 @@ def snapshot_request(view: dict, compare: date | None) -> dict:
     return {"as_of": f.as_of, "lang": f.lang, "definition": f.definition, "modes": tuple(f.modes),
             "statuses": tuple(f.statuses), "neighbours": tuple(f.neighbours), "departments": tuple(f.departments),
             "query": f.query, "compare": compare}
-
-
-def shown_rows(table, f: state.Filters):
-    """The rows the display filters let through (no mode chosen: none)."""
-    if not f.modes:
-        return table.iloc[0:0]
-    neighbours = [PROVINCES[c].name_zh for c in f.neighbours]
-    base = analysis.filter_projects(table, modes=f.modes, neighbours=neighbours, departments=f.departments,
-                                    query=f.query, statuses=f.statuses)
-    return base if f.show_existing else base[base.in_plan]
-
-
-@st.fragment
-def explore(ds, table, leaflet: tuple[str, str], base_url: str | None, tianditu_key: str, departments: list[str],
-            lang: str, editor: str | None, store, version: tuple) -> None:
-    """Display filters, map and table: what depends only on them reruns alone. A map click or a table row is
-    known when the run starts, so the map highlights it and its details dialog opens in that run, sent before
-    the map (on a whole-page run the page opens it); a pick in the project chooser, made below the map, reruns
-    this part once more to highlight it."""
-    phone, ready = panels.is_phone(), bool(st.session_state.get("_page_ready"))
-    bar = st.container()  # above the map; filled once a table pick's details are on their way
-    f = state.current()
-    shown = shown_rows(table, f)
-    early = panels.table_pick(shown) if ready else None
-    if early:  # highlighted on the map in this run: open the details without another run
-        state.set_view(project=early)
-        st.session_state["_details_open"] = True
-
-    def details_first() -> None:
-        """The details dialog, sent before the map behind it (on a whole-page run the page opens it)."""
-        pid = state.view()["project"]
-        if not st.session_state.get("_full_run") and st.session_state.get("_details_open") and pid in set(table.id):
-            panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)
-
-    # A table pick is known now, so its details go out before the filter bar and the map's layers are even
-    # built; a map click is known only once they are (its tooltip names the line).
-    if early:
-        details_first()
-    with bar:
-        if not phone and ready:  # on a phone the map comes first and the filters under it
-            panels.filter_bar(departments, lang)
-        elif not phone:  # a session's first run: the bar's code would load before the map's
-            panels.filter_bar_space()
-    mv = state.map_view()
-    m, groups, clicked = panels.map_layers(ds, shown, f, mv, lang, leaflet, base_url, tianditu_key, version)
-    if clicked:
-        st.session_state["_details_open"] = True
-    if not early:
-        details_first()
-    drawn = panels.draw_map(m, groups, mv)
-    if phone and ready:
-        panels.filter_bar(departments, lang)
-    if not f.modes:
-        st.warning(t("modes_none_chosen", lang))
-    st.caption((t("display_filtered", lang, shown=len(shown), total=len(table)) if len(shown) != len(table)
-                else t("filters_hint", lang)) + " " + t("map_hint", lang))
-    if drawn and not ready:
-        st.session_state["_page_ready"] = True
-        st.rerun(scope="app")
-    picked = panels.project_table(shown, table, lang) if ready else None
-    state.write_url()
-    if picked:
-        state.set_view(project=picked)
-        st.session_state["_details_open"] = True
-        st.rerun(scope="app" if st.session_state.get("_full_run") else "fragment")

@@ -16,9 +16,9 @@ from ..catalog import DATE_PRECISIONS, EARLIEST, EVENT_KINDS, STATUSES, WHOLE_PR
 from ..dataset import Dataset
 from ..errors import StoreError
 from ..i18n import t
-from ..store import NewEvent, Store, StoreThrottle, explicit, not_created, store_url
+from ..store import NewEvent, StoreThrottle, explicit, not_created, store_url
 from . import data, state
-from .panels import STATUS_COLOURS, _status_label, md_text
+from .common import STATUS_COLOURS, Page, md_text, status_label
 
 _log = logging.getLogger("corridors.store")
 
@@ -160,10 +160,11 @@ def _draft_changed(pid: str, name: str, key: str) -> None:
     state.set_view(draft=draft)
 
 
-def record_form(ds: Dataset, store: Store, pid: str, editor: str | None, lang: str) -> None:
+def record_form(page: Page, pid: str) -> None:
     """Record one event for the selected project; refusals are shown and change nothing. What is typed is kept
     in the view's draft (and the link) until it is saved, so an editor whose session was lost (editor None
     here: saving waits for them to sign in again) finds it still in the form."""
+    ds, store, editor, lang = page.ds, page.store, page.editor, page.lang
     row = ds.catalog.projects.set_index("id").loc[pid]
     secs = ds.catalog.sections[ds.catalog.sections.project_id == pid]
     names = dict(zip(secs.section, secs.name_zh if lang == "zh" else secs.name_en))
@@ -226,7 +227,7 @@ def timeline_chart(ds: Dataset, pid: str, same_as: str, lang: str) -> None:
     names = ds.section_names(lang)
     tl["end"] = tl.groupby("section")["from"].shift(-1).fillna(date.today() + timedelta(days=1))
     values = [{"section": names.get((source, r.section), r.section), "from": r["from"].isoformat(),
-               "to": r.end.isoformat(), "status": _status_label(r.status, False, lang)}
+               "to": r.end.isoformat(), "status": status_label(r.status, False, lang)}
               for _, r in tl.iterrows() if r.status]
     order = [i18n.status(s, lang) for s in STATUS_COLOURS]
     st.markdown(f"**{t('timeline', lang)}**")
@@ -243,8 +244,9 @@ def timeline_chart(ds: Dataset, pid: str, same_as: str, lang: str) -> None:
         width="stretch")
 
 
-def changes(ds: Dataset, definition, as_of: date, shown_ids: set[str], version: tuple, lang: str) -> None:
+def changes(page: Page, shown_ids: set[str]) -> None:
     """Which of the shown projects changed status between a compare date and the as-of date."""
+    ds, definition, as_of, version, lang = page.ds, page.definition, page.as_of, page.version, page.lang
     st.subheader(t("changes", lang))
     default = max(ds.plan_date, as_of - timedelta(days=365)) if as_of >= ds.plan_date else as_of
     start = st.date_input(t("compare_from", lang), value=default, min_value=EARLIEST, max_value=as_of,

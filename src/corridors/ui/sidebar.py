@@ -1,5 +1,5 @@
 """Sidebar: language, date, the counting definition (what the headline counts) and the map's online tiles:
-the controls that change the whole page. The display filters sit above the map (panels.filter_bar). Every
+the controls that change the whole page. The display filters sit above the map (explore.filter_bar). Every
 widget is bound to a field of the view (ui.state)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from ..counting import INCLUDE, OPENED_RULES, PROVINCE_RULES, UNITS
 from ..i18n import LANGS, mode, t
 from ..mapview import TILES
 from . import state
-from .panels import md_text, on_demand
+from .common import md_text, on_demand
 from .state import widget
 
 

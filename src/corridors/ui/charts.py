@@ -1,0 +1,131 @@
+"""The analysis below the headline, one view open at a time: open corridors over time against the target, and
+the counted corridors by status per mode and per neighbour. Specs are the same in both languages (labels travel
+in the data), so a switch updates a drawn chart in place."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from .. import i18n
+from ..boundaries import PROVINCES
+from ..i18n import t
+from . import data, state
+from .common import STATUS_COLOURS, Page, target_of
+from .state import widget
+
+
+def analysis_choice(lang: str) -> str:
+    """Which view of the analysis is open (over time, by mode and neighbour, what changed): a segmented
+    control bound to the view's "tab"."""
+    st.segmented_control(t("analysis", lang), state.TABS, format_func=lambda c: t(f"tab_{c}", lang),
+                         label_visibility="collapsed", **widget("tab"))
+    return state.view()["tab"]
+
+
+def over_time(page: Page) -> None:
+    """Open corridors over time under the definition: those open on the plan's date (the baseline) and those
+    opened since, stacked; the target (the one picked, else the plan's) at its deadline; the chosen date as a rule.
+
+    A plain Vega-Lite spec (no Altair objects) that is the same in both languages and on every date: what
+    changes (the series, the labels, the chosen date) travels in its named datasets, so the browser updates
+    the drawn chart in place instead of compiling and drawing a new one (about 50-100 ms of the browser's
+    main thread on each language switch or date change, ahead of the map's update).
+    """
+    ds, d, as_of, version, lang, target = page.ds, page.definition, page.as_of, page.version, page.lang, page.target
+    s = data.series(d, date.today(), version)
+    parts = (t("chart_existing", lang), t("chart_new", lang))
+    series = []
+    for day, existing, new in zip(s.date, s.existing, s.new):
+        for k, n in enumerate((int(existing), int(new))):
+            series.append({"date": day.isoformat(), "n": n, "k": k, "part": parts[k],
+                           "tip": f"{day.isoformat()} · {parts[k]} · {n}"})
+    label, goal = t("chart_target", lang), target_of(ds, target)
+    due = target.deadline if target is not None and target.deadline else date(goal.year, 12, 31)
+    marks = [{"kind": "target", "date": due.isoformat(), "n": goal.count, "label": label,
+              "tip": f"{label}: {goal.count}"},
+             {"kind": "plan", "date": ds.plan_date.isoformat(), "tip": t("chart_plan", lang)},
+             {"kind": "as_of", "date": as_of.isoformat()}]
+    st.subheader(t("chart_over_time", lang))
+    st.vega_lite_chart(over_time_spec(max(goal.count, int(s.completed.max())) + 2, series, marks),
+                       width="stretch")
+
+
+def over_time_spec(top: int, series: list[dict], marks: list[dict]) -> dict:
+    """The over-time chart's spec: language- and date-neutral (see over_time); `top` is the y scale's end."""
+    def only(kind: str) -> list[dict]:
+        return [{"filter": f"datum.kind === '{kind}'"}]
+
+    x = {"field": "date", "type": "temporal"}
+    return {
+        "height": 260,
+        "datasets": {"series": pd.DataFrame(series), "marks": pd.DataFrame(marks)},
+        "layer": [
+            {"data": {"name": "series"}, "mark": {"type": "area", "interpolate": "step-after", "opacity": 0.85},
+             "encoding": {"x": {**x, "title": None, "axis": {"format": "%Y"}},
+                          "y": {"field": "n", "type": "quantitative", "title": CHART_Y, "stack": "zero",
+                                "scale": {"domain": [0, top]}, "axis": {"tickMinStep": 1}},
+                          "color": {"field": "part", "type": "nominal", "title": None,
+                                    "sort": {"field": "k", "op": "min"},
+                                    "scale": {"range": ["#9ecae1", "#2171b5"]}, "legend": {"orient": "bottom"}},
+                          "order": {"field": "k", "sort": "ascending"},  # the baseline at the bottom
+                          "tooltip": {"field": "tip"}}},
+            {"data": {"name": "marks"}, "transform": only("target"),
+             "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#d7301f"},
+             "encoding": {"y": {"field": "n", "type": "quantitative"}}},
+            {"data": {"name": "marks"}, "transform": only("target"),
+             "mark": {"type": "point", "shape": "diamond", "size": 160, "filled": True, "color": "#d7301f"},
+             "encoding": {"x": x, "y": {"field": "n", "type": "quantitative"}, "tooltip": {"field": "tip"}}},
+            {"data": {"name": "marks"}, "transform": only("target"),
+             "mark": {"type": "text", "dy": -14, "color": "#d7301f"},
+             "encoding": {"x": x, "y": {"field": "n", "type": "quantitative"}, "text": {"field": "label"}}},
+            {"data": {"name": "marks"}, "transform": only("plan"),
+             "mark": {"type": "rule", "color": "#888", "strokeDash": [2, 2]},
+             "encoding": {"x": x, "tooltip": {"field": "tip"}}},
+            {"data": {"name": "marks"}, "transform": only("as_of"), "mark": {"type": "rule", "color": "#555"},
+             "encoding": {"x": x}},
+        ],
+    }
+
+
+CHART_Y = f"{t('chart_y', 'zh')} · {t('chart_y', 'en')}"  # both languages: the spec stays the same in either
+
+
+def breakdown(counts: dict, lang: str) -> None:
+    """Stacked bars of counted corridors by status: per mode, and per neighbour entered. As with over_time,
+    the spec is the same in both languages (labels travel in the data), so a switch updates the bars in place;
+    every status has a row per group shown (most of them 0) so that the colours, assigned in status order, never
+    shift when a status is missing."""
+    c1, c2 = st.columns(2)
+    for col, title, groups, label in (
+            (c1, "by_mode", counts["by_mode"], lambda g: i18n.mode(g, lang)),
+            (c2, "by_neighbour", counts["by_neighbour"],
+             lambda g: g if lang == "zh" else PROVINCES_BY_ZH[g].name_en)):
+        bars = [{"group": label(g), "k": k, "status": i18n.status(s, lang), "n": int(by.get(s, 0)),
+                 "tip": f"{label(g)} · {i18n.status(s, lang)} · {int(by.get(s, 0))}"}
+                for g, by in groups.items() if any(by.values()) for k, s in enumerate(STATUS_COLOURS)]
+        with col:
+            st.subheader(t(title, lang))
+            if not any(b["n"] for b in bars):
+                st.caption(t("none_match", lang))
+                continue
+            st.vega_lite_chart(breakdown_spec(bars), width="stretch")
+
+
+def breakdown_spec(bars: list[dict]) -> dict:
+    """A breakdown chart's spec: language-neutral (see breakdown)."""
+    return {
+        "height": {"step": 28}, "datasets": {"bars": pd.DataFrame(bars)}, "data": {"name": "bars"}, "mark": "bar",
+        "encoding": {"y": {"field": "group", "type": "nominal", "title": None},
+                     "x": {"field": "n", "type": "quantitative", "title": None, "stack": "zero",
+                           "axis": {"tickMinStep": 1, "format": "d"}},
+                     "color": {"field": "status", "type": "nominal", "title": None, "sort": {"field": "k", "op": "min"},
+                               "scale": {"range": list(STATUS_COLOURS.values())},
+                               "legend": {"orient": "bottom", "columns": 3}},
+                     "order": {"field": "k", "sort": "ascending"},
+                     "tooltip": {"field": "tip"}}}
+
+
+PROVINCES_BY_ZH = {p.name_zh: p for p in PROVINCES.values()}
