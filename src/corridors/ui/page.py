@@ -82,7 +82,8 @@ def main(app_dir: Path | None = None) -> None:
     page_language(lang)
     editor = progress.sign_in(editors, lang) if ready else None
     table = data.table(f.as_of, f.definition, version)
-    page = Page(ds, version, lang, f.as_of, f.definition, table, target, editor, store, tianditu_key=tianditu_key)
+    page = Page(ds=ds, version=version, lang=lang, as_of=f.as_of, definition=f.definition, table=table,
+                target=target, editor=editor, store=store, tianditu_key=tianditu_key)
 
     # The count and, beside it, what it counts: one row, so that the map below still fits a desktop screen.
     head, kpi, notes = st.columns([4, 4, 4], vertical_alignment="center")
