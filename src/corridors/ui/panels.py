@@ -63,8 +63,9 @@ def headline_notes(ds: Dataset, d: Definition, as_of: date, version: tuple, lang
     hit = data.reached(as_of, d, version, now["target"])
     names = {}
     if hit is not None:
-        rows = data.table(as_of, d, version).set_index("id")
-        names = {p: rows.name_zh[p] if lang == "zh" else rows.name_en[p] for p in (hit.project_id, *hit.same_day)}
+        # the catalog's names: the day's table (a copy out of the cache on every call) is not needed for two names
+        rows = ds.catalog.projects
+        names = dict(zip(rows.id, rows.name_zh if lang == "zh" else rows.name_en))
     return i18n.headline_notes(d, lang, counts=now, as_of=as_of, reached_day=hit and hit.day,
                                reached_name=names.get(hit.project_id, "") if hit else "",
                                same_day=tuple(names[p] for p in hit.same_day) if hit else ())
@@ -309,7 +310,7 @@ def map_layers(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tupl
                          rivers_text=data.rivers_geojson(), labels=data.place_labels(), base_url=base_url,
                          lines=geometry)
 
-    stubs = mapview.stub_markers(data.stubs(f.as_of, version), data.table(f.as_of, f.definition, version), lang)
+    stubs = data.stub_markers(f.as_of, f.definition, version, lang)
 
     def layers(selected: str | None):
         return mapview.dashboard_layers(shown, geometry, ds.section_statuses(f.as_of), ds.section_names(lang), lang,
