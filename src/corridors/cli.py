@@ -46,20 +46,6 @@ def _iso(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def build_geodata(geodata: Path) -> list[Path]:
-    """Rebuild the derived files (boundaries, seats) from the pinned packages; return what was written."""
-    from .boundaries import PROVINCES, boundaries_geojson, build_boundaries
-    from .files import write_atomic
-    from .gazetteer import build_seats
-
-    bnd = boundaries_geojson(build_boundaries())
-    seats = build_seats([c for c, p in PROVINCES.items() if p.pan_prd or p.neighbour or c == "430000"])
-    out = [geodata / "boundaries.geojson", geodata / "seats.csv"]
-    write_atomic(out[0], bnd)
-    write_atomic(out[1], seats.to_csv(index=False, lineterminator="\n"))
-    return out
-
-
 def _shipped(args: argparse.Namespace, *, gate: bool = True):
     """The shipped dataset; with gate (every command but `check`) refused, one line naming the file, row and
     field, when its files break a rule `corridors check` enforces (dataset.refuse_problems)."""
@@ -237,6 +223,8 @@ def _known_target(ds, project_id: str, section: str) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from .build import build_geodata
+
     for p in build_geodata(args.geodata):
         print(f"wrote {p}")
     return 0
