@@ -19,7 +19,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from corridors import mapview
+from corridors import map as mapview
 from corridors.ui import assets
 
 COLOURS = {"red": "#b2182b", "blue": "#2166ac"}

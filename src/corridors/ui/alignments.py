@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import alignment, formats, i18n, mapview
+from .. import alignment, formats, i18n
+from .. import map as mapview
 from ..catalog import WHOLE_PROJECT
 from ..dataset import Dataset
 from ..errors import CorridorsError

@@ -13,7 +13,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from .. import alignment, analysis, auth, counting, dataset, gazetteer, hydro, mapview, targets
+from .. import alignment, analysis, auth, counting, dataset, gazetteer, hydro, targets
+from .. import map as mapview
 from .. import store as store_module
 from .. import stubs as stubs_module
 from ..catalog import MODES

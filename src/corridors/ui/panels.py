@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import counting, i18n, mapview, plan, status
+from .. import counting, i18n, plan, status
+from .. import map as mapview
 from .. import targets as targets_module
 from ..boundaries import NEIGHBOURS, PROVINCES
 from ..catalog import MODES, research_cutoff

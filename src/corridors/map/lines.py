@@ -1,0 +1,351 @@
+"""The line protocol: how the corridors' lines travel from the data frames to the browser. Coordinates packed as
+integer steps at the line's precision; the styles drawn, each once (style.line_look); tooltips composed in the
+browser from a project's name, a section's name and a style's tail, which are the texts a click is looked up by.
+The dashboard's map holds every line once (LineGeometry, js/line_base.js) and each update only names the sections
+shown and their styles (js/line_styles.js); the snapshot's map draws its lines once (js/line_layer.js).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from .. import i18n
+from ..boundaries import PROVINCES
+from ..style import CROSSING_STYLE, FOCUS_COLOUR, FOCUS_HALO_OPACITY, HIGHLIGHT, MODE_COLOURS, line_look
+from .elements import PackedLayer, Prerendered, script
+from .legend import number_html
+
+
+def tooltip_text(row: pd.Series, section_name: str, status: str | None, lang: str) -> str:
+    """Plain text shown on hover; also the key that maps a click back to its project."""
+    head = i18n.name_of(row, lang)
+    if row.get("identification") == "candidate":
+        head = f"{i18n.t('candidate_short', lang)}{head}"
+    part = f" · {section_name}" if section_name else ""
+    return f"{head}{part} · {i18n.mode(row['mode'], lang)} · {i18n.status(status, lang)}"
+
+
+def popup_html(row: pd.Series, lang: str) -> str:
+    """Details shown in the map popup; every value from data is escaped."""
+    e = html.escape
+    provinces = row["provinces"] if lang == "zh" else row["provinces_en"]
+    lines = [
+        f"<b>{e(row['name_zh'])}</b><br><i>{e(row['name_en'])}</i>",
+        f"{e(i18n.t('col_mode', lang))}: {e(i18n.mode(row['mode'], lang))}",
+        f"{e(i18n.t('col_status', lang))}: {e(i18n.status(row['status'], lang))}",
+        f"{e(i18n.t('col_provinces', lang))}: {e(' → '.join(provinces))}",
+        f"{e(i18n.t('col_length', lang))}: {_km(row['length_km'])}",
+        f"{e(i18n.t('col_precision', lang))}: {e(i18n.t('precision_' + row['precision'], lang))}",
+        f"{e(i18n.t('col_lead', lang))}: {e(row['lead_department'])}",
+    ]
+    return "<br>".join(lines)
+
+
+def _km(value: float | None) -> str:
+    return "" if value is None or pd.isna(value) else f"{value:.0f}"
+
+
+# Decimal places of a crossing point by the precision of the line it lies on: a point on a line through
+# county seats is known to a few km (0.1° ≈ 10 km), one on a surveyed alignment to about 100 m.
+CROSSING_DECIMALS = {"surveyed": 3, "towns": 2, "county_seats": 1, "approximate": 1, "prefectures": 1,
+                     "endpoints": 1}
+
+
+def crossing_text(lat: float, lon: float, precision: str, lang: str) -> str:
+    """A crossing's coordinates at the precision of its line, marked approximate unless surveyed."""
+    n = CROSSING_DECIMALS.get(precision, 1)
+    text = f"{lat:.{n}f}°N, {lon:.{n}f}°E"
+    return text if precision == "surveyed" else ("约 " if lang == "zh" else "about ") + text
+
+
+# Decimal places of the dashboard's line coordinates by the precision of the line. A schematic line (through
+# county seats, towns, prefecture seats or its ends) is known to a few km, so 3 decimals (about 100 m) lose
+# nothing of it and stay under a pixel to zoom 10 (3 px at zoom 12); an imported, surveyed line is drawn
+# simplified to alignment.DISPLAY_TOLERANCE_M (20 m), so 4 decimals (about 10 m) keep that. The snapshot's
+# map keeps SNAPSHOT_DECIMALS for every line.
+LINE_DECIMALS = {"surveyed": 4}
+
+
+LINE_DECIMALS_DEFAULT = 3
+
+
+SNAPSHOT_DECIMALS = 4
+
+
+def pack_coords(coords, decimals: int) -> list[int]:
+    """A line's (lon, lat) coordinates as the map's packed list: [decimals, lat0, lon0, Δlat1, Δlon1, …], integers
+    in units of 10**-decimals, each vertex after the first as the step from the one before (a step is a few
+    digits where an absolute coordinate is six or seven). unpack_coords (and the layer's script) reverse it."""
+    scale = 10 ** decimals
+    out, last = [decimals], (0, 0)
+    for x, y in coords:
+        p = (round(y * scale), round(x * scale))
+        out += [p[0] - last[0], p[1] - last[1]]
+        last = p
+    return out
+
+
+def unpack_coords(packed: list[int]) -> list[list[float]]:
+    """[[lat, lon], …] from pack_coords' list (what the layer's script hands to Leaflet)."""
+    scale, lat, lon, out = 10 ** packed[0], 0, 0, []
+    for k in range(1, len(packed), 2):
+        lat, lon = lat + packed[k], lon + packed[k + 1]
+        out.append([round(lat / scale, packed[0]), round(lon / scale, packed[0])])
+    return out
+
+
+def section_paths(sections: gpd.GeoDataFrame, decimals: int | None = None) -> dict[str, list[tuple[str, list[int]]]]:
+    """project → [(section, packed coordinates), …]: the drawable lines, prepared once per dataset, rounded to
+    the line's precision (LINE_DECIMALS) or to `decimals` for every line."""
+    paths: dict[str, list] = {}
+    precision = sections["precision"] if "precision" in sections else [None] * len(sections)
+    for pid, section, geom, prec in zip(sections.project_id, sections.section, sections.geometry, precision,
+                                        strict=True):
+        if geom is not None:
+            n = decimals if decimals is not None else LINE_DECIMALS.get(prec, LINE_DECIMALS_DEFAULT)
+            paths.setdefault(pid, []).append((section, pack_coords(geom.coords, n)))
+    return paths
+
+
+class LineLayer(PackedLayer):
+    """The lines of one mode. data: n, each project's tooltip head (escaped); s, the styles drawn, each
+    [Leaflet options, the tooltip's tail ' · mode · status' (escaped)]; l, the sections, each [project index,
+    style index, section name (escaped, '' when the project is one section), packed coordinates]; p
+    (optional), each project's popup HTML (escaped). The snapshot's map, drawn once (the dashboard's lines
+    are LineBase's).
+
+    A section's tooltip is n + ' · ' + section name + tail: the same text as tooltip_text, which is what the
+    map reports on a click. Thin dotted lines are hard to hit: the visible line is drawn, and a wide solid
+    transparent twin above it takes the hover and the click.
+    """
+
+    _template = script("line_layer.js")
+
+
+def layer_data(script: str) -> list[dict]:
+    """The data of every packed layer in a map's script, as the browser receives it (for tests and benches)."""
+    decoder, out, at = json.JSONDecoder(), [], script.find("})({")
+    while at >= 0:
+        data, end = decoder.raw_decode(script, at + 3)
+        out.append(data)
+        at = script.find("})({", end)
+    return out
+
+
+def line_tooltips(data: dict) -> list[str]:
+    """The tooltips a LineLayer's data gives, as text (what the map reports on a click), by its script's rule."""
+    return [html.unescape(data["n"][it[0]] + (" · " + it[2] if it[2] else "") + data["s"][it[1]][1])
+            for it in data["l"]]
+
+
+class CrossingLayer(PackedLayer):
+    """Border crossings: a white circle with a popup and a short label of the province beyond. data: n, the
+    projects' names (escaped); v, the popup's verb by direction ({"out": into, "in": from}); q, the provinces
+    crossed into, each [name, label] (escaped); x, the crossings, each [lat, lon, project index, province
+    index, direction 'out'|'in']; s, the circle's style. A popup reads verb + ' ' + province + ' · ' + name."""
+
+    _template = script("crossing_layer.js")
+
+
+def _drawn(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows the map draws: a project of its own (not another's duplicate) whose route is known."""
+    return table[(table.same_as == "") & table.route_known]
+
+
+def _head(row, lang: str) -> str:
+    """A line's tooltip head: the project's name, marked when its identification is unconfirmed (escaped)."""
+    head = i18n.name_of(row, lang)
+    if row["identification"] == "candidate":
+        head = f"{i18n.t('candidate_short', lang)}{head}"
+    return html.escape(head)
+
+
+class _Styles:
+    """The styles drawn, each [Leaflet options, the tooltip's tail ' · mode · status' (escaped)], kept once."""
+
+    def __init__(self) -> None:
+        self.items: list[list] = []
+        self._index: dict[tuple[str, str], int] = {}
+        self._seen: dict[tuple, int] = {}  # (mode, status, counted, candidate, language) → index
+        self.statuses: set[str | None] = set()
+        self.drawn: set[tuple] = set()  # (mode, status, counted, candidate): what the legend samples
+
+    def of(self, row, status: str | None, lang: str) -> int:
+        seen = (row["mode"], status, bool(row["counted"]), row["identification"] == "candidate", lang)
+        if seen not in self._seen:
+            self._seen[seen] = self._add(row, status, lang)
+            self.drawn.add(seen[:4])
+        return self._seen[seen]
+
+    def _add(self, row, status: str | None, lang: str) -> int:
+        self.statuses.add(status)
+        options = line_look(row["mode"], status, bool(row["counted"]), row["identification"] == "candidate")
+        tail = html.escape(f" · {i18n.mode(row['mode'], lang)} · {i18n.status(status, lang)}")
+        key = (json.dumps(options), tail)
+        if key not in self._index:
+            self._index[key] = len(self.items)
+            self.items.append([options, tail])
+        return self._index[key]
+
+
+def _section_item(row, index: int, section: str, ref, sections: int,
+                  section_status: dict[tuple[str, str], str | None], section_names: dict[tuple[str, str], str],
+                  styles: _Styles, lang: str, lookup: dict[str, str]) -> list:
+    """One drawn section: [project index, style index, section name (escaped; '' when the project is one section),
+    ref (its coordinates or their index)], with its status on the date; its tooltip text goes into lookup."""
+    status = section_status.get((row["id"], section), row["status"])
+    name = section_names.get((row["id"], section), "") if sections > 1 else ""
+    lookup[tooltip_text(row, name, status, lang)] = row["id"]
+    return [index, styles.of(row, status, lang), html.escape(name), ref]
+
+
+class StubLayer(PackedLayer):
+    """The 断头路 (stubs.stubs) at their border crossings: one marker each, with a tooltip naming the corridor,
+    which half is open and the days waiting. data: h, the marker's HTML; x, the stubs, each [lat, lon, tooltip
+    (escaped)]. In the dashboard it travels in the map's update, so the markers follow the date."""
+
+    _template = script("stub_layer.js")
+
+
+def stub_markers(stubs: pd.DataFrame, table: pd.DataFrame, lang: str) -> list[list]:
+    """Where each 断头路 (a row of stubs.stubs) is drawn: its corridor's crossing into that neighbour (the table's
+    traced crossings), with its tooltip text (escaped). A stub whose corridor has no traced crossing into that
+    neighbour has no point to draw and is left out (the stubs table still lists it)."""
+    crossings = dict(zip(table.id, table.crossings))
+    out = []
+    for r in stubs.itertuples():
+        hit = [c for c in crossings.get(r.id, []) if c["province_zh"] == r.neighbour]
+        if not hit:
+            continue
+        days = "—" if r.days_waiting is None or r.days_waiting != r.days_waiting else int(r.days_waiting)
+        text = i18n.t("stub_tooltip", lang, name=r.name_zh if lang == "zh" else r.name_en,
+                      neighbour=r.neighbour if lang == "zh" else r.neighbour_en,
+                      half=i18n.t(f"open_half_{r.open_half}", lang), days=days)
+        out.append([hit[0]["lat"], hit[0]["lon"], "<br>".join(html.escape(x) for x in text.split("\n"))])
+    return out
+
+
+@dataclass(frozen=True)
+class LineGeometry:
+    """What the dashboard's map holds of the lines whatever the date, language or filters (see LineBase):
+    data, the JSON text; sections, project → [(section, its index in data), …]; crossings, project → the
+    indices of its border crossings; key, a hash of data (a new one rebuilds the map)."""
+
+    data: str
+    sections: dict[str, list[tuple[str, int]]]
+    crossings: dict[str, list[int]]
+    key: str
+
+
+def line_geometry(table: pd.DataFrame, paths: dict[str, list]) -> LineGeometry:
+    """Every drawable section's packed coordinates, in drawing order (by mode, then catalog order), and every
+    border crossing of the plan's projects with its names in both languages (escaped).
+
+    data: p, the sections' packed coordinates; x, the crossings, each [lat, lon, name index, province index,
+    'out'|'in']; n, the names [zh, en]; q, the provinces [name zh, label zh, name en, label en]; v, the popup's
+    verbs by language and direction; s, the crossing circle's style.
+    """
+    e = html.escape
+    drawn = _drawn(table)
+    out = {"p": [], "x": [], "n": [], "q": [], "s": CROSSING_STYLE,
+           "v": {lang: {"out": e(i18n.t("crossing_into", lang)), "in": e(i18n.t("crossing_from", lang))}
+                 for lang in i18n.LANGS}}
+    sections: dict[str, list[tuple[str, int]]] = {}
+    for mode in MODE_COLOURS:
+        for pid in drawn.id[drawn["mode"] == mode]:
+            for section, packed in paths.get(pid, []):
+                sections.setdefault(pid, []).append((section, len(out["p"])))
+                out["p"].append(packed)
+    crossings: dict[str, list[int]] = {}
+    provinces: dict[str, int] = {}
+    for row in drawn[drawn.in_plan].to_dict("records"):  # label the plan's crossings; others stay quiet
+        if not len(row["crossings"]):
+            continue
+        named = len(out["n"])
+        out["n"].append([e(i18n.name_of(row, lang)) for lang in ("zh", "en")])
+        for c in row["crossings"]:
+            if c["province"] not in provinces:
+                side = PROVINCES[c["province"]]
+                provinces[c["province"]] = len(out["q"])
+                out["q"].append([e(side.name_zh), e(side.abbr), e(side.name_en), e(side.name_en)])
+            crossings.setdefault(row["id"], []).append(len(out["x"]))
+            out["x"].append([c["lat"], c["lon"], named, provinces[c["province"]],
+                             "out" if c["direction"] == "out" else "in"])
+    text = json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    return LineGeometry(text, sections, crossings, hashlib.sha256(text.encode()).hexdigest()[:16])
+
+
+def numbered_markers(table: pd.DataFrame, numbered: list, lang: str) -> list[list]:
+    """The counted crossings as the map numbers them: [lat, lon, number, tooltip (escaped)] for each of
+    counting.numbered's units whose project is in `table` (the rows shown), at the project's first crossing
+    into that unit's province. A unit always has such a crossing: units are made from crossings."""
+    rows = table.set_index("id")
+    out = []
+    for u in numbered:
+        if u.project_id not in rows.index:
+            continue
+        r = rows.loc[u.project_id]
+        c = next((c for c in r.crossings if c["province"] == u.province), None)
+        if c is None:
+            continue
+        side = PROVINCES[u.province]
+        tip = i18n.t("number_tip", lang, n=u.number, name=r.name_zh if lang == "zh" else r.name_en,
+                     province=side.name_zh if lang == "zh" else side.name_en, date=u.day.isoformat())
+        out.append([round(c["lat"], 4), round(c["lon"], 4), u.number, html.escape(tip)])
+    return out
+
+
+# A counted crossing's number as a Leaflet marker's HTML, "{n}" replaced in the browser (js/number.js).
+NUMBER_TEMPLATE = json.dumps(number_html("{n}"))
+
+
+class NumberLayer(PackedLayer):
+    """The counted crossings' numbers on the snapshot's map (data: c, numbered_markers' items)."""
+
+    _template = script("number_layer.js")
+    number_html = NUMBER_TEMPLATE
+
+
+HIGHLIGHT_PANE, HIT_PANE, CROSSING_PANE = "corridorsHighlight", "corridorsHits", "corridorsCrossings"
+
+
+class LineBase(Prerendered):
+    """The dashboard's lines and crossings, built once per map from a LineGeometry and kept on the map.
+
+    It defines `window.corridorsLines(d, target)` (called by LineStyles on every update) which shows exactly
+    the sections and crossings `d` names, restyles and renames them in place (Leaflet's setStyle and
+    setTooltipContent), and draws the picked project's highlight into `target` (the update's own group, so
+    the next update removes it). A line that stays shown is never rebuilt: a date, a language or a filter
+    costs the frame a few style changes, not a new drawing. The panes: highlight under the lines
+    (overlayPane, 400), then the wide transparent twins that take hover and click, then the crossings' circles
+    (clickable on top of the lines they sit on). Crossing labels carry both names (data-zh, data-en) and their
+    popups are written when opened, in the map's language.
+    """
+
+    _template = script("line_base.js")
+
+    def __init__(self, geometry: LineGeometry) -> None:
+        super().__init__()
+        self._name = "LineBase"
+        self.data = geometry.data
+        self.panes = (HIGHLIGHT_PANE, HIT_PANE, CROSSING_PANE)
+        self.focus = FOCUS_COLOUR
+        self.focus_opacity = FOCUS_HALO_OPACITY
+        self.highlight = HIGHLIGHT
+        self.number_html = NUMBER_TEMPLATE
+
+
+class LineStyles(PackedLayer):
+    """One update of the dashboard's lines (see LineBase): lang; n, each shown project's tooltip head (escaped);
+    s, the styles drawn, each [Leaflet options, tooltip tail]; l, the sections shown, each [project index, style
+    index, section name (escaped, '' when the project is one section), section index in the LineGeometry, 1 if
+    the project is the picked one], in drawing order; x, the crossings shown; c, the counted crossings' numbers
+    (numbered_markers). A section's tooltip is composed as in LineLayer, so line_tooltips reads these data too."""
+
+    _template = script("line_styles.js")
