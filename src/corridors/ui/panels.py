@@ -19,11 +19,9 @@ from ..counting import Definition
 from ..dataset import Dataset
 from ..i18n import t
 from ..status import DISPLAY_STATUSES
+from ..style import STATUS_COLOURS
 from . import data, state
 from .state import widget
-
-STATUS_COLOURS = {"completed": "#1a9850", "under_construction": "#fdae61", "planned": "#abd9e9",
-                  "suspended": "#bdbdbd", "cancelled": "#636363", "no_evidence": "#e0e0e0"}
 
 
 def page_language(lang: str) -> None:
