@@ -18,22 +18,16 @@ from ..boundaries import HUNAN, PROVINCES
 from ..style import BORDERS, FILL, FILL_OPACITY, WATER
 from .elements import Prerendered, script
 
-CENTER = (27.3, 111.9)
-
+CENTER = (27.3, 111.9)  # the opening view (lat, lon) and zoom
 ZOOM = 6
-
-DISPLAY_TOLERANCE = 0.03
-
+DISPLAY_TOLERANCE = 0.03  # degrees: coverage simplification of the polygons for the browser
 DISPLAY_DECIMALS = 3  # about 100 m: finer than a pixel at the zooms the map opens at
-
 # Online tiles a planner may add: none (offline), OpenStreetMap, 天地图 (reachable in mainland China; needs the
 # operator's key). Both are WGS-84 / CGCS2000 like the lines. With tiles on, the fills turn light.
 TILES = ("none", "osm", "tianditu")
-
 TIANDITU_URL = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
                 "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
                 "&tk={key}")
-
 # Place labels by zoom: Hunan's prefecture seats and the provincial capitals from the opening zoom, the
 # other prefecture seats from 7, county seats from 8.
 SEAT_ZOOMS = {"prefecture_seat": 6, "pref_other": 7, "county_seat": 8, "lake": 6, "river": 7}

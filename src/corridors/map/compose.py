@@ -1,18 +1,15 @@
-"""The two maps assembled from the parts: the dashboard's (base_map once, then dashboard_layers on every update)
-and the snapshot's standalone page (standalone_map, Leaflet inlined); whether the viewer moved the map.
+"""The two maps assembled from the parts: the dashboard's base map (base_map; each update of it is
+lines.dashboard_layers) and the snapshot's standalone page (standalone_map, Leaflet inlined); whether the viewer
+moved the map.
 """
 
 from __future__ import annotations
-
-import html
 
 import folium
 import geopandas as gpd
 import pandas as pd
 
-from .. import i18n
-from ..boundaries import PROVINCES
-from ..style import CROSSING_STYLE, FILL_OPACITY, FILL_OPACITY_UNDER_TILES, MODE_COLOURS
+from ..style import FILL_OPACITY, FILL_OPACITY_UNDER_TILES, MODE_COLOURS
 from .basemap import (
     CENTER,
     WATER_ATTRIBUTION,
@@ -27,25 +24,9 @@ from .basemap import (
     tile_layer,
 )
 from .chrome import AttributionPrefix, MapChrome, MapLanguage, TitleBox
-from .elements import Group, InlineLeafletMap
-from .legend import STUB_HTML, Legend, _legend, legend_html
-from .lines import (
-    SNAPSHOT_DECIMALS,
-    CrossingLayer,
-    LineBase,
-    LineGeometry,
-    LineLayer,
-    LineStyles,
-    NumberLayer,
-    StubLayer,
-    _drawn,
-    _head,
-    _section_item,
-    _Styles,
-    numbered_markers,
-    popup_html,
-    section_paths,
-)
+from .elements import InlineLeafletMap
+from .legend import Legend, legend_html
+from .lines import SNAPSHOT_DECIMALS, LineBase, LineGeometry, project_layers, section_paths
 
 
 def moved(center: tuple[float, float], zoom: int, new_center: tuple[float, float], new_zoom: int) -> bool:
@@ -89,103 +70,6 @@ def base_map(display: gpd.GeoDataFrame, cls: type[folium.Map] = folium.Map,
     if lines is not None:
         LineBase(lines).add_to(m)
     return m
-
-
-def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: dict[tuple[str, str], str | None],
-                   section_names: dict[tuple[str, str], str], lang: str,
-                   popups: bool = True, numbered: list | None = None,
-                   legend_modes: tuple[str, ...] | None = None) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
-    """One feature group per mode (lines) and one for border crossings; and tooltip text → project id: the
-    snapshot's standalone map, which is drawn once (the dashboard restyles lines in place: line_geometry).
-
-    Lines are drawn per section, each with its own status on the date, so a link whose Hunan half is
-    open and whose neighbour half is being built shows both. What repeats travels once (see LineLayer,
-    CrossingLayer): a project's name, a style, a province.
-    """
-    e = html.escape
-    layers: dict[str, dict] = {}
-    styles: dict[str, _Styles] = {}
-    lookup: dict[str, str] = {}
-    cross = {"n": [], "v": {"out": e(i18n.t("crossing_into", lang)), "in": e(i18n.t("crossing_from", lang))},
-             "q": [], "x": [], "s": CROSSING_STYLE}
-    provinces: dict[str, int] = {}
-    for row in _drawn(table).to_dict("records"):
-        pid, mode = row["id"], row["mode"]
-        secs = paths.get(pid, [])
-        if secs:
-            layer = layers.setdefault(mode, {"n": [], "s": [], "l": [], **({"p": []} if popups else {})})
-            book = styles.setdefault(mode, _Styles())
-            layer["s"] = book.items
-            index = len(layer["n"])
-            layer["n"].append(_head(row, lang))
-            if popups:
-                layer["p"].append(popup_html(row, lang))
-        for section, packed in secs:
-            layer["l"].append(_section_item(row, index, section, packed, len(secs), section_status, section_names,
-                                            book, lang, lookup))
-        crossings = row["crossings"] if row["in_plan"] else []  # label the plan's crossings; others stay quiet
-        if len(crossings):
-            named = len(cross["n"])
-            cross["n"].append(e(i18n.name_of(row, lang)))
-        for c in crossings:
-            if c["province"] not in provinces:
-                side = PROVINCES[c["province"]]
-                provinces[c["province"]] = len(cross["q"])
-                cross["q"].append([e(side.name_zh if lang == "zh" else side.name_en),
-                                   e(side.abbr if lang == "zh" else side.name_en)])
-            cross["x"].append([c["lat"], c["lon"], named, provinces[c["province"]],
-                               "out" if c["direction"] == "out" else "in"])
-    groups = []
-    for mode in MODE_COLOURS:
-        if mode in layers:
-            fg = Group(name=i18n.mode(mode, lang))
-            LineLayer(layers[mode]).add_to(fg)
-            groups.append(fg)
-    crossings_group = Group(name=i18n.t("layer_crossings", lang))
-    CrossingLayer(cross).add_to(crossings_group)
-    numbers_group = Group(name=i18n.t("layer_numbers", lang))
-    NumberLayer({"c": numbered_markers(table, numbered or [], lang)}).add_to(numbers_group)
-    if legend_modes is not None:  # the legend of what is drawn, with the crossings (always shown)
-        drawn = set().union(*(b.drawn for b in styles.values()))
-        statuses = set().union(*(b.statuses for b in styles.values()))
-        _legend(lang, {m for m in legend_modes if m in layers}, statuses, drawn, collapsible=False).add_to(
-            crossings_group)
-    return groups + [crossings_group, numbers_group], lookup
-
-
-def dashboard_layers(table: pd.DataFrame, geometry: LineGeometry, section_status: dict[tuple[str, str], str | None],
-                     section_names: dict[tuple[str, str], str], lang: str,
-                     selected: str | None = None,
-                     numbered: list | None = None,
-                     stubs: list | None = None) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
-    """The dashboard's map update for the rows shown (one feature group: their LineStyles, the numbers of the
-    counted crossings among them (counting.numbered), the 断头路 markers (stub_markers) and the legend of what
-    they draw) and tooltip text → project id. The lines themselves are in the map's LineBase."""
-    styles, lookup = _Styles(), {}
-    d = {"lang": lang, "n": [], "s": styles.items, "l": [], "x": [],
-         "c": numbered_markers(table, numbered or [], lang)}
-    modes: set[str] = set()
-    drawn = _drawn(table)[["id", "mode", "in_plan", "counted", "identification", "status", "name_zh", "name_en"]]
-    for row in drawn.to_dict("records"):  # only the columns used: a whole row each costs more than the rest
-        pid = row["id"]
-        secs = geometry.sections.get(pid, [])
-        if secs:
-            modes.add(row["mode"])
-            index = len(d["n"])
-            d["n"].append(_head(row, lang))
-        for section, at in secs:
-            item = _section_item(row, index, section, at, len(secs), section_status, section_names, styles, lang,
-                                 lookup)
-            d["l"].append(item + [1] if pid == selected else item)
-        if row["in_plan"]:
-            d["x"] += geometry.crossings.get(pid, [])
-    d["l"].sort(key=lambda it: it[3])
-    group = Group(control=False)
-    LineStyles(d).add_to(group)
-    if stubs:
-        StubLayer({"h": STUB_HTML, "x": stubs}).add_to(group)
-    _legend(lang, modes, styles.statuses, styles.drawn, stubs=bool(stubs)).add_to(group)
-    return [group], lookup
 
 
 def standalone_map(display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.GeoDataFrame,

@@ -112,7 +112,7 @@ def legend_html(lang: str, modes: list[str], statuses: list[str] | None = None, 
             f'<div style="display:grid;grid-template-columns:auto auto;column-gap:10px">{cells}</div></details>')
 
 
-def _legend(lang: str, modes: set[str], statuses: set[str | None], drawn: set[tuple],
+def drawn_legend(lang: str, modes: set[str], statuses: set[str | None], drawn: set[tuple],
             collapsible: bool = True, stubs: bool = False) -> Legend:
     """The legend of exactly the modes and statuses drawn, each sample a drawn style (and the 断头路 marker when
     some are drawn)."""

@@ -1,8 +1,9 @@
 """The line protocol: how the corridors' lines travel from the data frames to the browser. Coordinates packed as
 integer steps at the line's precision; the styles drawn, each once (style.line_look); tooltips composed in the
 browser from a project's name, a section's name and a style's tail, which are the texts a click is looked up by.
-The dashboard's map holds every line once (LineGeometry, js/line_base.js) and each update only names the sections
-shown and their styles (js/line_styles.js); the snapshot's map draws its lines once (js/line_layer.js).
+The dashboard's map holds every line once (LineGeometry, js/line_base.js) and each update (dashboard_layers) only
+names the sections shown and their styles (js/line_styles.js); the snapshot's map draws its lines once
+(project_layers, js/line_layer.js).
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ import html
 import json
 from dataclasses import dataclass
 
+import folium
 import geopandas as gpd
 import pandas as pd
 
 from .. import i18n
 from ..boundaries import PROVINCES
 from ..style import CROSSING_STYLE, FOCUS_COLOUR, FOCUS_HALO_OPACITY, HIGHLIGHT, MODE_COLOURS, line_look
-from .elements import PackedLayer, Prerendered, script
-from .legend import number_html
+from .elements import Group, PackedLayer, Prerendered, script
+from .legend import STUB_HTML, drawn_legend, number_html
 
 
 def tooltip_text(row: pd.Series, section_name: str, status: str | None, lang: str) -> str:
@@ -349,3 +351,100 @@ class LineStyles(PackedLayer):
     (numbered_markers). A section's tooltip is composed as in LineLayer, so line_tooltips reads these data too."""
 
     _template = script("line_styles.js")
+
+
+def project_layers(table: pd.DataFrame, paths: dict[str, list], section_status: dict[tuple[str, str], str | None],
+                   section_names: dict[tuple[str, str], str], lang: str,
+                   popups: bool = True, numbered: list | None = None,
+                   legend_modes: tuple[str, ...] | None = None) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
+    """One feature group per mode (lines) and one for border crossings; and tooltip text → project id: the
+    snapshot's standalone map, which is drawn once (the dashboard restyles lines in place: line_geometry).
+
+    Lines are drawn per section, each with its own status on the date, so a link whose Hunan half is
+    open and whose neighbour half is being built shows both. What repeats travels once (see LineLayer,
+    CrossingLayer): a project's name, a style, a province.
+    """
+    e = html.escape
+    layers: dict[str, dict] = {}
+    styles: dict[str, _Styles] = {}
+    lookup: dict[str, str] = {}
+    cross = {"n": [], "v": {"out": e(i18n.t("crossing_into", lang)), "in": e(i18n.t("crossing_from", lang))},
+             "q": [], "x": [], "s": CROSSING_STYLE}
+    provinces: dict[str, int] = {}
+    for row in _drawn(table).to_dict("records"):
+        pid, mode = row["id"], row["mode"]
+        secs = paths.get(pid, [])
+        if secs:
+            layer = layers.setdefault(mode, {"n": [], "s": [], "l": [], **({"p": []} if popups else {})})
+            book = styles.setdefault(mode, _Styles())
+            layer["s"] = book.items
+            index = len(layer["n"])
+            layer["n"].append(_head(row, lang))
+            if popups:
+                layer["p"].append(popup_html(row, lang))
+        for section, packed in secs:
+            layer["l"].append(_section_item(row, index, section, packed, len(secs), section_status, section_names,
+                                            book, lang, lookup))
+        crossings = row["crossings"] if row["in_plan"] else []  # label the plan's crossings; others stay quiet
+        if len(crossings):
+            named = len(cross["n"])
+            cross["n"].append(e(i18n.name_of(row, lang)))
+        for c in crossings:
+            if c["province"] not in provinces:
+                side = PROVINCES[c["province"]]
+                provinces[c["province"]] = len(cross["q"])
+                cross["q"].append([e(side.name_zh if lang == "zh" else side.name_en),
+                                   e(side.abbr if lang == "zh" else side.name_en)])
+            cross["x"].append([c["lat"], c["lon"], named, provinces[c["province"]],
+                               "out" if c["direction"] == "out" else "in"])
+    groups = []
+    for mode in MODE_COLOURS:
+        if mode in layers:
+            fg = Group(name=i18n.mode(mode, lang))
+            LineLayer(layers[mode]).add_to(fg)
+            groups.append(fg)
+    crossings_group = Group(name=i18n.t("layer_crossings", lang))
+    CrossingLayer(cross).add_to(crossings_group)
+    numbers_group = Group(name=i18n.t("layer_numbers", lang))
+    NumberLayer({"c": numbered_markers(table, numbered or [], lang)}).add_to(numbers_group)
+    if legend_modes is not None:  # the legend of what is drawn, with the crossings (always shown)
+        drawn = set().union(*(b.drawn for b in styles.values()))
+        statuses = set().union(*(b.statuses for b in styles.values()))
+        drawn_legend(lang, {m for m in legend_modes if m in layers}, statuses, drawn, collapsible=False).add_to(
+            crossings_group)
+    return groups + [crossings_group, numbers_group], lookup
+
+
+def dashboard_layers(table: pd.DataFrame, geometry: LineGeometry, section_status: dict[tuple[str, str], str | None],
+                     section_names: dict[tuple[str, str], str], lang: str,
+                     selected: str | None = None,
+                     numbered: list | None = None,
+                     stubs: list | None = None) -> tuple[list[folium.FeatureGroup], dict[str, str]]:
+    """The dashboard's map update for the rows shown (one feature group: their LineStyles, the numbers of the
+    counted crossings among them (counting.numbered), the 断头路 markers (stub_markers) and the legend of what
+    they draw) and tooltip text → project id. The lines themselves are in the map's LineBase."""
+    styles, lookup = _Styles(), {}
+    d = {"lang": lang, "n": [], "s": styles.items, "l": [], "x": [],
+         "c": numbered_markers(table, numbered or [], lang)}
+    modes: set[str] = set()
+    drawn = _drawn(table)[["id", "mode", "in_plan", "counted", "identification", "status", "name_zh", "name_en"]]
+    for row in drawn.to_dict("records"):  # only the columns used: a whole row each costs more than the rest
+        pid = row["id"]
+        secs = geometry.sections.get(pid, [])
+        if secs:
+            modes.add(row["mode"])
+            index = len(d["n"])
+            d["n"].append(_head(row, lang))
+        for section, at in secs:
+            item = _section_item(row, index, section, at, len(secs), section_status, section_names, styles, lang,
+                                 lookup)
+            d["l"].append(item + [1] if pid == selected else item)
+        if row["in_plan"]:
+            d["x"] += geometry.crossings.get(pid, [])
+    d["l"].sort(key=lambda it: it[3])
+    group = Group(control=False)
+    LineStyles(d).add_to(group)
+    if stubs:
+        StubLayer({"h": STUB_HTML, "x": stubs}).add_to(group)
+    drawn_legend(lang, modes, styles.statuses, styles.drawn, stubs=bool(stubs)).add_to(group)
+    return [group], lookup
