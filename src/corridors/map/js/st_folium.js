@@ -2,8 +2,9 @@
 // its page state `window.__GLOBAL_DATA__` (type GlobalData: returned_objects, previous_data, wrap_longitude and
 // last_object_clicked_tooltip, which its onLayerClick sets), `window.Streamlit` (streamlit-component-lib, which it
 // exposes) and what its updateComponentValue sends (the returned_objects' keys of its data, when they differ from
-// previous_data, 250 ms after the last event), all defined in streamlit_folium/frontend/src/index.tsx. None of it
-// is a public interface: a new streamlit-folium is checked here first (tests/test_browser.py clicks lines).
+// previous_data, 250 ms after the last event); all defined in its streamlit_folium/frontend/src/index.tsx (and
+// found in 0.27.4's built frontend/build/static/js/main.*.js). None of it is a public interface: a new
+// streamlit-folium is checked here first (tests/test_browser.py clicks lines and reopens their details).
 //
 // stFolium(map): what st_folium's report would send now ({data, changed}, and send(value), which sends value and
 // records data as sent); null outside st_folium, or when its report holds more than the tooltip, zoom and centre
