@@ -113,7 +113,7 @@ def legend_html(lang: str, modes: list[str], statuses: list[str] | None = None, 
 
 
 def drawn_legend(lang: str, modes: set[str], statuses: set[str | None], drawn: set[tuple],
-            collapsible: bool = True, stubs: bool = False) -> Legend:
+                 collapsible: bool = True, stubs: bool = False) -> Legend:
     """The legend of exactly the modes and statuses drawn, each sample a drawn style (and the 断头路 marker when
     some are drawn)."""
     shown = [x for x in LEGEND_STATUSES if x in statuses]
