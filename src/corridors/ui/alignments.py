@@ -12,7 +12,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from .. import alignments as alignment
-from .. import formats, i18n, mapview
+from .. import formats, i18n
+from .. import map as mapview
 from ..catalog import WHOLE_PROJECT
 from ..dataset import Dataset
 from ..errors import CorridorsError

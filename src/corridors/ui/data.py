@@ -14,7 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from .. import alignments as alignment
-from .. import analysis, auth, counting, dataset, gazetteer, hydro, mapview, targets
+from .. import analysis, auth, counting, dataset, gazetteer, hydro, targets
+from .. import map as mapview
 from .. import store as store_module
 from .. import stubs as stubs_module
 from ..catalog import MODES
