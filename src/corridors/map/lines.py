@@ -69,7 +69,7 @@ def crossing_text(lat: float, lon: float, precision: str, lang: str) -> str:
 # Decimal places of the dashboard's line coordinates by the precision of the line. A schematic line (through
 # county seats, towns, prefecture seats or its ends) is known to a few km, so 3 decimals (about 100 m) lose
 # nothing of it and stay under a pixel to zoom 10 (3 px at zoom 12); an imported, surveyed line is drawn
-# simplified to alignment.DISPLAY_TOLERANCE_M (20 m), so 4 decimals (about 10 m) keep that. The snapshot's
+# simplified to alignments.DISPLAY_TOLERANCE_M (20 m), so 4 decimals (about 10 m) keep that. The snapshot's
 # map keeps SNAPSHOT_DECIMALS for every line.
 LINE_DECIMALS = {"surveyed": 4}
 
