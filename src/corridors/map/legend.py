@@ -55,11 +55,17 @@ LEGEND_STATUSES = ("completed", "under_construction", "planned", "suspended", "p
 def _sample(drawn: set[tuple], mode: str | None = None, status: str | None | bool = False,
             counted: bool | None = None) -> tuple | None:
     """The drawn style (mode, status, counted, candidate) a legend row shows: of those matching, the most
-    prominent (counted, completed, confirmed, in the modes' order)."""
+    prominent (counted, completed, confirmed, in the modes' order, then in the legend's order of statuses, so
+    that the answer never depends on the set's iteration order, which changes with Python's hash seed)."""
     order = list(MODE_COLOURS)
     keys = [k for k in drawn if (mode is None or k[0] == mode) and (status is False or k[1] == status)
             and (counted is None or k[2] == counted)]
-    return min(keys, key=lambda k: (not k[2], k[1] != "completed", k[3], order.index(k[0])), default=None)
+
+    def rank(k: tuple) -> tuple:
+        s = LEGEND_STATUSES.index(k[1]) if k[1] in LEGEND_STATUSES else len(LEGEND_STATUSES)
+        return (not k[2], k[1] != "completed", k[3], order.index(k[0]), s, str(k[1]))
+
+    return min(keys, key=rank, default=None)
 
 
 def _swatch(key: tuple) -> str:
