@@ -10,9 +10,10 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from corridors import analysis, i18n, mapview
+from corridors import analysis, i18n, style
+from corridors import map as mapview
 from corridors.counting import Definition
-from corridors.ui import common, state
+from corridors.ui import state
 
 from .apptest import map_drawn, send_map
 from .browser import ROOT
@@ -362,10 +363,10 @@ def test_the_breakdown_charts_keep_their_specs_and_colours_through_a_language_sw
     assert len(zh) == len(en) >= 1
     assert [s for s, _ in zh] == [s for s, _ in en] and all(a != b for (_, a), (_, b) in zip(zh, en))
     spec = json.loads(zh[0][0])
-    assert spec["encoding"]["color"]["scale"]["range"] == list(common.STATUS_COLOURS.values())
+    assert spec["encoding"]["color"]["scale"]["range"] == list(style.STATUS_COLOURS.values())
     assert spec["encoding"]["color"]["sort"] == {"field": "k", "op": "min"}
     bars = pa.ipc.open_stream(zh[0][1]).read_all().to_pandas()
-    every = list(range(len(common.STATUS_COLOURS)))
+    every = list(range(len(style.STATUS_COLOURS)))
     assert all(list(ks) == every for ks in bars.groupby("group", sort=False).k.apply(list))
     assert (bars.n == 0).any() and (bars.n > 0).any()  # a status without corridors keeps its row and colour
 

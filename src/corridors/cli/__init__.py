@@ -23,11 +23,10 @@ from .reports import (
     _cmd_snapshot,
     _cmd_stubs,
     _cmd_targets,
-    build_geodata,
 )
 from .team import _cmd_alignment, _cmd_proxy_config, _cmd_serve, _cmd_store, _cmd_worker
 
-__all__ = ["build_geodata", "main", "parser"]
+__all__ = ["main", "parser"]
 
 
 def _definition_options(sp: argparse.ArgumentParser) -> None:

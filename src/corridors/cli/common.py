@@ -76,7 +76,8 @@ def _dataset(args: argparse.Namespace, *, gate: bool = True):
     args.store_problems = []
     if config.no_store(args.store):  # nothing to read: SQLAlchemy and GDAL need not be imported
         return ds
-    from .. import alignment, store
+    from .. import alignments as alignment
+    from .. import store
 
     progress = store.existing(args.store)
     if progress is None:

@@ -6,27 +6,14 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
-from pathlib import Path
 
 from ..errors import CorridorsError
 from .common import _dataset, _definition, _iso, _writable_file
 
 
-def build_geodata(geodata: Path) -> list[Path]:
-    """Rebuild the derived files (boundaries, seats) from the pinned packages; return what was written."""
-    from ..boundaries import PROVINCES, boundaries_geojson, build_boundaries
-    from ..files import write_atomic
-    from ..gazetteer import build_seats
-
-    bnd = boundaries_geojson(build_boundaries())
-    seats = build_seats([c for c, p in PROVINCES.items() if p.pan_prd or p.neighbour or c == "430000"])
-    out = [geodata / "boundaries.geojson", geodata / "seats.csv"]
-    write_atomic(out[0], bnd)
-    write_atomic(out[1], seats.to_csv(index=False, lineterminator="\n"))
-    return out
-
-
 def _cmd_build(args: argparse.Namespace) -> int:
+    from ..build import build_geodata
+
     for p in build_geodata(args.geodata):
         print(f"wrote {p}")
     return 0

@@ -87,8 +87,9 @@ def _cmd_proxy_config(args: argparse.Namespace) -> int:
 
 
 def _cmd_alignment(args: argparse.Namespace) -> int:
-    """Import, list or revert real alignments in the progress store (see corridors.alignment)."""
-    from .. import alignment, store
+    """Import, list or revert real alignments in the progress store (see corridors.alignments)."""
+    from .. import alignments as alignment
+    from .. import geometry, store
 
     ds = _shipped(args)
     if args.action == "list":
@@ -106,7 +107,7 @@ def _cmd_alignment(args: argparse.Namespace) -> int:
         for r in rows.itertuples():
             what = f"revert to {r.reverts_to}" if r.kind == "revert" else (
                 f"{r.file_name} ({r.datum}, {len(r.geometry.coords)} vertices, "
-                f"{alignment.geometry.length_km(r.geometry):.1f} km, sha256 {r.sha256[:12]})")
+                f"{geometry.length_km(r.geometry):.1f} km, sha256 {r.sha256[:12]})")
             print(f"{r.alignment_id:6} {'*' if r.alignment_id in current else ' '} {r.project_id}:{r.section} "
                   f"{r.recorded_at} {r.recorded_by}: {what}; source: {r.source_title}")
         if not len(rows):

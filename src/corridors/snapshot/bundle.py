@@ -34,7 +34,8 @@ from .tables import _csv, _flat, _geodata, _xlsx
 def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> dict[str, bytes]:
     """Every file of the bundle, named with the as-of date; identical inputs give identical bytes except
     the creation time inside the manifest."""
-    from .. import figures, i18n, mapview
+    from .. import figures, i18n
+    from .. import map as mapview
     from ..analysis import status_changes
     from ..gazetteer import load_seats
     from ..hydro import load_rivers

@@ -12,8 +12,9 @@ import streamlit as st
 from .. import i18n
 from ..boundaries import PROVINCES
 from ..i18n import t
+from ..style import CHART, STATUS_COLOURS
 from . import data, state
-from .common import STATUS_COLOURS, Page, target_of
+from .common import Page, target_of
 from .state import widget
 
 
@@ -69,22 +70,22 @@ def over_time_spec(top: int, series: list[dict], marks: list[dict]) -> dict:
                                 "scale": {"domain": [0, top]}, "axis": {"tickMinStep": 1}},
                           "color": {"field": "part", "type": "nominal", "title": None,
                                     "sort": {"field": "k", "op": "min"},
-                                    "scale": {"range": ["#9ecae1", "#2171b5"]}, "legend": {"orient": "bottom"}},
+                                    "scale": {"range": CHART["series"]}, "legend": {"orient": "bottom"}},
                           "order": {"field": "k", "sort": "ascending"},  # the baseline at the bottom
                           "tooltip": {"field": "tip"}}},
             {"data": {"name": "marks"}, "transform": only("target"),
-             "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#d7301f"},
+             "mark": {"type": "rule", "strokeDash": [4, 4], "color": CHART["target"]},
              "encoding": {"y": {"field": "n", "type": "quantitative"}}},
             {"data": {"name": "marks"}, "transform": only("target"),
-             "mark": {"type": "point", "shape": "diamond", "size": 160, "filled": True, "color": "#d7301f"},
+             "mark": {"type": "point", "shape": "diamond", "size": 160, "filled": True, "color": CHART["target"]},
              "encoding": {"x": x, "y": {"field": "n", "type": "quantitative"}, "tooltip": {"field": "tip"}}},
             {"data": {"name": "marks"}, "transform": only("target"),
-             "mark": {"type": "text", "dy": -14, "color": "#d7301f"},
+             "mark": {"type": "text", "dy": -14, "color": CHART["target"]},
              "encoding": {"x": x, "y": {"field": "n", "type": "quantitative"}, "text": {"field": "label"}}},
             {"data": {"name": "marks"}, "transform": only("plan"),
-             "mark": {"type": "rule", "color": "#888", "strokeDash": [2, 2]},
+             "mark": {"type": "rule", "color": CHART["plan"], "strokeDash": [2, 2]},
              "encoding": {"x": x, "tooltip": {"field": "tip"}}},
-            {"data": {"name": "marks"}, "transform": only("as_of"), "mark": {"type": "rule", "color": "#555"},
+            {"data": {"name": "marks"}, "transform": only("as_of"), "mark": {"type": "rule", "color": CHART["as_of"]},
              "encoding": {"x": x}},
         ],
     }

@@ -1,4 +1,4 @@
-"""What the page's parts share: the status colours, a status's label, Markdown escaping for text from data, the
+"""What the page's parts share: a status's label, Markdown escaping for text from data, the
 target as the definition line states it, an expander built only while open, and the page context: what one
 run of the page hands to its parts (instead of eight to ten arguments each)."""
 
@@ -37,10 +37,6 @@ class Page:
     leaflet: tuple[str, str] = ("", "")  # Leaflet's script and style sheet (assets.leaflet_urls)
     base_url: str | None = None  # the base map's static file (assets.base_map_url)
     tianditu_key: str = ""
-
-
-STATUS_COLOURS = {"completed": "#1a9850", "under_construction": "#fdae61", "planned": "#abd9e9",
-                  "suspended": "#bdbdbd", "cancelled": "#636363", "no_evidence": "#e0e0e0"}
 
 
 def status_label(s: str | None, partly: bool, lang: str) -> str:

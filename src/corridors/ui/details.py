@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import i18n, mapview, status
+from .. import i18n, status
+from .. import map as mapview
 from ..boundaries import PROVINCES
 from ..dataset import Dataset
 from ..i18n import t

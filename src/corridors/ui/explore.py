@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import analysis, i18n, mapview
+from .. import analysis, i18n
+from .. import map as mapview
 from ..boundaries import NEIGHBOURS, PROVINCES
 from ..catalog import MODES
 from ..i18n import t
@@ -80,7 +81,7 @@ def map_layers(page: Page, shown: pd.DataFrame, f, mv) -> tuple[folium.Map, list
                          rivers_text=data.rivers_geojson(), labels=data.place_labels(), base_url=base_url,
                          lines=geometry)
 
-    stubs = mapview.stub_markers(data.stubs(f.as_of, version), data.table(f.as_of, f.definition, version), lang)
+    stubs = data.stub_markers(f.as_of, f.definition, version, lang)
 
     def layers(selected: str | None):
         return mapview.dashboard_layers(shown, geometry, ds.section_statuses(f.as_of), ds.section_names(lang), lang,

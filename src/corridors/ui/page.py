@@ -25,7 +25,7 @@ import streamlit as st
 
 from ..errors import CorridorsError
 from ..i18n import t
-from ..mapview import TILES
+from ..map import TILES
 from . import assets, charts, data, panels, progress, sidebar, state
 from .common import Page, md_text
 from .details import details_dialog

@@ -15,6 +15,7 @@ from ..catalog import research_cutoff
 from ..counting import Definition
 from ..dataset import Dataset
 from ..i18n import t
+from ..style import PROGRESS
 from . import data
 from .common import Page, md_text, on_demand, target_of
 
@@ -45,12 +46,13 @@ def headline_caption(page: Page, now: dict) -> None:
 
 def headline_notes(page: Page, now: dict) -> list[str]:
     """The lines under the headline (i18n.headline_notes) for this date and definition, against now's target."""
-    d, as_of, version, lang = page.definition, page.as_of, page.version, page.lang
+    ds, d, as_of, version, lang = page.ds, page.definition, page.as_of, page.version, page.lang
     hit = data.reached(as_of, d, version, now["target"])
     names = {}
     if hit is not None:
-        rows = data.table(as_of, d, version).set_index("id")
-        names = {p: rows.name_zh[p] if lang == "zh" else rows.name_en[p] for p in (hit.project_id, *hit.same_day)}
+        # the catalog's names: the day's table (a copy out of the cache on every call) is not needed for two names
+        rows = ds.catalog.projects
+        names = dict(zip(rows.id, rows.name_zh if lang == "zh" else rows.name_en))
     return i18n.headline_notes(d, lang, counts=now, as_of=as_of, reached_day=hit and hit.day,
                                reached_name=names.get(hit.project_id, "") if hit else "",
                                same_day=tuple(names[p] for p in hit.same_day) if hit else ())
@@ -63,14 +65,14 @@ def progress_bar_html(done: int, target: int, lang: str) -> str:
 
     full = max(done, target, 1)
     share, mark = 100 * min(done, full) / full, 100 * target / full
-    colour = "#1a9850" if done >= target else "#2166ac"
+    colour = PROGRESS["met"] if done >= target else PROGRESS["short"]
     label = html_module.escape(i18n.progress_label(done, target, lang))
     return (f'<div class="corridors-progress" role="progressbar" aria-valuemin="0" aria-valuemax="{target}" '
-            f'aria-valuenow="{done}" aria-label="{label}" style="font:12px/1.3 sans-serif;color:#333">'
-            f'<div style="position:relative;height:10px;background:#e6e6e6;border-radius:5px">'
+            f'aria-valuenow="{done}" aria-label="{label}" style="font:12px/1.3 sans-serif;color:{PROGRESS["text"]}">'
+            f'<div style="position:relative;height:10px;background:{PROGRESS["track"]};border-radius:5px">'
             f'<div style="width:{share:.1f}%;height:100%;background:{colour};border-radius:5px"></div>'
             f'<div style="position:absolute;left:calc({mark:.1f}% - 1px);top:-3px;width:2px;height:16px;'
-            f'background:#333"></div></div><div style="margin-top:2px">{label}</div></div>')
+            f'background:{PROGRESS["mark"]}"></div></div><div style="margin-top:2px">{label}</div></div>')
 
 
 def headline(page: Page, now: dict) -> None:

@@ -17,8 +17,9 @@ from ..dataset import Dataset
 from ..errors import StoreError
 from ..i18n import t
 from ..store import NewEvent, StoreThrottle, explicit, not_created, store_url
+from ..style import STATUS_COLOURS
 from . import data, state
-from .common import STATUS_COLOURS, Page, md_text, status_label
+from .common import Page, md_text, status_label
 
 _log = logging.getLogger("corridors.store")
 
