@@ -170,7 +170,7 @@ def table(rows: list[dict], lang: str, *, sources: pd.DataFrame | None = None) -
         i18n.t("reck_col_as_of", lang): [r["as_of"] for r in rows],
         i18n.t("reck_col_figure", lang): [figure(r) for r in rows],
         i18n.t("reck_col_hunan_count", lang): [r["hunan_count"] for r in rows],
-        i18n.t("reck_col_difference", lang): [f"{r['difference']:+d}" for r in rows],
+        i18n.t("reck_col_difference", lang): [r["difference"] for r in rows],
         i18n.t("reck_col_verdict", lang): [i18n.t("verdict_" + r["verdict"], lang) for r in rows],
         i18n.t("reck_col_explanation", lang): [r["explanation_zh" if zh else "explanation"] for r in rows],
         i18n.t("reck_col_source", lang): [source(r["source_id"]) for r in rows]})

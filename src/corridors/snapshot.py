@@ -144,7 +144,7 @@ def columns() -> list[tuple[str, str, str, str, str]]:
 
 FILE_KINDS = ("projects.csv", "projects.xlsx", "corridors.geojson", "corridors.gpkg", "map.html", "map.png",
               "report.pdf", "briefing.docx", "targets.csv", "outlook.csv", "outlook-corridors.csv", "outlook.png", "stubs.csv",
-              "manifest.json")
+              "reckoning.csv", "manifest.json")
 # Years the bundle's outlook looks ahead (to the end of the as-of year plus this many).
 OUTLOOK_YEARS = 5
 
@@ -163,6 +163,7 @@ class Request:
     departments: tuple[str, ...] = ()
     query: str = ""
     compare: date | None = None
+    target: str = ""  # the targets.csv id the headline counts against (the page's pick); empty: the plan's 20
 
 
 def check(req: Request, ds: Dataset, today: date | None = None) -> None:
@@ -185,6 +186,10 @@ def check(req: Request, ds: Dataset, today: date | None = None) -> None:
         raise SnapshotError(f"unknown status(es) {', '.join(bad)}: choose from {', '.join(DISPLAY_STATUSES)}")
     if req.lang not in ("zh", "en"):
         raise SnapshotError(f"unknown language '{req.lang}': zh or en")
+    from .targets import headline_ids
+
+    if req.target and req.target not in headline_ids(ds):
+        raise SnapshotError(f"unknown target '{req.target}': choose from {', '.join(headline_ids(ds))}")
 
 
 def _rows(req: Request, ds: Dataset) -> pd.DataFrame:
@@ -453,7 +458,7 @@ def _outlook_files(ds: Dataset, req: Request, d: str) -> tuple[dict[str, bytes],
              f"stubs-{d}.csv": _table_csv(stub_rows, STUB_KEYS, req.lang)}
     history = ds.count_series(req.definition, req.as_of)
     mine = [t for t in parts["targets"] if t["definition"] == req.definition.as_dict() and t["figure"] is not None]
-    chosen = next((t for t in mine if t["id"] == targets.DEFAULT_TARGET), mine[0] if mine else None)
+    chosen = next((t for t in mine if t["id"] == (req.target or targets.DEFAULT_TARGET)), mine[0] if mine else None)
     target = (chosen["figure"], f"{chosen['name_zh'] if zh else chosen['name_en']}") if chosen else None
     s = parts["summary"]
     title = (f"出省通道展望 · 截至 {d}" if zh else f"Corridor outlook · as of {d}")
@@ -474,8 +479,10 @@ def _outlook_files(ds: Dataset, req: Request, d: str) -> tuple[dict[str, bytes],
 
 def _definition(ds: Dataset, req: Request) -> str:
     from . import i18n
+    from .targets import document
 
-    return i18n.definition_text(req.definition, req.lang, as_of=req.as_of, target=ds.target)
+    return i18n.definition_text(req.definition, req.lang, as_of=req.as_of, target=ds.target,
+                                document=document(ds, req.target))
 
 
 def legend_modes(req: Request, rows: pd.DataFrame) -> tuple[str, ...]:
@@ -650,12 +657,13 @@ def _briefing(ds: Dataset, req: Request, counts: dict, report, map_png: bytes) -
 def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> dict[str, bytes]:
     """Every file of the bundle, named with the as-of date; identical inputs give identical bytes except
     the creation time inside the manifest."""
-    from . import figures, i18n, mapview
+    from . import figures, i18n, mapview, reckoning, targets
     from .analysis import status_changes
     from .gazetteer import load_seats
     from .hydro import load_rivers
 
     check(req, ds)
+    ds = targets.as_headline(ds, req.target)  # the count, the day it was reached and the definition follow it
     d = req.as_of.isoformat()
     rows = _rows(req, ds)
     counts = ds.count(req.as_of, req.definition)
@@ -690,6 +698,8 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
     files[f"briefing-{d}.docx"] = _briefing(ds, req, counts, report, files[f"map-{d}.png"])
     extra, outlook_entry = _outlook_files(ds, req, d)
     files.update(extra)
+    reckoned = reckoning.table(reckoning.reckon(ds, req.as_of), req.lang, sources=ds.catalog.sources)
+    files[f"reckoning-{d}.csv"] = _cells(reckoned).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
     manifest = {
         "as_of": d,
         "created_at": (created_at or datetime.now(UTC)).isoformat(timespec="seconds"),

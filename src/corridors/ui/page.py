@@ -127,7 +127,7 @@ def snapshot_request(view: dict, compare: date | None) -> dict:
     f = state.current(view)
     return {"as_of": f.as_of, "lang": f.lang, "definition": f.definition, "modes": tuple(f.modes),
             "statuses": tuple(f.statuses), "neighbours": tuple(f.neighbours), "departments": tuple(f.departments),
-            "query": f.query, "compare": compare}
+            "query": f.query, "compare": compare, "target": view.get("target", "")}
 
 
 def shown_rows(table, f: state.Filters):
