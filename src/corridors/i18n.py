@@ -553,6 +553,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "fan_hint": {"zh": "阴影为 80% 区间（第10–90百分位），线为中位数；耗时分布取自此前已开通的通道。预计不等于开通。",
                  "en": "The band is the 80% interval (10th–90th percentiles), the line the median; durations are "
                        "learned from corridors opened before. A forecast is not an opening."},
+    "fan_chance": {"zh": "按此展望，到 {deadline} 达到 {figure} 条的概率约 {p}%。",
+                   "en": "By this outlook, the chance of reaching {figure} by {deadline} is about {p}%."},
     "fan_band": {"zh": "80% 区间", "en": "80% interval"},
     "fan_median": {"zh": "中位数", "en": "median"},
     "fan_history": {"zh": "已开通", "en": "open"},

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -426,8 +426,7 @@ def outlook_parts(ds: Dataset, req: Request) -> dict:
     sim = outlook.simulate(ds, req.as_of, req.definition)
     names = dict(zip(ds.catalog.projects.id, ds.catalog.projects.name_zh))
     days = [req.as_of, *(date(y, 12, 31) for y in range(req.as_of.year, until.year + 1) if date(y, 12, 31) > req.as_of)]
-    months = [req.as_of, *(date(y, m, 1) - timedelta(days=1) for y in range(req.as_of.year, until.year + 2)
-                           for m in range(1, 13) if req.as_of < date(y, m, 1) - timedelta(days=1) <= until)]
+    months = outlook.month_ends(req.as_of, until)
     stub_rows = stubs.stubs(ds, req.as_of)
     return {"targets": targets.assess(ds, req.as_of), "until": until,
             "summary": outlook.summary(sim, until, names=names),
