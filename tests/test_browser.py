@@ -550,7 +550,7 @@ def test_the_analysis_views_and_explanations_load_when_opened_and_keep_through_a
 
 
 def test_the_outlooks_fan_and_the_neighbours_reckoning_are_on_the_page(server, ds, capsys):
-    """Under the over-time chart, the fan for the target picked (its name and the date in its heading) is drawn;
+    """Under the over-time chart, the fan for the target picked (its name in its heading) is drawn;
     the neighbours' reckoning, opened, lists each figure against Hunan's as `corridors reckoning` gives it."""
     import json
 

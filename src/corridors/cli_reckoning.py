@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 
 JSON_KEYS = ("neighbour", "mode", "figure", "as_of", "source_id", "hunan_count", "both", "only_hunan", "difference",
-             "explanation", "id", "neighbour_en", "figure_kind", "rule", "outlet", "only_neighbour", "shared",
+             "explanation", "as_of_day", "id", "neighbour_en", "figure_kind", "rule", "outlet", "only_neighbour", "shared",
              "waiting", "unnamed", "reading_count", "verdict", "explanation_zh")
 
 

@@ -548,11 +548,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "verdict_explained": {"zh": "差额已解释", "en": "explained"},
     "verdict_consistent": {"zh": "相容（下限）", "en": "consistent (lower bound)"},
     "verdict_unexplained": {"zh": "无法解释", "en": "unexplained"},
-    "fan_title": {"zh": "展望：{target}（截至 {date} 已知信息；中位数与 80% 区间）",
-                  "en": "Outlook: {target} (what was known on {date}; median and 80% interval)"},
-    "fan_hint": {"zh": "阴影为 80% 区间（第10–90百分位），线为中位数；耗时分布取自此前已开通的通道。预计不等于开通。",
-                 "en": "The band is the 80% interval (10th–90th percentiles), the line the median; durations are "
-                       "learned from corridors opened before. A forecast is not an opening."},
+    "fan_title": {"zh": "展望：{target}", "en": "Outlook: {target}"},
+    "fan_hint": {"zh": "仅用截至 {date} 已知的信息：阴影为 80% 区间（第10–90百分位），虚线为中位数；耗时分布取自此前已开通的"
+                       "通道。预计不等于开通。",
+                 "en": "Made only with what was known on {date}: the band is the 80% interval (10th–90th "
+                       "percentiles), the dashed line the median; durations are learned from corridors opened before. "
+                       "A forecast is not an opening."},
     "fan_chance": {"zh": "按此展望，到 {deadline} 达到 {figure} 条的概率约 {p}%。",
                    "en": "By this outlook, the chance of reaching {figure} by {deadline} is about {p}%."},
     "fan_band": {"zh": "80% 区间", "en": "80% interval"},

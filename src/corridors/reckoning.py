@@ -24,7 +24,8 @@ from .boundaries import PROVINCES
 from .catalog import parse_date
 
 VERDICTS = ("agrees", "explained", "consistent", "unexplained")
-KEYS = ["id", "neighbour", "neighbour_en", "mode", "figure", "figure_kind", "rule", "as_of", "source_id", "outlet",
+KEYS = ["id", "neighbour", "neighbour_en", "mode", "figure", "figure_kind", "rule", "as_of", "as_of_day", "source_id",
+        "outlet",
         "hunan_count", "reading_count", "both", "only_hunan", "only_neighbour", "shared", "waiting", "unnamed", "difference",
         "verdict", "explanation", "explanation_zh"]
 
@@ -59,7 +60,8 @@ def crossings(table: pd.DataFrame, mode: str, neighbour_zh: str) -> pd.DataFrame
 
 def reconcile(row, table: pd.DataFrame) -> dict:
     """One neighbour's figure against Hunan's crossings on the table's date (the module docstring says how).
-    row: a neighbour_counts.csv row; table: the dataset's table on the row's as-of date (any definition)."""
+    row: a neighbour_counts.csv row; table: the dataset's table on the row's as-of date (any definition). as_of
+    is the date as the source gives it ('2015-12'), as_of_day the day it counts from (the last it can mean)."""
     cx = crossings(table, row.mode, row.neighbour)
     counted = cx.id[cx.hunan_open].tolist()
     hunan_count = counting.count(table, definition(row.mode), 0)["by_neighbour"].get(row.neighbour, {}).get(
@@ -79,7 +81,8 @@ def reconcile(row, table: pd.DataFrame) -> dict:
     reading_count = len(reading) + sum(len(r) - 1 for r in shared)
     out = {"id": row.id, "neighbour": row.neighbour, "neighbour_en": _en(row.neighbour), "mode": row.mode,
            "figure": int(row.figure), "figure_kind": row.figure_kind, "rule": row.rule,
-           "as_of": parse_date(row.as_of, row.as_of_precision)[1].isoformat(), "source_id": row.source_id,
+           "as_of": row.as_of, "as_of_day": parse_date(row.as_of, row.as_of_precision)[1].isoformat(),
+           "source_id": row.source_id,
            "outlet": row.outlet, "hunan_count": int(hunan_count), "reading_count": reading_count,
            "both": [p for p in reading if p in counted], "only_hunan": [p for p in counted if p not in reading],
            "only_neighbour": [p for p in reading if p not in counted], "shared": shared,

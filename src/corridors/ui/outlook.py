@@ -55,10 +55,10 @@ def fan(ds, d: Definition, as_of: date, version: tuple, lang: str, target: data.
     marks = [{"kind": "target", "date": deadline.isoformat(), "n": goal.count, "label": label,
               "tip": f"{name}: {goal.count} · {deadline.isoformat()}"},
              {"kind": "as_of", "date": as_of.isoformat()}]
-    st.subheader(t("fan_title", lang, target=md_text(name), date=as_of.isoformat()))
+    st.subheader(t("fan_title", lang, target=md_text(name)))
     top = max(goal.count, int(rows.high.max()) if len(rows) else 0, int(s.completed.max()) if len(s) else 0) + 2
     st.vega_lite_chart(fan_spec(top, history, band, marks), width="stretch")
-    note = t("fan_hint", lang)
+    note = t("fan_hint", lang, date=as_of.isoformat())
     if chance is not None:
         note += " " + t("fan_chance", lang, deadline=deadline.isoformat(), figure=goal.count,
                         p=round(100 * chance))
