@@ -76,6 +76,8 @@ def test_hunans_crossings_the_neighbour_cannot_count_are_the_days_dead_ends(ds, 
         waiting = set(listed.id[(listed.neighbour == r["neighbour"]) & (listed.open_half == "hunan")
                                 & (listed["mode"] == r["mode"])])
         assert set(r["waiting"]) == waiting, r["id"]
+        other = dict(zip(listed.id, listed.other_stage))
+        assert all(r["waiting"][p] == other[p] for p in waiting)  # the stage stubs gives the other half
         checked += len(waiting)
     assert checked  # the Guangxi figure of 2015 leaves two of Hunan's crossings waiting
 

@@ -505,9 +505,10 @@ STRINGS: dict[str, dict[str, str]] = {
     # The neighbours' reckoning (reckoning.py, ui/reckoning.py) and the outlook's fan on the page.
     "reck_counts": {"zh": "邻省口径 {figure} 条，湖南口径 {hunan} 条，两者共同计入 {both} 条",
                     "en": "the neighbour's figure {figure}, Hunan's count {hunan}, {both} counted by both"},
-    "reck_only_hunan": {"zh": "仅湖南计入 {n} 条（湖南段已通到省界，邻省段当日未通：{ids}）",
-                        "en": "{n} only in Hunan's count (Hunan's half at the border, the neighbour's not open on "
-                              "the day: {ids})"},
+    "reck_only_hunan": {"zh": "仅湖南计入 {n} 条（湖南段已通到省界，邻省段当日未见开通记录：{ids}）",
+                        "en": "{n} only in Hunan's count (Hunan's half at the border, no record of the neighbour's "
+                              "half open on the day: {ids})"},
+    "reck_no_record": {"zh": "未查到", "en": "not found"},
     "reck_only_hunan_open": {"zh": "仅湖南计入 {n} 条（两侧均已通，但来源未列出：{ids}）",
                              "en": "{n} only in Hunan's count (open on both sides, but not named by the source: "
                                    "{ids})"},

@@ -19,9 +19,9 @@ from datetime import date
 
 import pandas as pd
 
-from . import counting
+from . import counting, status
 from .boundaries import PROVINCES
-from .catalog import parse_date
+from .catalog import STATUSES, parse_date
 
 VERDICTS = ("agrees", "explained", "consistent", "unexplained")
 KEYS = ["id", "neighbour", "neighbour_en", "mode", "figure", "figure_kind", "rule", "as_of", "as_of_day", "source_id",
@@ -43,7 +43,9 @@ def names(value: str) -> list[tuple[str, str]]:
 def crossings(table: pd.DataFrame, mode: str, neighbour_zh: str) -> pd.DataFrame:
     """Every crossing into the neighbour that can count under Hunan's way for the mode (counting.units), on the
     table's date: id, name_zh, hunan_open (Hunan's half reached the border), neighbour_open (every section of the
-    project in that province open; a project without sections of its own there: the whole line open)."""
+    project in that province open; a project without sections of its own there: the whole line open) and
+    neighbour_stage (the half's status from its sections, 'no_record' when none has a record on the date: shown
+    as 未查到, never read as a status)."""
     code = next(c for c, p in PROVINCES.items() if p.name_zh == neighbour_zh)
     per = counting.units(table, definition(mode))
     rows = []
@@ -51,11 +53,14 @@ def crossings(table: pd.DataFrame, mode: str, neighbour_zh: str) -> pd.DataFrame
     for pid, keys in per.items():
         if not any(k[-1] == code for k in keys):
             continue
-        there = [s["status"] for s in t.sections_status[pid] if s["province_zh"] == neighbour_zh]
-        nb_open = all(s == "completed" for s in there) if there else t.status[pid] == "completed"
+        there = [None if s["status"] == status.NOT_FOUND else s["status"] for s in t.sections_status[pid]
+                 if s["province_zh"] == neighbour_zh]
+        stage = status.roll_up(there) if there else t.status[pid]
+        stage = stage if stage in STATUSES else "no_record"
         rows.append({"id": pid, "name_zh": t.name_zh[pid], "name_en": t.name_en[pid],
-                     "hunan_open": t.hunan_status[pid] == "completed", "neighbour_open": bool(nb_open)})
-    return pd.DataFrame(rows, columns=["id", "name_zh", "name_en", "hunan_open", "neighbour_open"])
+                     "hunan_open": t.hunan_status[pid] == "completed", "neighbour_open": stage == "completed",
+                     "neighbour_stage": stage})
+    return pd.DataFrame(rows, columns=["id", "name_zh", "name_en", "hunan_open", "neighbour_open", "neighbour_stage"])
 
 
 def reconcile(row, table: pd.DataFrame) -> dict:
@@ -86,7 +91,8 @@ def reconcile(row, table: pd.DataFrame) -> dict:
            "outlet": row.outlet, "hunan_count": int(hunan_count), "reading_count": reading_count,
            "both": [p for p in reading if p in counted], "only_hunan": [p for p in counted if p not in reading],
            "only_neighbour": [p for p in reading if p not in counted], "shared": shared,
-           "waiting": cx.id[cx.hunan_open & ~cx.neighbour_open].tolist(),
+           "waiting": dict(zip(cx.id[cx.hunan_open & ~cx.neighbour_open], cx.neighbour_stage[cx.hunan_open
+                                                                                         & ~cx.neighbour_open])),
            "unnamed": unnamed - len(filled) if unnamed > len(filled) else 0,
            "difference": int(row.figure) - int(hunan_count)}
     exact = out["unnamed"] == 0 and reading_count == out["figure"]
@@ -112,10 +118,19 @@ def explain(r: dict, names_of: dict[str, str], lang: str) -> str:
     def listed(ids: list[str]) -> str:
         return "、".join(names_of.get(p, p) for p in ids) if lang == "zh" else ", ".join(ids)
 
+    def staged(ids: list[str]) -> str:
+        """Each crossing with its neighbour half's stage on the day (未查到 when it has no record)."""
+        out = []
+        for p in ids:
+            s = r["waiting"][p]
+            stage = i18n.t("reck_no_record", lang) if s == "no_record" else i18n.status(s, lang)
+            out.append(f"{names_of.get(p, p)}（{stage}）" if lang == "zh" else f"{p} ({stage})")
+        return ("、" if lang == "zh" else ", ").join(out)
+
     parts = [i18n.t("reck_counts", lang, figure=r["figure"], hunan=r["hunan_count"], both=len(r["both"]))]
     waiting = [p for p in r["only_hunan"] if p in r["waiting"]]
     if waiting:
-        parts.append(i18n.t("reck_only_hunan", lang, n=len(waiting), ids=listed(waiting)))
+        parts.append(i18n.t("reck_only_hunan", lang, n=len(waiting), ids=staged(waiting)))
     rest = [p for p in r["only_hunan"] if p not in r["waiting"]]
     if rest:
         parts.append(i18n.t("reck_only_hunan_open", lang, n=len(rest), ids=listed(rest)))
