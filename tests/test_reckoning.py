@@ -106,6 +106,13 @@ def test_a_figure_the_crossings_do_not_add_up_to_is_unexplained(ds):
     assert reckoning.reconcile(row._replace(figure=7), table)["verdict"] == "unexplained"
     lower = reckoning.reconcile(row._replace(figure=7, figure_kind="at_least"), table)
     assert lower["verdict"] == "unexplained"  # 7 or more: the data has only 6 roads' worth
+    bound = _row(ds, "gd_2018_12")
+    table = ds.table(parse_date(bound.as_of, bound.as_of_precision)[1], reckoning.definition(bound.mode))
+    both_open = reckoning.reconcile(bound, table)["reading_count"]
+    r = reckoning.reconcile(bound._replace(figure=both_open - 1), table)  # a lower bound the data exceeds
+    assert (r["verdict"], r["unnamed"], r["reading_count"]) == ("consistent", 0, both_open)
+    r = reckoning.reconcile(bound._replace(figure=both_open + 1), table)
+    assert r["verdict"] == "unexplained" and r["unnamed"] == 1
 
 
 def test_a_snapshot_lists_only_the_figures_published_by_its_date(ds):

@@ -25,9 +25,8 @@ from .catalog import STATUSES, parse_date
 
 VERDICTS = ("agrees", "explained", "consistent", "unexplained")
 KEYS = ["id", "neighbour", "neighbour_en", "mode", "figure", "figure_kind", "rule", "as_of", "as_of_day", "source_id",
-        "outlet",
-        "hunan_count", "reading_count", "both", "only_hunan", "only_neighbour", "shared", "waiting", "unnamed", "difference",
-        "verdict", "explanation", "explanation_zh"]
+        "outlet", "hunan_count", "reading_count", "both", "only_hunan", "only_neighbour", "shared", "waiting",
+        "unnamed", "difference", "verdict", "explanation", "explanation_zh"]
 
 
 def definition(mode: str) -> counting.Definition:
@@ -76,24 +75,22 @@ def reconcile(row, table: pd.DataFrame) -> dict:
     shared = [[road for road, p in listed if p == pid] for pid in named]
     shared = [roads for roads in shared if len(roads) > 1]
     unnamed = max(int(row.figure) - len(listed), 0)
-    rule = "neighbour_open" if row.rule == "neighbour" else None
-    implied = cx[(cx[rule] if rule else cx.neighbour_open & cx.hunan_open) & ~cx.id.isin(named)].id.tolist()
-    # the unnamed part of the figure is read from the rule only when the rule's crossings fill it exactly (or,
-    # for a lower bound, at least): a guess at which ones it means is never made
-    filled = implied if unnamed and (len(implied) == unnamed or (row.figure_kind == "at_least"
-                                                                 and len(implied) >= unnamed)) else []
+    readable = cx.neighbour_open if row.rule == "neighbour" else cx.neighbour_open & cx.hunan_open
+    implied = cx.id[readable & ~cx.id.isin(named)].tolist()
+    # the unnamed part of an exact figure is read from the rule only when the rule's crossings fill it exactly (a
+    # guess at which ones it means is never made); a lower bound takes every crossing the rule gives
+    filled = implied if unnamed and (len(implied) == unnamed or row.figure_kind == "at_least") else []
     reading = named + [p for p in filled if p not in named]
     reading_count = len(reading) + sum(len(r) - 1 for r in shared)
+    waiting = cx[cx.hunan_open & ~cx.neighbour_open]
     out = {"id": row.id, "neighbour": row.neighbour, "neighbour_en": _en(row.neighbour), "mode": row.mode,
            "figure": int(row.figure), "figure_kind": row.figure_kind, "rule": row.rule,
            "as_of": row.as_of, "as_of_day": parse_date(row.as_of, row.as_of_precision)[1].isoformat(),
-           "source_id": row.source_id,
-           "outlet": row.outlet, "hunan_count": int(hunan_count), "reading_count": reading_count,
+           "source_id": row.source_id, "outlet": row.outlet, "hunan_count": int(hunan_count),
+           "reading_count": reading_count,
            "both": [p for p in reading if p in counted], "only_hunan": [p for p in counted if p not in reading],
            "only_neighbour": [p for p in reading if p not in counted], "shared": shared,
-           "waiting": dict(zip(cx.id[cx.hunan_open & ~cx.neighbour_open], cx.neighbour_stage[cx.hunan_open
-                                                                                         & ~cx.neighbour_open])),
-           "unnamed": unnamed - len(filled) if unnamed > len(filled) else 0,
+           "waiting": dict(zip(waiting.id, waiting.neighbour_stage)), "unnamed": max(unnamed - len(filled), 0),
            "difference": int(row.figure) - int(hunan_count)}
     exact = out["unnamed"] == 0 and reading_count == out["figure"]
     if row.figure_kind == "at_least":
