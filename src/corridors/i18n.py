@@ -559,7 +559,6 @@ STRINGS: dict[str, dict[str, str]] = {
                    "en": "By this outlook, the chance of reaching {figure} by {deadline} is about {p}%."},
     "fan_band": {"zh": "80% 区间", "en": "80% interval"},
     "fan_median": {"zh": "中位数", "en": "median"},
-    "fan_history": {"zh": "已开通", "en": "open"},
 }
 
 
