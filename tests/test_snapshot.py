@@ -131,10 +131,12 @@ def test_a_picked_target_heads_the_bundle(ds):
     files = snapshot.build(ds, snapshot.Request(as_of=AS_OF, definition=d, target="hw2015"))
     manifest = json.loads(files[f"manifest-{D}.json"])
     assert manifest["counts"]["target"] == int(row.figure) != ds.target.count
+    assert manifest["target"] == "hw2015"
     assert manifest["counts"]["completed"] == ds.count(AS_OF, d)["completed"]
     assert row.clause in manifest["definition"] and row.document in manifest["definition"]
     plain = json.loads(snapshot.build(ds, snapshot.Request(as_of=AS_OF, definition=d))[f"manifest-{D}.json"])
     assert plain["counts"]["target"] == ds.target.count and row.clause not in plain["definition"]
+    assert plain["target"] == targets.DEFAULT_TARGET
     with pytest.raises(SnapshotError, match="unknown target 'rail2016'"):
         snapshot.check(snapshot.Request(as_of=AS_OF, target="rail2016"), ds)
 

@@ -704,6 +704,7 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
         "created_at": (created_at or datetime.now(UTC)).isoformat(timespec="seconds"),
         "lang": req.lang,
         "counting_definition": req.definition.as_dict(),
+        "target": req.target or targets.DEFAULT_TARGET,
         "filters": {"modes": list(req.modes), "statuses": list(req.statuses),
                     "neighbours": list(req.neighbours), "departments": list(req.departments), "query": req.query},
         "definition": _definition(ds, req),
