@@ -9,7 +9,8 @@ from datetime import date
 
 import pandas as pd
 
-from corridors import counting, mapview
+from corridors import counting
+from corridors import map as mapview
 
 
 def test_leaflet_comes_from_the_installed_package():
