@@ -18,6 +18,7 @@ from .. import outlook, reckoning
 from ..counting import Definition
 from ..i18n import t
 from ..snapshot import OUTLOOK_YEARS
+from ..style import CHART, OUTLOOK
 from . import data
 from .panels import CHART_Y, md_text, on_demand, target_of
 
@@ -68,7 +69,8 @@ def fan(ds, d: Definition, as_of: date, version: tuple, lang: str, target: data.
 def fan_spec(top: int, history: list[dict], band: list[dict], marks: list[dict]) -> dict:
     """The fan's spec: language- and date-neutral like the over-time chart's (what changes travels in its named
     datasets): the count so far as a step line, the 80 % interval as a band, the median as a dashed step line,
-    the target's figure as a dashed rule with a diamond at its deadline, and the as-of date as a rule."""
+    the target's figure as a dashed rule with a diamond at its deadline, and the as-of date as a rule; colours
+    from the style book (the snapshot's fan chart's, the over-time chart's target and date)."""
     def only(kind: str) -> list[dict]:
         return [{"filter": f"datum.kind === '{kind}'"}]
 
@@ -78,25 +80,25 @@ def fan_spec(top: int, history: list[dict], band: list[dict], marks: list[dict])
         "height": 240,
         "datasets": {"history": pd.DataFrame(history), "band": pd.DataFrame(band), "marks": pd.DataFrame(marks)},
         "layer": [
-            {"data": {"name": "band"}, "mark": {"type": "area", "interpolate": "step-after", "opacity": 0.35,
-                                                "color": "#fd8d3c"},
+            {"data": {"name": "band"}, "mark": {"type": "area", "interpolate": "step-after",
+                                                "opacity": OUTLOOK["fan_alpha"], "color": OUTLOOK["fan"]},
              "encoding": {"x": x, "y": {**y, "field": "low"}, "y2": {"field": "high"}, "tooltip": {"field": "tip"}}},
-            {"data": {"name": "band"}, "mark": {"type": "line", "interpolate": "step-after", "color": "#d94801",
+            {"data": {"name": "band"}, "mark": {"type": "line", "interpolate": "step-after", "color": OUTLOOK["fan"],
                                                 "strokeDash": [5, 3]},
              "encoding": {"x": x, "y": {**y, "field": "median"}, "tooltip": {"field": "tip"}}},
-            {"data": {"name": "history"}, "mark": {"type": "line", "interpolate": "step-after", "color": "#2171b5",
-                                                   "strokeWidth": 2},
+            {"data": {"name": "history"}, "mark": {"type": "line", "interpolate": "step-after",
+                                                   "color": OUTLOOK["history"], "strokeWidth": 2},
              "encoding": {"x": x, "y": {**y, "field": "n"}, "tooltip": {"field": "tip"}}},
             {"data": {"name": "marks"}, "transform": only("target"),
-             "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#d7301f"},
+             "mark": {"type": "rule", "strokeDash": [4, 4], "color": CHART["target"]},
              "encoding": {"y": {"field": "n", "type": "quantitative"}}},
             {"data": {"name": "marks"}, "transform": only("target"),
-             "mark": {"type": "point", "shape": "diamond", "size": 160, "filled": True, "color": "#d7301f"},
+             "mark": {"type": "point", "shape": "diamond", "size": 160, "filled": True, "color": CHART["target"]},
              "encoding": {"x": x, "y": {"field": "n", "type": "quantitative"}, "tooltip": {"field": "tip"}}},
             {"data": {"name": "marks"}, "transform": only("target"),
-             "mark": {"type": "text", "dy": -14, "color": "#d7301f"},
+             "mark": {"type": "text", "dy": -14, "color": CHART["target"]},
              "encoding": {"x": x, "y": {"field": "n", "type": "quantitative"}, "text": {"field": "label"}}},
-            {"data": {"name": "marks"}, "transform": only("as_of"), "mark": {"type": "rule", "color": "#555"},
+            {"data": {"name": "marks"}, "transform": only("as_of"), "mark": {"type": "rule", "color": CHART["as_of"]},
              "encoding": {"x": x}},
         ],
     }
