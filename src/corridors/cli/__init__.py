@@ -2,7 +2,8 @@
 
 # The commands live in the package's modules by topic: common (what every command shares: date options, the
 # definition, the dataset it reads), reports (check, count, targets, outlook, backtest, stubs, export, snapshot,
-# build-geodata) and team (store, alignment, serve, worker, proxy-config). Here: the parser and the entry point.
+# build-geodata), team (store, alignment, serve, worker, proxy-config) and reckoning (each neighbour's own count
+# against Hunan's). Here: the parser and the entry point.
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import sys
 from pathlib import Path
 
 from ..errors import CorridorsError, DataErrors
-from .common import _date, _future_date
+from . import reckoning
+from .common import _dataset, _date, _future_date
 from .reports import (
     _cmd_backtest,
     _cmd_build,
@@ -145,6 +147,7 @@ def parser() -> argparse.ArgumentParser:
     sb.add_argument("--as-of", type=_date, help="date (YYYY-MM-DD), default today")
     sb.add_argument("--json", action="store_true")
     sb.set_defaults(func=_cmd_stubs)
+    reckoning.register(sub, _dataset)
     ex = sub.add_parser("export", help="write the projects as RFC 7946 GeoJSON")
     ex.add_argument("--format", choices=["geojson"], default="geojson")
     ex.add_argument("--output", type=Path, required=True)
@@ -161,6 +164,8 @@ def parser() -> argparse.ArgumentParser:
     sn.add_argument("--show", action="append", choices=MODES,
                     help="modes to list and draw (repeatable; default all); never changes the count")
     sn.add_argument("--compare", type=_date, help="list projects whose status changed since this date")
+    sn.add_argument("--target", default="", help="the target (corridors targets) the headline counts against, "
+                                                 "under its own definition (default: the plan's 20 by 2020)")
     sn.set_defaults(func=_cmd_snapshot)
     return p
 

@@ -221,9 +221,9 @@ def _cmd_stubs(args: argparse.Namespace) -> int:
 def _cmd_snapshot(args: argparse.Namespace) -> int:
     from .. import snapshot
 
-    ds = _dataset(args)
-    req = snapshot.Request(as_of=args.as_of, lang=args.lang, definition=_definition(args),
-                           modes=tuple(args.show) if args.show else (), compare=args.compare)
+    args.ds = ds = _dataset(args)
+    req = snapshot.Request(as_of=args.as_of, lang=args.lang, definition=_outlook_definition(args)[0],
+                           modes=tuple(args.show) if args.show else (), compare=args.compare, target=args.target)
     snapshot.check(req, ds)
     written = snapshot.write(snapshot.build(ds, req), args.out)
     for p in written:

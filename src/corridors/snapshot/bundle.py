@@ -28,19 +28,20 @@ from .report import (
     title_box_html,
 )
 from .request import Request, _rows, check
-from .tables import _csv, _flat, _geodata, _xlsx
+from .tables import _cells, _csv, _flat, _geodata, _xlsx
 
 
 def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> dict[str, bytes]:
     """Every file of the bundle, named with the as-of date; identical inputs give identical bytes except
     the creation time inside the manifest."""
-    from .. import figures, i18n
+    from .. import figures, i18n, reckoning, targets
     from .. import map as mapview
     from ..analysis import status_changes
     from ..gazetteer import load_seats
     from ..hydro import load_rivers
 
     check(req, ds)
+    ds = targets.as_headline(ds, req.target)  # the count, the day it was reached and the definition follow it
     d = req.as_of.isoformat()
     rows = _rows(req, ds)
     counts = ds.count(req.as_of, req.definition)
@@ -75,11 +76,14 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
     files[f"briefing-{d}.docx"] = _briefing(ds, req, counts, report, files[f"map-{d}.png"])
     extra, outlook_entry = _outlook_files(ds, req, d)
     files.update(extra)
+    reckoned = reckoning.table(reckoning.reckon(ds, req.as_of), req.lang, sources=ds.catalog.sources)
+    files[f"reckoning-{d}.csv"] = _cells(reckoned).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
     manifest = {
         "as_of": d,
         "created_at": (created_at or datetime.now(UTC)).isoformat(timespec="seconds"),
         "lang": req.lang,
         "counting_definition": req.definition.as_dict(),
+        "target": req.target or targets.DEFAULT_TARGET,
         "filters": {"modes": list(req.modes), "statuses": list(req.statuses),
                     "neighbours": list(req.neighbours), "departments": list(req.departments), "query": req.query},
         "definition": _definition(ds, req),

@@ -5,7 +5,7 @@ outlook's fan chart."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -36,8 +36,7 @@ def outlook_parts(ds: Dataset, req: Request) -> dict:
     sim = outlook.simulate(ds, req.as_of, req.definition)
     names = dict(zip(ds.catalog.projects.id, ds.catalog.projects.name_zh))
     days = [req.as_of, *(date(y, 12, 31) for y in range(req.as_of.year, until.year + 1) if date(y, 12, 31) > req.as_of)]
-    months = [req.as_of, *(date(y, m, 1) - timedelta(days=1) for y in range(req.as_of.year, until.year + 2)
-                           for m in range(1, 13) if req.as_of < date(y, m, 1) - timedelta(days=1) <= until)]
+    months = outlook.month_ends(req.as_of, until)
     stub_rows = stubs.stubs(ds, req.as_of)
     return {"targets": targets.assess(ds, req.as_of), "until": until,
             "summary": outlook.summary(sim, until, names=names),
@@ -68,7 +67,7 @@ def _outlook_files(ds: Dataset, req: Request, d: str) -> tuple[dict[str, bytes],
              f"stubs-{d}.csv": _table_csv(stub_rows, STUB_KEYS, req.lang)}
     history = ds.count_series(req.definition, req.as_of)
     mine = [t for t in parts["targets"] if t["definition"] == req.definition.as_dict() and t["figure"] is not None]
-    chosen = next((t for t in mine if t["id"] == targets.DEFAULT_TARGET), mine[0] if mine else None)
+    chosen = next((t for t in mine if t["id"] == (req.target or targets.DEFAULT_TARGET)), mine[0] if mine else None)
     target = (chosen["figure"], f"{chosen['name_zh'] if zh else chosen['name_en']}") if chosen else None
     s = parts["summary"]
     title = (f"出省通道展望 · 截至 {d}" if zh else f"Corridor outlook · as of {d}")
@@ -89,8 +88,10 @@ def _outlook_files(ds: Dataset, req: Request, d: str) -> tuple[dict[str, bytes],
 
 def _definition(ds: Dataset, req: Request) -> str:
     from .. import i18n
+    from ..targets import document
 
-    return i18n.definition_text(req.definition, req.lang, as_of=req.as_of, target=ds.target)
+    return i18n.definition_text(req.definition, req.lang, as_of=req.as_of, target=ds.target,
+                                document=document(ds, req.target))
 
 
 def legend_modes(req: Request, rows: pd.DataFrame) -> tuple[str, ...]:

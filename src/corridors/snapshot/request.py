@@ -14,7 +14,7 @@ from ..status import DISPLAY_STATUSES
 
 FILE_KINDS = ("projects.csv", "projects.xlsx", "corridors.geojson", "corridors.gpkg", "map.html", "map.png",
               "report.pdf", "briefing.docx", "targets.csv", "outlook.csv", "outlook-corridors.csv", "outlook.png", "stubs.csv",
-              "manifest.json")
+              "reckoning.csv", "manifest.json")
 
 
 # Years the bundle's outlook looks ahead (to the end of the as-of year plus this many).
@@ -35,6 +35,7 @@ class Request:
     departments: tuple[str, ...] = ()
     query: str = ""
     compare: date | None = None
+    target: str = ""  # the targets.csv id the headline counts against (the page's pick); empty: the plan's 20
 
 
 def check(req: Request, ds: Dataset, today: date | None = None) -> None:
@@ -57,6 +58,10 @@ def check(req: Request, ds: Dataset, today: date | None = None) -> None:
         raise SnapshotError(f"unknown status(es) {', '.join(bad)}: choose from {', '.join(DISPLAY_STATUSES)}")
     if req.lang not in ("zh", "en"):
         raise SnapshotError(f"unknown language '{req.lang}': zh or en")
+    from ..targets import headline_ids
+
+    if req.target and req.target not in headline_ids(ds):
+        raise SnapshotError(f"unknown target '{req.target}': choose from {', '.join(headline_ids(ds))}")
 
 
 def _rows(req: Request, ds: Dataset) -> pd.DataFrame:

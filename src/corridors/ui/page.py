@@ -10,9 +10,10 @@ stand in as a caption and a spacer); the rest of the page follows once the map r
 the browser spends its first second loading the map's code rather than every widget's.
 
 The parts, each in its module: panels (the headline and its explanations), explore (the fragment: filters, map,
-table), details (the dialog), charts (the analysis), progress (sign-in, store notices, the record form, what
-changed, the export) and alignments (an editor's line import); common holds what they share, and the page
-context (common.Page) that this module builds once per run and hands to them."""
+table), details (the dialog), charts (the analysis), outlook (the outlook's fan, the neighbours' reckoning),
+progress (sign-in, store notices, the record form, what changed, the export) and alignments (an editor's line
+import); common holds what they share, and the page context (common.Page) that this module builds once per
+run and hands to them."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ import streamlit as st
 from ..errors import CorridorsError
 from ..i18n import t
 from ..map import TILES
-from . import assets, charts, data, panels, progress, sidebar, state
+from . import assets, charts, data, outlook, panels, progress, sidebar, state
 from .common import Page, md_text
 from .details import details_dialog
 from .explore import explore
@@ -114,6 +115,7 @@ def main(app_dir: Path | None = None) -> None:
         details_dialog(page, pid)
 
     panels.headline(page, now)
+    outlook.reckoning_table(page)
     # Only the open view of the analysis is built and sent: a chart or table the planner is not looking at
     # costs nothing when the language, the date or the definition changes. A segmented control rather than
     # st.tabs: tabs are a container whose identity is their labels, so a language switch remounted the chart
@@ -121,6 +123,7 @@ def main(app_dir: Path | None = None) -> None:
     tab = charts.analysis_choice(lang)
     if tab == "over_time":
         charts.over_time(page)
+        outlook.fan(page)
     elif tab == "breakdown":
         charts.breakdown(now, lang)
     else:
@@ -146,4 +149,4 @@ def snapshot_request(view: dict, compare: date | None) -> dict:
     f = state.current(view)
     return {"as_of": f.as_of, "lang": f.lang, "definition": f.definition, "modes": tuple(f.modes),
             "statuses": tuple(f.statuses), "neighbours": tuple(f.neighbours), "departments": tuple(f.departments),
-            "query": f.query, "compare": compare}
+            "query": f.query, "compare": compare, "target": view.get("target", "")}
