@@ -25,7 +25,8 @@ from datetime import date
 from pathlib import Path
 
 from bench.scale import map_payload
-from corridors import alignment, dataset, store
+from corridors import alignments as alignment
+from corridors import dataset, store
 from corridors.catalog import WHOLE_PROJECT
 from corridors.errors import AlignmentError
 from tests.test_alignment import kml_text, surveyed

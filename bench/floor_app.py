@@ -2,7 +2,7 @@
 
 One widget (a radio), one st_folium map of a single line and a three-row table to pick from, built the way the
 dashboard builds its map (same Leaflet files served from static/ through corridors.ui.assets.leaflet_urls and
-corridors.mapview.map_class, so it works offline; same base-map options; the line passed through
+corridors.map.map_class, so it works offline; same base-map options; the line passed through
 `feature_group_to_add`; same `returned_objects`). The radio changes the line's colour, so a widget change is
 visible in the map; with ?table, a row picked in the table is named in a metric under it (what the dashboard's
 table pick costs before its details: the grid's own selection handling and one rerun). Not part of the
@@ -19,7 +19,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from corridors import mapview
+from corridors import map as mapview
 from corridors.ui import assets
 
 COLOURS = {"red": "#b2182b", "blue": "#2166ac"}

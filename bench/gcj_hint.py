@@ -22,7 +22,8 @@ import numpy as np
 import prcoords
 from shapely.geometry import LineString
 
-from corridors import alignment, dataset, geometry
+from corridors import alignments as alignment
+from corridors import dataset, geometry
 from corridors.catalog import WHOLE_PROJECT
 from corridors.config import geodata_dir
 

@@ -185,7 +185,9 @@ def map_payload(ds, sections=None) -> tuple[int, int, int, int]:
     the lines' update, as ui.panels.map_layers draws them: what each map update sends), of the update's data,
     of the held lines' data, and of the base map's data file (fetched once per map); drawing `sections`
     (default: the dataset's own, imported lines simplified for display as the dashboard does)."""
-    from corridors import alignment, gazetteer, hydro, mapview
+    from corridors import alignments as alignment
+    from corridors import gazetteer, hydro
+    from corridors import map as mapview
 
     today = date.today()
     table = ds.table(today)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from corridors import mapview
+from corridors import map as mapview
 
 
 def map_drawn(at: AppTest) -> AppTest:

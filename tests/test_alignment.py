@@ -20,7 +20,8 @@ import pytest
 import sqlalchemy as sa
 from shapely.geometry import LineString, mapping
 
-from corridors import alignment, analysis, boundaries, geometry, snapshot, store
+from corridors import alignments as alignment
+from corridors import analysis, boundaries, geometry, snapshot, store
 from corridors.catalog import WHOLE_PROJECT
 from corridors.cli import main
 from corridors.errors import AlignmentError, StoreError

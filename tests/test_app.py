@@ -10,7 +10,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from corridors import analysis, i18n, mapview
+from corridors import analysis, i18n
+from corridors import map as mapview
 from corridors.counting import Definition
 from corridors.ui import panels, state
 

@@ -62,7 +62,7 @@ def test_clicking_the_same_line_again_reopens_its_details_and_a_repeat_report_do
     report of the same click carries none."""
     from datetime import date
 
-    from corridors import mapview
+    from corridors import map as mapview
 
     from .apptest import send_map
     from .test_app import map_args

@@ -12,7 +12,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from corridors import cli, counting, i18n, mapview, stubs, targets
+from corridors import cli, counting, i18n, stubs, targets
+from corridors import map as mapview
 from corridors.catalog import MODES
 from corridors.ui import panels, state
 

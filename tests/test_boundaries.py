@@ -8,7 +8,8 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from corridors.boundaries import HUNAN, PROVINCES, build_boundaries, load_boundaries, prefectures, provinces
+from corridors.boundaries import HUNAN, PROVINCES, load_boundaries, prefectures, provinces
+from corridors.build.boundaries import build_boundaries
 
 from .conftest import GEODATA
 

@@ -11,7 +11,8 @@ import re
 import pytest
 import shapely
 
-from corridors import alignment, geometry
+from corridors import alignments as alignment
+from corridors import geometry
 
 from .browser import ARTIFACTS, chromium, streamlit_server
 from .test_browser import _frame, _idle, _sign_in, _wait_map

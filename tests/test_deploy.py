@@ -17,7 +17,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from corridors import alignment, deploy
+from corridors import alignments as alignment
+from corridors import deploy
 from corridors.counting import Definition
 from corridors.errors import CorridorsError
 

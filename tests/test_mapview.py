@@ -9,7 +9,8 @@ from datetime import date
 
 import pandas as pd
 
-from corridors import counting, mapview
+from corridors import counting
+from corridors import map as mapview
 
 
 def test_leaflet_comes_from_the_installed_package():
@@ -395,3 +396,19 @@ def test_every_map_credits_leaflet_as_text_without_its_flag(ds):
               mapview.standalone_map(display, ds.table(date(2020, 12, 31)), ds.sections, {}, {}, "zh")):
         found = re.search(r"attributionControl\.setPrefix\((\".*?\")\);", m.get_root().render())
         assert found and json.loads(found.group(1)) == mapview.LEAFLET_CREDIT
+
+
+def test_a_legend_sample_does_not_depend_on_the_hash_seed():
+    """Between styles equally prominent by counting, completion and confirmation, the legend's sample for a mode
+    is the status the legend lists first; each Python process (PYTHONHASHSEED) must pick the same, or two
+    snapshots of the same data differ. Checked in fresh processes with different seeds."""
+    import subprocess
+    import sys
+
+    code = ("from corridors.map import legend as g; "
+            "d = {('highway', s, True, False) for s in ('planned', 'suspended', 'under_construction', 'not_found')}; "
+            "print(g._sample(d, mode='highway')[1])")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout.strip()
+            for seed in range(6)}
+    assert seen == {"under_construction"}, seen

@@ -15,7 +15,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from corridors import dataset, i18n, mapview, snapshot
+from corridors import dataset, i18n, snapshot
+from corridors import map as mapview
 from corridors.status import NOT_FOUND
 
 from .apptest import map_drawn

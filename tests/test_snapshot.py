@@ -206,7 +206,7 @@ def test_report_text_stays_within_the_margins(ds, tmp_path, lang):
 
 
 def test_wrap_breaks_between_words_and_between_cjk_characters():
-    from corridors.figures import tokens, wrap
+    from corridors.wrapping import tokens, wrap
 
     assert wrap("abc def ghi", 7, len) == ["abc def", "ghi"]
     assert wrap("abcdefghij", 4, len) == ["abcd", "efgh", "ij"]  # a word longer than a line is split
@@ -220,7 +220,8 @@ def test_wrap_breaks_between_words_and_between_cjk_characters():
 def _map(ds, req):
     import matplotlib.pyplot as plt
 
-    from corridors import figures, mapview
+    from corridors import figures
+    from corridors import map as mapview
 
     rows = snapshot._rows(req, ds)
     display = mapview.display_boundaries(ds.boundaries)
@@ -504,7 +505,8 @@ def test_the_png_and_pdf_maps_name_the_cities_and_say_they_are_schematic(ds, bun
 def test_the_png_map_numbers_the_counted_crossings_as_the_list_does(ds):
     import matplotlib.pyplot as plt
 
-    from corridors import counting, figures, mapview
+    from corridors import counting, figures
+    from corridors import map as mapview
 
     req = snapshot.Request(as_of=AS_OF)
     rows = snapshot._rows(req, ds)

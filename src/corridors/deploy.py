@@ -160,8 +160,8 @@ def health_path(base_path: str = BASE_PATH) -> str:
 
 
 def upload_limit_mb() -> int:
-    """The server's upload limit, the same as the alignment import's own (corridors.alignment.MAX_BYTES)."""
-    from .alignment import MAX_BYTES
+    """The server's upload limit, the same as the alignment import's own (corridors.alignments.MAX_BYTES)."""
+    from .alignments import MAX_BYTES
 
     return MAX_BYTES // 2**20
 

@@ -3,18 +3,15 @@
 Chinese text is set in Noto Sans CJK SC from the installed mplfonts package; the output is byte-for-byte
 reproducible (no timestamps, fixed sizes). Text is wrapped by measuring it in the font it is set in, so it
 stays inside the margins in Chinese (a break may fall between any two characters) and in English (between
-words). Line styles come from mapview.STATUS_STYLES, so the figures, their legends and the HTML map agree.
+words; wrapping.py). Every colour, dash and weight comes from style.py, so the figures, their legends and the HTML map
+agree.
 """
 
 from __future__ import annotations
 
 import io
 import math
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import geopandas as gpd
 import matplotlib
@@ -23,21 +20,21 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
-from matplotlib import font_manager, patheffects  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.collections import PatchCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
-from matplotlib.textpath import TextToPath  # noqa: E402
 from pyproj import Transformer  # noqa: E402
 from shapely.plotting import patch_from_polygon  # noqa: E402
 
 from . import i18n  # noqa: E402
 from .boundaries import HUNAN, PROVINCES  # noqa: E402
 from .geometry import METRIC_CRS  # noqa: E402
-from .mapview import FILL, MODE_COLOURS, NUMBER_STYLE, STATUS_STYLES  # noqa: E402
-from .mapview import line_style as mapview_line_style  # noqa: E402
+from .style import BORDERS, FIGURE, FILL, MODE_COLOURS, NUMBER_STYLE, OUTLOOK, STATUS_STYLES  # noqa: E402
+from .style import line_style as map_line_style  # noqa: E402
+from .wrapping import font_family, measurer, plain, wrap  # noqa: E402
 
 # Leaflet styles are in CSS pixels; on paper one pixel of line weight or dash is drawn as this many points.
 PT_PER_PX = 0.52
@@ -50,16 +47,6 @@ MARGIN = 0.45  # inches, every side of a report page
 _TO_METRIC = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
 
 
-@lru_cache(maxsize=1)
-def font_family() -> str:
-    """Register Noto Sans CJK SC (shipped by the mplfonts package) and return its family name."""
-    import mplfonts
-
-    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
-    font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path)).get_name()
-
-
 def _rc() -> dict:
     # Type 3: the CJK font is CFF-flavoured OpenType, which PDF readers reject when embedded as TrueType.
     # Dashes are given in points (from Leaflet pixels), not in multiples of the line width.
@@ -67,82 +54,11 @@ def _rc() -> dict:
             "axes.unicode_minus": False, "lines.scale_dashes": False}
 
 
-# --- text that wraps ----------------------------------------------------------------------------------
-
-_CJK = "\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef"
-_TOKEN = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+\\s*|\\s+")
-# Kinsoku: these never start a line (closing marks) or end one (opening marks).
-NO_START = set("，。、；：？！）》」』】〕〉”’,.;:?!)]}%·")
-NO_END = set("（《「『【〔〈“‘([{")
-
-
-def tokens(text: str) -> list[str]:
-    """The pieces a line may break between: each CJK character, each word with its trailing spaces; a closing
-    mark sticks to what precedes it and an opening mark to what follows, so neither is stranded."""
-    out: list[str] = []
-    for tok in _TOKEN.findall(text):
-        if out and (tok[0] in NO_START or out[-1].rstrip()[-1:] in NO_END):
-            out[-1] += tok
-        else:
-            out.append(tok)
-    return out
-
-
-def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
-    """text broken into lines no wider than width (as measure sees it): between words, between CJK
-    characters, and inside a word only when the word alone is wider than a line. Newlines are kept.
-
-    A line's width is taken as the sum of its pieces' widths (kerning across a break point is negligible), so
-    each distinct piece is measured once."""
-    lines: list[str] = []
-    for para in text.split("\n"):
-        line, used = "", 0.0
-        for tok in tokens(para):
-            if line and used + measure(tok.rstrip()) > width:
-                lines.append(line.rstrip())
-                line, used, tok = "", 0.0, tok.lstrip()
-            if not line and not tok.strip():
-                continue
-            if measure(tok.rstrip()) > width:  # a word longer than a line: split it by character
-                for ch in tok:
-                    if line and used + measure(ch) > width:
-                        lines.append(line.rstrip())
-                        line, used = "", 0.0
-                    line, used = line + ch, used + measure(ch)
-                continue
-            line, used = line + tok, used + measure(tok)
-        lines.append(line.rstrip())
-    return lines
-
-
-_TEXT_TO_PATH = TextToPath()
-
-
-@lru_cache(maxsize=20_000)
-def text_width(s: str, size: float, weight: str = "normal") -> float:
-    """Width in points of a one-line string set at size in the figures' font, from the font's unhinted
-    metrics (those the PDF is laid out with)."""
-    if not s:
-        return 0.0
-    prop = font_manager.FontProperties(family=font_family(), size=size, weight=weight)
-    return _TEXT_TO_PATH.get_text_width_height_descent(s, prop, ismath=False)[0]
-
-
-def measurer(size: float, weight: str = "normal") -> Callable[[str], float]:
-    """text_width at a fixed size and weight."""
-    return lambda s: text_width(s, size, weight)
-
-
-def _plain(s: str) -> str:
-    """Text from data shown as typed: a dollar sign would otherwise start matplotlib's mathtext."""
-    return s.replace("$", r"\$")
-
-
 # --- the map ---------------------------------------------------------------------------------------------
 
 def line_style(status: str | None, counted: bool = True, candidate: bool = False) -> dict:
-    """matplotlib keywords for a line in a status, from mapview.line_style (the HTML map's styles)."""
-    s = mapview_line_style(status, counted, candidate)
+    """matplotlib keywords for a line in a status, from style.line_style (the HTML map's styles)."""
+    s = map_line_style(status, counted, candidate)
     weight, opacity = s["weight"], s["opacity"]
     dash = s["dash_array"]
     style = "-" if not dash else (0, tuple(float(v) * PT_PER_PX for v in dash.split()))
@@ -186,10 +102,12 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
     # One collection of shapely's patches per level, not GeoSeries.plot (which redraws the whole figure after
     # each call) nor add_patch (which walks every vertex for the data limits; the limits are set below)
     ax.add_collection(PatchCollection(
-        [patch_from_polygon(g) for g in provinces.geometry], edgecolor="#8c8c8c", linewidth=0.6,
+        [patch_from_polygon(g) for g in provinces.geometry], edgecolor=BORDERS["province"]["color"],
+        linewidth=BORDERS["province"]["figure_width"],
         facecolor=[FILL["member"] if m else FILL["other"] for m in provinces.pan_prd]), autolim=False)
     ax.add_collection(PatchCollection([patch_from_polygon(g) for g in prefs.geometry], facecolor=FILL["hunan"],
-                                      edgecolor="#9a8a5a", linewidth=0.4), autolim=False)
+                                      edgecolor=BORDERS["prefecture"]["color"],
+                                      linewidth=BORDERS["prefecture"]["figure_width"]), autolim=False)
     drawn = table[(table.same_as == "") & table.route_known]
     statuses: set = set()
     quiet_drawn = False
@@ -208,8 +126,8 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
     labelled: list[tuple[str, float, float]] = []
     for row in drawn[drawn.in_plan].itertuples():
         for c in row.crossings:
-            ax.plot(c["lon"], c["lat"], marker="o", markersize=4.5, markerfacecolor="white",
-                    markeredgecolor="black", markeredgewidth=1.2)
+            ax.plot(c["lon"], c["lat"], marker="o", markersize=4.5, markerfacecolor=FIGURE["paper"],
+                    markeredgecolor=FIGURE["ink"], markeredgewidth=1.2)
             # one label for a cluster of crossings into the same province, so labels do not overprint
             if any(code == c["province"] and math.hypot(x - c["lon"], y - c["lat"]) < LABEL_GAP
                    for code, x, y in labelled):
@@ -226,14 +144,14 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
     for lon, lat, n in (notes.numbers if notes is not None else ()):
         ax.annotate(str(n), (lon, lat), fontsize=5.5, color=NUMBER_STYLE["color"], weight="bold", ha="center",
                     va="center", zorder=7, gid="crossing_number",
-                    bbox={"boxstyle": "circle,pad=0.18", "facecolor": NUMBER_STYLE["background"], "edgecolor": "white",
+                    bbox={"boxstyle": "circle,pad=0.18", "facecolor": NUMBER_STYLE["background"], "edgecolor": NUMBER_STYLE["ring"],
                           "linewidth": 0.6})
     for lon, lat, zh, en in (notes.cities if notes is not None else ()):
         if x0 + 0.3 < lon < x1 - 0.6 and y0 + 0.3 < lat < y1 - 0.3:
-            ax.plot(lon, lat, marker="s", markersize=3, color="#222", zorder=5)
-            ax.annotate(_plain(zh if lang == "zh" else en), (lon, lat), xytext=(3, -1), textcoords="offset points",
-                        fontsize=6.5, color="#222", va="top", zorder=5, gid="city_label",
-                        path_effects=[patheffects.withStroke(linewidth=1.6, foreground="white")])
+            ax.plot(lon, lat, marker="s", markersize=3, color=FIGURE["city"], zorder=5)
+            ax.annotate(plain(zh if lang == "zh" else en), (lon, lat), xytext=(3, -1), textcoords="offset points",
+                        fontsize=6.5, color=FIGURE["city"], va="top", zorder=5, gid="city_label",
+                        path_effects=[patheffects.withStroke(linewidth=1.6, foreground=FIGURE["paper"])])
     # a province is named at a point of its part inside the view, kept clear of the frame
     inner = shapely.box(x0 + 0.8, y0 + 0.8, x1 - 0.8, y1 - 0.5)
     for r in provinces.itertuples():
@@ -242,7 +160,7 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
             continue
         part = max(getattr(seen, "geoms", [seen]), key=lambda g: g.area)
         pt = part.representative_point()
-        ax.text(pt.x, pt.y, r.name_zh if lang == "zh" else r.name_en, fontsize=7.5, color="#666",
+        ax.text(pt.x, pt.y, r.name_zh if lang == "zh" else r.name_en, fontsize=7.5, color=FIGURE["province_label"],
                 ha="center", va="center")
     ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
     ax.set_xticks([])
@@ -259,7 +177,8 @@ def draw_map(ax, display: gpd.GeoDataFrame, table: pd.DataFrame, sections: gpd.G
     if notes is not None:
         ax.text(0.985, 0.985, notes.date, transform=ax.transAxes, ha="right", va="top", fontsize=9,
                 weight="bold", gid="map_date",
-                bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#999", "alpha": 0.9})
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": FIGURE["paper"], "edgecolor": FIGURE["date_edge"],
+                      "alpha": 0.9})
 
 
 def _legend(ax, modes: list[str], statuses: list, quiet: bool, lang: str, columns: int,
@@ -272,10 +191,10 @@ def _legend(ax, modes: list[str], statuses: list, quiet: bool, lang: str, column
     if quiet:
         handles.append(Line2D([], [], color=sample, **line_style("completed", counted=False),
                               label=i18n.t("legend_quiet", lang)))
-    handles += [Patch(facecolor=FILL["hunan"], edgecolor="#9a8a5a", label=i18n.t("legend_hunan", lang)),
-                Patch(facecolor=FILL["member"], edgecolor="#8c8c8c", label=i18n.t("legend_member", lang)),
-                Patch(facecolor=FILL["other"], edgecolor="#8c8c8c", label=i18n.t("legend_other", lang)),
-                Line2D([], [], marker="o", color="none", markerfacecolor="white", markeredgecolor="black",
+    handles += [Patch(facecolor=FILL["hunan"], edgecolor=BORDERS["prefecture"]["color"], label=i18n.t("legend_hunan", lang)),
+                Patch(facecolor=FILL["member"], edgecolor=BORDERS["province"]["color"], label=i18n.t("legend_member", lang)),
+                Patch(facecolor=FILL["other"], edgecolor=BORDERS["province"]["color"], label=i18n.t("legend_other", lang)),
+                Line2D([], [], marker="o", color="none", markerfacecolor=FIGURE["paper"], markeredgecolor=FIGURE["ink"],
                        label=i18n.t("legend_crossing", lang))]
     # Long handles, so that each dash pattern repeats at least twice and reads as what is drawn.
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.008), ncol=columns, fontsize=6.5,
@@ -289,10 +208,10 @@ def _scale_bar(ax) -> None:
     lat = y0 + (y1 - y0) * y
     km, frac = scale_bar(ax.get_xlim(), lat)
     ax.add_patch(Rectangle((x - 0.015, y - 0.015), frac + 0.075, h + 0.048, transform=ax.transAxes,
-                           facecolor="white", edgecolor="none", alpha=0.85, zorder=5))
-    for i, colour in enumerate(("black", "white")):
+                           facecolor=FIGURE["paper"], edgecolor="none", alpha=0.85, zorder=5))
+    for i, colour in enumerate((FIGURE["ink"], FIGURE["paper"])):
         ax.add_patch(Rectangle((x + i * frac / 2, y), frac / 2, h, transform=ax.transAxes, facecolor=colour,
-                               edgecolor="black", linewidth=0.6, zorder=6, gid="scale_bar"))
+                               edgecolor=FIGURE["ink"], linewidth=0.6, zorder=6, gid="scale_bar"))
     for pos, label in ((0, "0"), (0.5, f"{km / 2:g}")):
         ax.text(x + pos * frac, y + h + 0.006, label, transform=ax.transAxes, ha="center", va="bottom",
                 fontsize=6.5, zorder=6)
@@ -302,7 +221,7 @@ def _scale_bar(ax) -> None:
 
 def _north_arrow(ax, lang: str) -> None:
     ax.annotate("", xy=(0.045, 0.975), xytext=(0.045, 0.905), xycoords="axes fraction",
-                arrowprops={"arrowstyle": "-|>,head_width=0.35,head_length=0.7", "color": "black", "lw": 1.4})
+                arrowprops={"arrowstyle": "-|>,head_width=0.35,head_length=0.7", "color": FIGURE["ink"], "lw": 1.4})
     ax.text(0.045, 0.895, i18n.t("map_north", lang), transform=ax.transAxes, ha="center", va="top",
             fontsize=9, weight="bold", gid="north_arrow")
 
@@ -314,8 +233,8 @@ def _source_line(fig: Figure, ax, text: str, size: float = 6) -> None:
     legend = ax.get_legend().get_window_extent(fig.canvas.get_renderer()).transformed(fig.transFigure.inverted())
     width = box.width * fig.get_figwidth() * 72
     lines = wrap(text, width, measurer(size))
-    fig.text(box.x0, min(box.y0, legend.y0) - 0.008, "\n".join(_plain(s) for s in lines), fontsize=size,
-             color="#555", va="top", linespacing=1.3)
+    fig.text(box.x0, min(box.y0, legend.y0) - 0.008, "\n".join(plain(s) for s in lines), fontsize=size,
+             color=FIGURE["source"], va="top", linespacing=1.3)
 
 
 def map_figure(display, table, sections, section_status, lang: str, title: str,
@@ -326,7 +245,7 @@ def map_figure(display, table, sections, section_status, lang: str, title: str,
     draw_map(ax, display, table, sections, section_status, lang, modes, notes, legend_columns=4)
     ax.apply_aspect()
     box = ax.get_position()
-    fig.text(0.5, box.y1 + 0.012, _plain(title), fontsize=12, ha="center", va="bottom", weight="bold")
+    fig.text(0.5, box.y1 + 0.012, plain(title), fontsize=12, ha="center", va="bottom", weight="bold")
     if notes is not None:
         _source_line(fig, ax, notes.source, 6.5)
     return fig
@@ -365,7 +284,7 @@ class Page:
 
     def text(self, x: float, y: float, s: str, size: float, **kw) -> None:
         """Text whose top-left corner is at (x, y) points from the page's bottom-left."""
-        self.fig.text(x / self.w, y / self.h, _plain(s), fontsize=size, va=kw.pop("va", "top"), **kw)
+        self.fig.text(x / self.w, y / self.h, plain(s), fontsize=size, va=kw.pop("va", "top"), **kw)
 
     def para(self, x: float, y: float, s: str, size: float, width: float, spacing: float = 1.35, **kw) -> float:
         """A wrapped paragraph from (x, y); returns the y below it."""
@@ -404,7 +323,7 @@ def _row(page: Page, x: float, y: float, cols: list[Column], lines: list[list[st
 
 def _rule(page: Page, x: float, y: float, width: float, lw: float = 0.6) -> None:
     page.fig.add_artist(Line2D([x / page.w, (x + width) / page.w], [y / page.h, y / page.h],
-                               transform=page.fig.transFigure, color="#555", linewidth=lw))
+                               transform=page.fig.transFigure, color=FIGURE["rule"], linewidth=lw))
 
 
 def table_block(page: Page, x: float, y: float, cols: list[Column], rows: list[list[str]], size: float,
@@ -421,7 +340,7 @@ def table_block(page: Page, x: float, y: float, cols: list[Column], rows: list[l
         need = max(len(c) for c in lines) * size * 1.3 + 4
         if y - need < bottom:
             break
-        y = _row(page, x, y, cols, lines, size, shade="#f3f3f3" if i % 2 else None)
+        y = _row(page, x, y, cols, lines, size, shade=FIGURE["row_shade"] if i % 2 else None)
         done += 1
     _rule(page, x, y, width, 0.4)
     return y, done
@@ -467,7 +386,7 @@ def report_pdf(display, table, sections, section_status, lang: str, report: Repo
                                                                         if started else ""),
                           12, page.right - page.left, weight="bold")
             if not started:
-                y = page.para(page.left, y - 2, report.counted_note, 7.5, page.right - page.left, color="#444")
+                y = page.para(page.left, y - 2, report.counted_note, 7.5, page.right - page.left, color=FIGURE["note"])
             started = True
             y, done = table_block(page, page.left, y - 6, cols, rows, 7.5)
             if rows and done == 0:
@@ -477,10 +396,10 @@ def report_pdf(display, table, sections, section_status, lang: str, report: Repo
             first_more = len(pages) + 1
             _more_changes(pages, changes_left, report, lang)
             first.text(first.left + (first.right - first.left) * 0.56 + 6, more_y,
-                       i18n.t("report_changes_more", lang, n=len(changes_left), page=first_more), 7, color="#444")
+                       i18n.t("report_changes_more", lang, n=len(changes_left), page=first_more), 7, color=FIGURE["note"])
         for i, page in enumerate(pages, 1):
-            page.text(page.left, MARGIN * 72, report.footer, 6, color="#666", va="baseline")
-            page.text(page.right, MARGIN * 72, i18n.t("report_page", lang, i=i, n=len(pages)), 6, color="#666",
+            page.text(page.left, MARGIN * 72, report.footer, 6, color=FIGURE["footer"], va="baseline")
+            page.text(page.right, MARGIN * 72, i18n.t("report_page", lang, i=i, n=len(pages)), 6, color=FIGURE["footer"],
                       va="baseline", ha="right")
         buf = io.BytesIO()
         with PdfPages(buf, metadata={"CreationDate": None, "ModDate": None, "Producer": None,
@@ -497,7 +416,7 @@ def _first_page(page: Page, display, table, sections, section_status, lang: str,
     t = i18n.t
     full = page.right - page.left
     y = page.para(page.left, page.top, report.title, 15, full, weight="bold")
-    y = page.para(page.left, y - 2, report.subtitle, 8.5, full, color="#444")
+    y = page.para(page.left, y - 2, report.subtitle, 8.5, full, color=FIGURE["note"])
     map_top = y - 6
     split = page.left + full * 0.56
     rect = (page.left / page.w, (page.bottom + 92) / page.h, (split - 12 - page.left) / page.w,
@@ -512,18 +431,18 @@ def _first_page(page: Page, display, table, sections, section_status, lang: str,
     page.text(x, y - 2, f"{done} / {target}", 26, weight="bold")
     y -= 40
     bar = page.fig.add_axes((x / page.w, (y - 8) / page.h, width / page.w, 7 / page.h))
-    bar.add_patch(Rectangle((0, 0), 1, 1, color="#eeeeee"))
-    bar.add_patch(Rectangle((0, 0), min(done / target, 1) if target else 0, 1, color="#1a9850"))
+    bar.add_patch(Rectangle((0, 0), 1, 1, color=FIGURE["bar_track"]))
+    bar.add_patch(Rectangle((0, 0), min(done / target, 1) if target else 0, 1, color=FIGURE["bar_done"]))
     bar.set_axis_off()
     y -= 16
     for line in report.headline:
-        y = page.para(x, y, line, 8, width, color="#333")
+        y = page.para(x, y, line, 8, width, color=FIGURE["headline"])
     y -= 2 if report.headline else 0
     baseline = t("kpi_baseline", lang, date=counts.get("baseline_date", ""))
     y = page.para(x, y, f"{baseline} {counts.get('baseline', '—')}    "
                         f"{t('kpi_under_construction', lang)} {counts['by_status']['under_construction']}    "
                         f"{t('kpi_planned', lang)} {counts['by_status']['planned']}", 9.5, width)
-    y = page.para(x, y - 4, report.definition, 6.8, width, color="#444")
+    y = page.para(x, y - 4, report.definition, 6.8, width, color=FIGURE["note"])
     statuses = ("completed", "under_construction", "planned")
     head = [""] + [i18n.status(s, lang) for s in statuses]
     cols = [Column(h, w, "left" if i == 0 else "right")
@@ -592,16 +511,16 @@ def outlook_png(history: pd.DataFrame, fan: pd.DataFrame, lang: str, title: str,
     with plt.rc_context(_rc()):
         fig = plt.figure(figsize=(8, 4.6), dpi=150)
         ax = fig.add_axes((0.08, 0.16, 0.9, 0.72))
-        ax.step(pd.to_datetime(history.date), history.completed, where="post", color="#1f4e79", lw=1.6,
+        ax.step(pd.to_datetime(history.date), history.completed, where="post", color=OUTLOOK["history"], lw=1.6,
                 label="已开通" if zh else "open")
         x = pd.to_datetime(fan.date)
-        ax.fill_between(x, fan.low, fan.high, color="#f28e2b", alpha=0.25, step="post", lw=0,
+        ax.fill_between(x, fan.low, fan.high, color=OUTLOOK["fan"], alpha=OUTLOOK["fan_alpha"], step="post", lw=0,
                         label="80% 区间" if zh else "80% interval")
-        ax.step(x, fan["median"], where="post", color="#f28e2b", lw=1.6, ls=(0, (4, 2)),
+        ax.step(x, fan["median"], where="post", color=OUTLOOK["fan"], lw=1.6, ls=(0, (4, 2)),
                 label="中位数（展望）" if zh else "median (outlook)")
         if target is not None:
-            ax.axhline(target[0], color="#c00000", lw=0.9, ls=(0, (1, 2)))
-            ax.text(pd.to_datetime(history.date).iloc[0], target[0], _plain(target[1]), color="#c00000", fontsize=7,
+            ax.axhline(target[0], color=OUTLOOK["target"], lw=0.9, ls=(0, (1, 2)))
+            ax.text(pd.to_datetime(history.date).iloc[0], target[0], plain(target[1]), color=OUTLOOK["target"], fontsize=7,
                     va="bottom", ha="left")
         from matplotlib.ticker import MaxNLocator
 
@@ -610,13 +529,13 @@ def outlook_png(history: pd.DataFrame, fan: pd.DataFrame, lang: str, title: str,
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
         ax.set_ylabel("通道数" if zh else "corridors", fontsize=8)
         ax.tick_params(labelsize=7)
-        ax.grid(axis="y", color="#ddd", lw=0.5)
+        ax.grid(axis="y", color=OUTLOOK["grid"], lw=0.5)
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(fontsize=7, frameon=False, loc="lower right")
-        fig.text(0.08, 0.93, _plain(title), fontsize=11, weight="bold", va="bottom")
+        fig.text(0.08, 0.93, plain(title), fontsize=11, weight="bold", va="bottom")
         if note:
             lines = wrap(note, 0.9 * 8 * 72, measurer(6))
-            fig.text(0.08, 0.07, "\n".join(_plain(s) for s in lines), fontsize=6, color="#555", va="top")
+            fig.text(0.08, 0.07, "\n".join(plain(s) for s in lines), fontsize=6, color=OUTLOOK["note"], va="top")
         buf = io.BytesIO()
         fig.savefig(buf, format="png", metadata={"Software": None})
         plt.close(fig)

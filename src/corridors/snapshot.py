@@ -481,7 +481,7 @@ def _definition(ds: Dataset, req: Request) -> str:
 def legend_modes(req: Request, rows: pd.DataFrame) -> tuple[str, ...]:
     """The modes a snapshot's map legends list: those the snapshot shows (--show, or every mode) that have a
     listed row, in the maps' order."""
-    from .mapview import MODE_COLOURS
+    from .style import MODE_COLOURS
 
     present = set(rows["mode"])
     return tuple(m for m in MODE_COLOURS if m in present and (not req.modes or m in req.modes))
@@ -493,7 +493,7 @@ def counted_rows(ds: Dataset, req: Request) -> pd.DataFrame:
     the list reads as the running total), names, mode, neighbours, status, the date opened at its sourced
     precision ('2008', '2023-12', '2017-12-28'; '—' where only Hunan's half is open) and the units it adds."""
     from . import counting, i18n
-    from .mapview import MODE_COLOURS
+    from .style import MODE_COLOURS
 
     lang, d = req.lang, req.definition
     t = ds.table(req.as_of, d)
@@ -536,7 +536,7 @@ def city_points(ds: Dataset) -> tuple[tuple[float, float, str, str], ...]:
     """The cities the PNG and PDF maps name: Hunan's prefecture seats and the provincial capitals (lon, lat,
     Chinese name, English name without "City")."""
     from .gazetteer import load_seats
-    from .mapview import major_seats
+    from .map import major_seats
 
     seats = major_seats(load_seats(ds.geodata / "seats.csv"))
     return tuple((float(r.lon), float(r.lat), r.name_zh.replace("土家族苗族自治州", "州"),
@@ -650,7 +650,8 @@ def _briefing(ds: Dataset, req: Request, counts: dict, report, map_png: bytes) -
 def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> dict[str, bytes]:
     """Every file of the bundle, named with the as-of date; identical inputs give identical bytes except
     the creation time inside the manifest."""
-    from . import figures, i18n, mapview
+    from . import figures, i18n
+    from . import map as mapview
     from .analysis import status_changes
     from .gazetteer import load_seats
     from .hydro import load_rivers

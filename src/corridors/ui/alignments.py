@@ -1,6 +1,6 @@
 """Real alignments in the details dialog, for signed-in editors: upload a file, see it on a map beside the
 current line with the length and verdict it would give, confirm; the project's line history; revert.
-Widgets and calls only: reading, checks, storage and recomputation are in corridors.alignment."""
+Widgets and calls only: reading, checks, storage and recomputation are in corridors.alignments."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import alignment, formats, i18n, mapview
+from .. import alignments as alignment
+from .. import formats, i18n
+from .. import map as mapview
 from ..catalog import WHOLE_PROJECT
 from ..dataset import Dataset
 from ..errors import CorridorsError

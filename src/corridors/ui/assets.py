@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from ..files import write_atomic
-from ..mapview import leaflet_assets
+from ..map import leaflet_assets
 from . import data
 
 

@@ -13,7 +13,9 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from .. import alignment, analysis, auth, counting, dataset, gazetteer, hydro, mapview, targets
+from .. import alignments as alignment
+from .. import analysis, auth, counting, dataset, gazetteer, hydro, targets
+from .. import map as mapview
 from .. import store as store_module
 from .. import stubs as stubs_module
 from ..catalog import MODES
@@ -285,6 +287,14 @@ def assessed(today: date, version: tuple = ("", 0, 0, 0, 0)) -> list[dict]:
 def stubs(as_of: date, version: tuple = ("", 0, 0, 0, 0)) -> pd.DataFrame:
     """The 断头路 on the date (stubs.stubs, as `corridors stubs` gives them)."""
     return stubs_module.stubs(load(version), as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def stub_markers(as_of: date, definition: counting.Definition = counting.DEFAULT,
+                 version: tuple = ("", 0, 0, 0, 0), lang: str = "zh") -> list[list]:
+    """The 断头路 markers on the date (mapview.stub_markers), made once per date, definition and language: a
+    map update only reads them, and making them needs the day's whole table (a copy out of its cache)."""
+    return mapview.stub_markers(stubs(as_of, version), table(as_of, definition, version), lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

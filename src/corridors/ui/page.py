@@ -21,7 +21,7 @@ from .. import analysis
 from ..boundaries import PROVINCES
 from ..errors import CorridorsError
 from ..i18n import t
-from ..mapview import TILES
+from ..map import TILES
 from . import assets, data, panels, progress, sidebar, state
 
 

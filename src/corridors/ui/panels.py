@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import counting, i18n, mapview, plan, status
+from .. import counting, i18n, plan, status
+from .. import map as mapview
 from .. import targets as targets_module
 from ..boundaries import NEIGHBOURS, PROVINCES
 from ..catalog import MODES, research_cutoff
@@ -18,11 +19,9 @@ from ..counting import Definition
 from ..dataset import Dataset
 from ..i18n import t
 from ..status import DISPLAY_STATUSES
+from ..style import CHART, PROGRESS, STATUS_COLOURS
 from . import data, state
 from .state import widget
-
-STATUS_COLOURS = {"completed": "#1a9850", "under_construction": "#fdae61", "planned": "#abd9e9",
-                  "suspended": "#bdbdbd", "cancelled": "#636363", "no_evidence": "#e0e0e0"}
 
 
 def page_language(lang: str) -> None:
@@ -63,8 +62,9 @@ def headline_notes(ds: Dataset, d: Definition, as_of: date, version: tuple, lang
     hit = data.reached(as_of, d, version, now["target"])
     names = {}
     if hit is not None:
-        rows = data.table(as_of, d, version).set_index("id")
-        names = {p: rows.name_zh[p] if lang == "zh" else rows.name_en[p] for p in (hit.project_id, *hit.same_day)}
+        # the catalog's names: the day's table (a copy out of the cache on every call) is not needed for two names
+        rows = ds.catalog.projects
+        names = dict(zip(rows.id, rows.name_zh if lang == "zh" else rows.name_en))
     return i18n.headline_notes(d, lang, counts=now, as_of=as_of, reached_day=hit and hit.day,
                                reached_name=names.get(hit.project_id, "") if hit else "",
                                same_day=tuple(names[p] for p in hit.same_day) if hit else ())
@@ -77,14 +77,14 @@ def progress_bar_html(done: int, target: int, lang: str) -> str:
 
     full = max(done, target, 1)
     share, mark = 100 * min(done, full) / full, 100 * target / full
-    colour = "#1a9850" if done >= target else "#2166ac"
+    colour = PROGRESS["met"] if done >= target else PROGRESS["short"]
     label = html_module.escape(i18n.progress_label(done, target, lang))
     return (f'<div class="corridors-progress" role="progressbar" aria-valuemin="0" aria-valuemax="{target}" '
-            f'aria-valuenow="{done}" aria-label="{label}" style="font:12px/1.3 sans-serif;color:#333">'
-            f'<div style="position:relative;height:10px;background:#e6e6e6;border-radius:5px">'
+            f'aria-valuenow="{done}" aria-label="{label}" style="font:12px/1.3 sans-serif;color:{PROGRESS["text"]}">'
+            f'<div style="position:relative;height:10px;background:{PROGRESS["track"]};border-radius:5px">'
             f'<div style="width:{share:.1f}%;height:100%;background:{colour};border-radius:5px"></div>'
             f'<div style="position:absolute;left:calc({mark:.1f}% - 1px);top:-3px;width:2px;height:16px;'
-            f'background:#333"></div></div><div style="margin-top:2px">{label}</div></div>')
+            f'background:{PROGRESS["mark"]}"></div></div><div style="margin-top:2px">{label}</div></div>')
 
 
 def target_of(ds: Dataset, target: data.Headline | None) -> plan.Target:
@@ -309,7 +309,7 @@ def map_layers(ds: Dataset, shown: pd.DataFrame, f, mv, lang: str, leaflet: tupl
                          rivers_text=data.rivers_geojson(), labels=data.place_labels(), base_url=base_url,
                          lines=geometry)
 
-    stubs = mapview.stub_markers(data.stubs(f.as_of, version), data.table(f.as_of, f.definition, version), lang)
+    stubs = data.stub_markers(f.as_of, f.definition, version, lang)
 
     def layers(selected: str | None):
         return mapview.dashboard_layers(shown, geometry, ds.section_statuses(f.as_of), ds.section_names(lang), lang,
@@ -411,22 +411,22 @@ def over_time_spec(top: int, series: list[dict], marks: list[dict]) -> dict:
                                 "scale": {"domain": [0, top]}, "axis": {"tickMinStep": 1}},
                           "color": {"field": "part", "type": "nominal", "title": None,
                                     "sort": {"field": "k", "op": "min"},
-                                    "scale": {"range": ["#9ecae1", "#2171b5"]}, "legend": {"orient": "bottom"}},
+                                    "scale": {"range": CHART["series"]}, "legend": {"orient": "bottom"}},
                           "order": {"field": "k", "sort": "ascending"},  # the baseline at the bottom
                           "tooltip": {"field": "tip"}}},
             {"data": {"name": "marks"}, "transform": only("target"),
-             "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#d7301f"},
+             "mark": {"type": "rule", "strokeDash": [4, 4], "color": CHART["target"]},
              "encoding": {"y": {"field": "n", "type": "quantitative"}}},
             {"data": {"name": "marks"}, "transform": only("target"),
-             "mark": {"type": "point", "shape": "diamond", "size": 160, "filled": True, "color": "#d7301f"},
+             "mark": {"type": "point", "shape": "diamond", "size": 160, "filled": True, "color": CHART["target"]},
              "encoding": {"x": x, "y": {"field": "n", "type": "quantitative"}, "tooltip": {"field": "tip"}}},
             {"data": {"name": "marks"}, "transform": only("target"),
-             "mark": {"type": "text", "dy": -14, "color": "#d7301f"},
+             "mark": {"type": "text", "dy": -14, "color": CHART["target"]},
              "encoding": {"x": x, "y": {"field": "n", "type": "quantitative"}, "text": {"field": "label"}}},
             {"data": {"name": "marks"}, "transform": only("plan"),
-             "mark": {"type": "rule", "color": "#888", "strokeDash": [2, 2]},
+             "mark": {"type": "rule", "color": CHART["plan"], "strokeDash": [2, 2]},
              "encoding": {"x": x, "tooltip": {"field": "tip"}}},
-            {"data": {"name": "marks"}, "transform": only("as_of"), "mark": {"type": "rule", "color": "#555"},
+            {"data": {"name": "marks"}, "transform": only("as_of"), "mark": {"type": "rule", "color": CHART["as_of"]},
              "encoding": {"x": x}},
         ],
     }

@@ -11,7 +11,7 @@ import streamlit as st
 from ..catalog import EARLIEST, MODES
 from ..counting import INCLUDE, OPENED_RULES, PROVINCE_RULES, UNITS
 from ..i18n import LANGS, mode, t
-from ..mapview import TILES
+from ..map import TILES
 from . import state
 from .panels import md_text, on_demand
 from .state import widget

@@ -22,7 +22,7 @@ from ..boundaries import NEIGHBOURS
 from ..catalog import EARLIEST, MODES
 from ..counting import DEFAULT, INCLUDE, OPENED_RULES, PROVINCE_RULES, UNITS, Definition
 from ..i18n import LANGS
-from ..mapview import CENTER, TILES, ZOOM
+from ..map import CENTER, TILES, ZOOM
 from ..status import DISPLAY_STATUSES
 from ..targets import DEFAULT_TARGET
 

@@ -1,0 +1,3 @@
+if ({{ this._parent.get_name() }}.attributionControl) {
+    {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});
+}

@@ -1,0 +1,1 @@
+if (window.corridorsLanguage) { window.corridorsLanguage({{ this.lang|tojson }}); }

@@ -1,0 +1,3 @@
+(function (d, target) {
+    if (window.corridorsLines) { window.corridorsLines(d, target); }
+})({{ this.data }}, {{ this._parent.get_name() }});
