@@ -30,10 +30,12 @@ class Column:
     allowed: tuple[str, ...] | None = None
     noun: str = ""
     stored: bool = True
+    frame_after: str = ""  # where the dataset's event frame lists it, when not in declaration order
 
 
-# The events a planner records (table progress_events, plus its integer id), in the order of the dataset's
-# event frame. Columns with stored=False come only with the shipped events (geodata/events.csv).
+# The events a planner records (table progress_events, plus its integer id), in the table's order. Columns with
+# stored=False are the dataset's event frame's only: ids, the shipped events' own fields (geodata/events.csv) and
+# where an event comes from.
 EVENTS = (
     Column("event_id", stored=False),  # 'g-…' for a shipped event, 's-N' (the store's id N) for a recorded one
     Column("project_id", 64, visible=True),
@@ -49,7 +51,9 @@ EVENTS = (
     Column("note", 4000, "text", multiline=True),
     Column("recorded_by", 128, visible=True),
     Column("recorded_at", 32),  # ISO time with its zone, set by the store when it records the row
-    Column("supersedes", 32, nullable=True),  # the event a correction supersedes
+    # the event a correction supersedes; the frame keeps it after the note, the order its recorded events are
+    # hashed in for the dataset's fingerprint (a snapshot's data_version)
+    Column("supersedes", 32, nullable=True, frame_after="note"),
     Column("origin", stored=False),  # 'plan', 'geodata' or 'store'
 )
 
@@ -92,13 +96,22 @@ def checked(columns: tuple[Column, ...]) -> tuple[Column, ...]:
     return tuple(c for c in stored(columns) if c.length is not None)
 
 
+def frame_order(columns: tuple[Column, ...]) -> list[str]:
+    """The names in declaration order, each column with frame_after moved to just after the one it names."""
+    names = [c.name for c in columns if not c.frame_after]
+    for c in columns:
+        if c.frame_after:
+            names.insert(names.index(c.frame_after) + 1, c.name)
+    return names
+
+
 # Longest value of each stored field, in characters: checked in code, so both backends refuse the same.
 LIMITS = {c.name: c.length for c in checked(EVENTS)}
 # Fields that may hold line breaks and tabs; no field may hold other control characters (NUL included).
 MULTILINE = {c.name for c in checked(EVENTS) if c.multiline}
 # Stored event columns as a read gives them (beside the integer id), and the dataset's event frame.
 COLUMNS = ["id", *(c.name for c in stored(EVENTS))]
-EVENT_FRAME = [c.name for c in EVENTS]
+EVENT_FRAME = frame_order(EVENTS)
 
 ALIGNMENT_LIMITS = {c.name: c.length for c in checked(ALIGNMENTS)}
 ALIGNMENT_MULTILINE = {c.name for c in checked(ALIGNMENTS) if c.multiline}
