@@ -547,3 +547,44 @@ def test_the_analysis_views_and_explanations_load_when_opened_and_keep_through_a
     assert reported.count() == 1
     pg.screenshot(path=str(ARTIFACTS / "analysis-tabs-en.png"), full_page=True)
     pg.context.close()
+
+
+def test_the_outlooks_fan_and_the_neighbours_reckoning_are_on_the_page(server, ds, capsys):
+    """Under the over-time chart, the fan for the target picked (its name in its heading) is drawn;
+    the neighbours' reckoning, opened, lists each figure against Hunan's as `corridors reckoning` gives it."""
+    import json
+
+    from corridors import i18n, targets
+    from corridors.cli import main
+
+    picked = next(r for r in ds.catalog.targets.itertuples()
+                  if r.id in targets.headline_ids(ds) and r.id != targets.DEFAULT_TARGET)
+    pg = _open(server, f"/?target={picked.id}")
+    heading = pg.get_by_role("heading", name=re.compile("^展望：" + re.escape(picked.name_zh)))
+    heading.wait_for(timeout=30_000)
+    charts = pg.locator('[data-testid="stVegaLiteChart"]')
+    charts.nth(1).locator("canvas, svg").first.wait_for(timeout=30_000)
+    assert charts.count() == 2
+    over, fan = (charts.nth(i).locator("canvas, svg").first.bounding_box() for i in (0, 1))
+    assert fan["height"] > 100 and fan["width"] > 300 and fan["y"] > over["y"] + over["height"] - 1
+    assert heading.bounding_box()["y"] > over["y"]  # the fan sits under the over-time chart
+
+    assert main(["reckoning", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    pg.get_by_text(i18n.t("reck_table", "zh"), exact=True).click()
+    table = pg.locator('[data-testid="stTable"]', has=pg.locator("th", has_text=i18n.t("reck_col_hunan_count", "zh")))
+    table.wait_for(timeout=30_000)
+    _idle(pg)
+    head = table.locator("thead th").all_inner_texts()
+    rows = [r.locator("th, td").all_inner_texts() for r in table.locator("tbody tr").all()]
+    assert len(rows) == len(listed)
+    col = {name: head.index(i18n.t(key, "zh")) for name, key in (
+        ("hunan", "reck_col_hunan_count"), ("diff", "reck_col_difference"), ("why", "reck_col_explanation"))}
+    for cells, x in zip(rows, listed, strict=True):
+        assert cells[0] == x["neighbour"]
+        assert int(cells[col["hunan"]]) == x["hunan_count"] and int(cells[col["diff"]]) == x["difference"]
+        assert cells[col["why"]] == x["explanation_zh"]
+    assert not pg.errors, pg.errors
+    table.scroll_into_view_if_needed()
+    pg.screenshot(path=str(ARTIFACTS / "11-fan-and-reckoning.png"))
+    pg.context.close()

@@ -45,7 +45,8 @@ def test_file_names_carry_the_date(bundle):
     out, files = bundle
     assert sorted(p.name for p in out.iterdir()) == sorted(files)
     assert {n.rsplit("-", 3)[0] for n in files} == {"projects", "corridors", "map", "report", "briefing", "manifest",
-                                                     "targets", "outlook", "outlook-corridors", "stubs"}
+                                                     "targets", "outlook", "outlook-corridors", "stubs",
+                                                     "reckoning"}
     assert all(D in n for n in files)
 
 
@@ -103,6 +104,41 @@ def test_targets_outlook_and_stubs_travel_with_the_bundle(bundle, ds):
     manifest = json.loads(files[f"manifest-{D}.json"])
     assert manifest["outlook"]["median"] == summary["median"] and manifest["outlook"]["stubs"] == len(s)
     assert files[f"outlook-{D}.png"].startswith(b"\x89PNG")
+
+
+def test_the_neighbours_reckoning_travels_with_the_bundle(bundle, ds):
+    """reckoning-DATE.csv holds the figures published by the snapshot's date, reconciled as corridors.reckoning
+    does (Hunan's count and the difference per row)."""
+    from corridors import reckoning
+
+    out, _ = bundle
+    read = pd.read_csv(out / f"reckoning-{D}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    rows = reckoning.reckon(ds, AS_OF)
+    assert 0 < len(rows) < len(ds.catalog.neighbour_counts)  # a figure published after 2020 is not listed
+    assert list(read["截至"]) == [r["as_of"] for r in rows]
+    assert list(read["湖南口径"].astype(int)) == [r["hunan_count"] for r in rows]
+    assert list(read["差额"].astype(int)) == [r["difference"] for r in rows]
+    assert list(read["说明"]) == [r["explanation_zh"] for r in rows]
+
+
+def test_a_picked_target_heads_the_bundle(ds):
+    """The target the planner picked on the page goes into the headline, the definition line and the outlook's
+    chart of the bundle, under its own definition (not always the plan's 20)."""
+    from corridors import targets
+
+    row = targets.find(ds, "hw2015")
+    d = targets.definition(row)
+    files = snapshot.build(ds, snapshot.Request(as_of=AS_OF, definition=d, target="hw2015"))
+    manifest = json.loads(files[f"manifest-{D}.json"])
+    assert manifest["counts"]["target"] == int(row.figure) != ds.target.count
+    assert manifest["target"] == "hw2015"
+    assert manifest["counts"]["completed"] == ds.count(AS_OF, d)["completed"]
+    assert row.clause in manifest["definition"] and row.document in manifest["definition"]
+    plain = json.loads(snapshot.build(ds, snapshot.Request(as_of=AS_OF, definition=d))[f"manifest-{D}.json"])
+    assert plain["counts"]["target"] == ds.target.count and row.clause not in plain["definition"]
+    assert plain["target"] == targets.DEFAULT_TARGET
+    with pytest.raises(SnapshotError, match="unknown target 'rail2016'"):
+        snapshot.check(snapshot.Request(as_of=AS_OF, target="rail2016"), ds)
 
 
 def test_every_export_carries_the_research_cut_off_and_the_workbook_the_outlet_of_each_source(bundle, ds):
@@ -362,6 +398,9 @@ def test_map_html_draws_offline(bundle):
     (["--as-of", "2020-13-45"], "not an ISO date"),
     (["--as-of", "1899-01-01"], "must lie between"),
     (["--as-of", D, "--show", "teleport"], "invalid choice"),
+    (["--as-of", D, "--target", "hw2015", "--scope", "pan-prd-beyond"], "not both"),
+    (["--as-of", D, "--target", "rail2016"], "cannot be counted"),
+    (["--as-of", D, "--target", "nosuch"], "unknown target"),
 ])
 def test_bad_requests_are_refused_and_leave_nothing(tmp_path, argv, message):
     out = tmp_path / "bundle"

@@ -76,6 +76,7 @@ class Catalog:
     gaps: pd.DataFrame
     totals: pd.DataFrame
     targets: pd.DataFrame | None = None  # official targets (targets.csv); None only for a catalog built by hand
+    neighbour_counts: pd.DataFrame | None = None  # neighbours' own counts (neighbour_counts.csv); None: built by hand
 
 
 def research_cutoff(projects: pd.DataFrame) -> str:
@@ -336,6 +337,31 @@ def target_errors(targets: pd.DataFrame, source_ids: set[str], total_ids: set[st
     return errors
 
 
+def neighbour_count_errors(counts: pd.DataFrame, sources: pd.DataFrame, project_ids: set[str]) -> list[DataError]:
+    """What the schema cannot say about neighbour_counts.csv: dates that parse, second sources that exist, the
+    outlet as sources.csv gives it, and every named road's project in projects.csv."""
+    f, errors = "neighbour_counts.csv", []
+    outlet = dict(zip(sources.id, sources.outlet))
+    for r in counts.itertuples():
+        for field in ("as_of", "published"):
+            precision = r.as_of_precision if field == "as_of" else ("year", "month", "day")[min(r.published.count("-"), 2)]
+            try:
+                parse_date(getattr(r, field), precision)
+            except ValueError as exc:
+                errors.append(DataError(str(exc), file=f, row=r.row, field=field, value=getattr(r, field)))
+        for s in _ids(r.confirmed_by):
+            if s not in outlet:
+                errors.append(DataError("unknown source id", file=f, row=r.row, field="confirmed_by", value=s))
+        if r.source_id in outlet and outlet[r.source_id] != r.outlet:
+            errors.append(DataError(f"sources.csv gives this source's outlet as '{outlet[r.source_id]}'", file=f,
+                                    row=r.row, field="outlet", value=r.outlet))
+        for pair in _ids(r.names):
+            if pair.split("=", 1)[1] not in project_ids:
+                errors.append(DataError("names a project that projects.csv does not hold", file=f, row=r.row,
+                                        field="names", value=pair))
+    return errors
+
+
 def load_catalog(geodata: Path, *, today: date | None = None) -> Catalog:
     """Load and cross-check every table; raise DataErrors on any fault."""
     today = today or date.today()
@@ -344,7 +370,7 @@ def load_catalog(geodata: Path, *, today: date | None = None) -> Catalog:
     if errors:
         raise DataErrors(errors)
     t = {name: _read(geodata, name) for name in ("projects", "waypoints", "sections", "sources", "events", "gaps",
-                                                 "reported_totals", "targets")}
+                                                 "reported_totals", "targets", "neighbour_counts")}
     for name in NON_EMPTY[:-1]:
         if t[name].empty:
             errors.append(DataError("has no rows: every count depends on it", file=f"{name}.csv"))
@@ -454,6 +480,7 @@ def load_catalog(geodata: Path, *, today: date | None = None) -> Catalog:
             errors.append(DataError(str(exc), file="reported_totals.csv", row=r.row, field="as_of", value=r.as_of))
 
     errors += target_errors(t["targets"], source_ids, set(t["reported_totals"].id))
+    errors += neighbour_count_errors(t["neighbour_counts"], sources, ids)
 
     if errors:
         raise DataErrors(errors)
@@ -462,4 +489,5 @@ def load_catalog(geodata: Path, *, today: date | None = None) -> Catalog:
     return Catalog(projects.reset_index(drop=True), waypoints.reset_index(drop=True),
                    sections.reset_index(drop=True), sources.reset_index(drop=True), events.reset_index(drop=True),
                    t["gaps"].reset_index(drop=True), totals.reset_index(drop=True),
-                   t["targets"].reset_index(drop=True))
+                   t["targets"].reset_index(drop=True),
+                   t["neighbour_counts"].assign(figure=t["neighbour_counts"].figure.astype(int)).reset_index(drop=True))

@@ -9,6 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from . import cli_reckoning
 from .errors import CorridorsError, DataErrors
 
 
@@ -458,9 +459,9 @@ def _cmd_stubs(args: argparse.Namespace) -> int:
 def _cmd_snapshot(args: argparse.Namespace) -> int:
     from . import snapshot
 
-    ds = _dataset(args)
-    req = snapshot.Request(as_of=args.as_of, lang=args.lang, definition=_definition(args),
-                           modes=tuple(args.show) if args.show else (), compare=args.compare)
+    args.ds = ds = _dataset(args)
+    req = snapshot.Request(as_of=args.as_of, lang=args.lang, definition=_outlook_definition(args)[0],
+                           modes=tuple(args.show) if args.show else (), compare=args.compare, target=args.target)
     snapshot.check(req, ds)
     written = snapshot.write(snapshot.build(ds, req), args.out)
     for p in written:
@@ -584,6 +585,7 @@ def parser() -> argparse.ArgumentParser:
     sb.add_argument("--as-of", type=_date, help="date (YYYY-MM-DD), default today")
     sb.add_argument("--json", action="store_true")
     sb.set_defaults(func=_cmd_stubs)
+    cli_reckoning.register(sub, _dataset)
     ex = sub.add_parser("export", help="write the projects as RFC 7946 GeoJSON")
     ex.add_argument("--format", choices=["geojson"], default="geojson")
     ex.add_argument("--output", type=Path, required=True)
@@ -600,6 +602,8 @@ def parser() -> argparse.ArgumentParser:
     sn.add_argument("--show", action="append", choices=MODES,
                     help="modes to list and draw (repeatable; default all); never changes the count")
     sn.add_argument("--compare", type=_date, help="list projects whose status changed since this date")
+    sn.add_argument("--target", default="", help="the target (corridors targets) the headline counts against, "
+                                                 "under its own definition (default: the plan's 20 by 2020)")
     sn.set_defaults(func=_cmd_snapshot)
     return p
 

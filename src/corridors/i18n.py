@@ -502,6 +502,63 @@ STRINGS: dict[str, dict[str, str]] = {
               "existing line adds no corridor; a status comes only from dated events with a source other than the "
               "plan. As of {date}. Target: {target} by {year} ({document}: “{sentence}”).",
     },
+    # The neighbours' reckoning (reckoning.py, ui/reckoning.py) and the outlook's fan on the page.
+    "reck_counts": {"zh": "邻省口径 {figure} 条，湖南口径 {hunan} 条，两者共同计入 {both} 条",
+                    "en": "the neighbour's figure {figure}, Hunan's count {hunan}, {both} counted by both"},
+    "reck_only_hunan": {"zh": "仅湖南计入 {n} 条（湖南段已通到省界，邻省段当日未见开通记录：{ids}）",
+                        "en": "{n} only in Hunan's count (Hunan's half at the border, no record of the neighbour's "
+                              "half open on the day: {ids})"},
+    "reck_no_record": {"zh": "未查到", "en": "not found"},
+    "reck_only_hunan_open": {"zh": "仅湖南计入 {n} 条（两侧均已通，但来源未列出：{ids}）",
+                             "en": "{n} only in Hunan's count (open on both sides, but not named by the source: "
+                                   "{ids})"},
+    "reck_only_neighbour": {"zh": "仅邻省口径可计入 {n} 条（{ids}）",
+                            "en": "{n} only the neighbour's figure can include ({ids})"},
+    "reck_shared": {"zh": "{roads} 在同一跨界点接入湖南，邻省按路各计一条", "en": "{roads} join Hunan at one crossing, "
+                    "counted once per road by the neighbour"},
+    "reck_unnamed": {"zh": "另有 {n} 条来源未列名、按数据也无法确定", "en": "{n} more the source does not name and the "
+                     "data cannot pin down"},
+    "reck_agrees": {"zh": "两者一致", "en": "the two agree"},
+    "reck_explained": {"zh": "按上述逐一对应可得 {reading} 条，与邻省数字相符，差额已解释",
+                       "en": "matched crossing by crossing this gives {reading}, the neighbour's figure: the "
+                             "difference is explained"},
+    "reck_consistent": {"zh": "来源只给下限（{figure} 条以上），数据中的 {reading} 条与之相容",
+                        "en": "the source gives a lower bound ({figure} or more); the data's {reading} is "
+                              "consistent with it"},
+    "reck_unexplained": {"zh": "逐一对应只得 {reading} 条，与邻省数字 {figure} 不符，差额无法解释",
+                         "en": "matched crossing by crossing this gives {reading}, not {figure}: the difference is "
+                               "unexplained"},
+    "reck_table": {"zh": "邻省口径对账（邻省公布的通道数与湖南口径）", "en": "The neighbours' reckoning: their own counts "
+                   "against Hunan's"},
+    "reck_hint": {"zh": "湖南口径：同日、同方式、该邻省方向的跨界点（湖南段通到省界即计入，同 corridors count）。"
+                        "逐一对应由数据计算（与命令 corridors reckoning 相同）。",
+                  "en": "Hunan's count: crossings into that neighbour, same mode and date, counted once Hunan's half "
+                        "reaches the border (as corridors count gives it). Matched from the data, as the command "
+                        "corridors reckoning gives it."},
+    "reck_none": {"zh": "未查到邻省公布的通道数。", "en": "No neighbour's own count was found."},
+    "reck_col_neighbour": {"zh": "邻省", "en": "Neighbour"},
+    "reck_col_mode": {"zh": "方式", "en": "Mode"},
+    "reck_col_figure": {"zh": "邻省数字", "en": "Neighbour's figure"},
+    "reck_col_hunan_count": {"zh": "湖南口径", "en": "Hunan's count"},
+    "reck_col_difference": {"zh": "差额", "en": "Difference"},
+    "reck_col_verdict": {"zh": "结论", "en": "Verdict"},
+    "reck_col_explanation": {"zh": "说明", "en": "Explanation"},
+    "reck_col_as_of": {"zh": "截至", "en": "As of"},
+    "reck_col_source": {"zh": "来源", "en": "Source"},
+    "verdict_agrees": {"zh": "一致", "en": "agrees"},
+    "verdict_explained": {"zh": "差额已解释", "en": "explained"},
+    "verdict_consistent": {"zh": "相容（下限）", "en": "consistent (lower bound)"},
+    "verdict_unexplained": {"zh": "无法解释", "en": "unexplained"},
+    "fan_title": {"zh": "展望：{target}", "en": "Outlook: {target}"},
+    "fan_hint": {"zh": "仅用截至 {date} 已知的信息：阴影为 80% 区间（第10–90百分位），虚线为中位数；耗时分布取自此前已开通的"
+                       "通道。预计不等于开通。",
+                 "en": "Made only with what was known on {date}: the band is the 80% interval (10th–90th "
+                       "percentiles), the dashed line the median; durations are learned from corridors opened before. "
+                       "A forecast is not an opening."},
+    "fan_chance": {"zh": "按此展望，到 {deadline} 达到 {figure} 条的概率约 {p}%。",
+                   "en": "By this outlook, the chance of reaching {figure} by {deadline} is about {p}%."},
+    "fan_band": {"zh": "80% 区间", "en": "80% interval"},
+    "fan_median": {"zh": "中位数", "en": "median"},
 }
 
 

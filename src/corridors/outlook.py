@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -312,6 +312,19 @@ def p_reach(sim: Simulation, day: date, figure: int) -> float:
     return float((sim.count(day) >= figure).mean())
 
 
+def month_ends(start: date, until: date) -> list[date]:
+    """start, then every month's last day after it up to `until` (the fan's points, on the page and in the
+    snapshot's chart)."""
+    out, y, m = [start], start.year, start.month
+    while True:
+        last = date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)
+        if last > until:
+            return out
+        if last > start:
+            out.append(last)
+        y, m = y + m // 12, m % 12 + 1
+
+
 def fan(sim: Simulation, days: list[date], level: float = LEVEL) -> pd.DataFrame:
     """The count's median and interval on each of `days` (for a fan chart)."""
     rows = [(d, *_quantiles(sim.count(d), level)) for d in days]
@@ -341,5 +354,5 @@ def backtest(ds, d: counting.Definition = counting.DEFAULT, years: range = range
 
 
 __all__ = ["Corridor", "Knowledge", "LEVEL", "Learned", "MIN_SAMPLES", "N_SAMPLES", "PRIOR_DAYS", "SEED",
-           "Simulation", "backtest", "corridors", "fan", "knowledge", "learn", "p_reach", "simulate",
+           "Simulation", "backtest", "corridors", "fan", "knowledge", "learn", "month_ends", "p_reach", "simulate",
            "simulate_from", "summary"]

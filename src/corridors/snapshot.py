@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -144,7 +144,7 @@ def columns() -> list[tuple[str, str, str, str, str]]:
 
 FILE_KINDS = ("projects.csv", "projects.xlsx", "corridors.geojson", "corridors.gpkg", "map.html", "map.png",
               "report.pdf", "briefing.docx", "targets.csv", "outlook.csv", "outlook-corridors.csv", "outlook.png", "stubs.csv",
-              "manifest.json")
+              "reckoning.csv", "manifest.json")
 # Years the bundle's outlook looks ahead (to the end of the as-of year plus this many).
 OUTLOOK_YEARS = 5
 
@@ -163,6 +163,7 @@ class Request:
     departments: tuple[str, ...] = ()
     query: str = ""
     compare: date | None = None
+    target: str = ""  # the targets.csv id the headline counts against (the page's pick); empty: the plan's 20
 
 
 def check(req: Request, ds: Dataset, today: date | None = None) -> None:
@@ -185,6 +186,10 @@ def check(req: Request, ds: Dataset, today: date | None = None) -> None:
         raise SnapshotError(f"unknown status(es) {', '.join(bad)}: choose from {', '.join(DISPLAY_STATUSES)}")
     if req.lang not in ("zh", "en"):
         raise SnapshotError(f"unknown language '{req.lang}': zh or en")
+    from .targets import headline_ids
+
+    if req.target and req.target not in headline_ids(ds):
+        raise SnapshotError(f"unknown target '{req.target}': choose from {', '.join(headline_ids(ds))}")
 
 
 def _rows(req: Request, ds: Dataset) -> pd.DataFrame:
@@ -421,8 +426,7 @@ def outlook_parts(ds: Dataset, req: Request) -> dict:
     sim = outlook.simulate(ds, req.as_of, req.definition)
     names = dict(zip(ds.catalog.projects.id, ds.catalog.projects.name_zh))
     days = [req.as_of, *(date(y, 12, 31) for y in range(req.as_of.year, until.year + 1) if date(y, 12, 31) > req.as_of)]
-    months = [req.as_of, *(date(y, m, 1) - timedelta(days=1) for y in range(req.as_of.year, until.year + 2)
-                           for m in range(1, 13) if req.as_of < date(y, m, 1) - timedelta(days=1) <= until)]
+    months = outlook.month_ends(req.as_of, until)
     stub_rows = stubs.stubs(ds, req.as_of)
     return {"targets": targets.assess(ds, req.as_of), "until": until,
             "summary": outlook.summary(sim, until, names=names),
@@ -453,7 +457,7 @@ def _outlook_files(ds: Dataset, req: Request, d: str) -> tuple[dict[str, bytes],
              f"stubs-{d}.csv": _table_csv(stub_rows, STUB_KEYS, req.lang)}
     history = ds.count_series(req.definition, req.as_of)
     mine = [t for t in parts["targets"] if t["definition"] == req.definition.as_dict() and t["figure"] is not None]
-    chosen = next((t for t in mine if t["id"] == targets.DEFAULT_TARGET), mine[0] if mine else None)
+    chosen = next((t for t in mine if t["id"] == (req.target or targets.DEFAULT_TARGET)), mine[0] if mine else None)
     target = (chosen["figure"], f"{chosen['name_zh'] if zh else chosen['name_en']}") if chosen else None
     s = parts["summary"]
     title = (f"出省通道展望 · 截至 {d}" if zh else f"Corridor outlook · as of {d}")
@@ -474,8 +478,10 @@ def _outlook_files(ds: Dataset, req: Request, d: str) -> tuple[dict[str, bytes],
 
 def _definition(ds: Dataset, req: Request) -> str:
     from . import i18n
+    from .targets import document
 
-    return i18n.definition_text(req.definition, req.lang, as_of=req.as_of, target=ds.target)
+    return i18n.definition_text(req.definition, req.lang, as_of=req.as_of, target=ds.target,
+                                document=document(ds, req.target))
 
 
 def legend_modes(req: Request, rows: pd.DataFrame) -> tuple[str, ...]:
@@ -650,13 +656,14 @@ def _briefing(ds: Dataset, req: Request, counts: dict, report, map_png: bytes) -
 def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> dict[str, bytes]:
     """Every file of the bundle, named with the as-of date; identical inputs give identical bytes except
     the creation time inside the manifest."""
-    from . import figures, i18n
+    from . import figures, i18n, reckoning, targets
     from . import map as mapview
     from .analysis import status_changes
     from .gazetteer import load_seats
     from .hydro import load_rivers
 
     check(req, ds)
+    ds = targets.as_headline(ds, req.target)  # the count, the day it was reached and the definition follow it
     d = req.as_of.isoformat()
     rows = _rows(req, ds)
     counts = ds.count(req.as_of, req.definition)
@@ -691,11 +698,14 @@ def build(ds: Dataset, req: Request, *, created_at: datetime | None = None) -> d
     files[f"briefing-{d}.docx"] = _briefing(ds, req, counts, report, files[f"map-{d}.png"])
     extra, outlook_entry = _outlook_files(ds, req, d)
     files.update(extra)
+    reckoned = reckoning.table(reckoning.reckon(ds, req.as_of), req.lang, sources=ds.catalog.sources)
+    files[f"reckoning-{d}.csv"] = _cells(reckoned).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
     manifest = {
         "as_of": d,
         "created_at": (created_at or datetime.now(UTC)).isoformat(timespec="seconds"),
         "lang": req.lang,
         "counting_definition": req.definition.as_dict(),
+        "target": req.target or targets.DEFAULT_TARGET,
         "filters": {"modes": list(req.modes), "statuses": list(req.statuses),
                     "neighbours": list(req.neighbours), "departments": list(req.departments), "query": req.query},
         "definition": _definition(ds, req),

@@ -8,11 +8,12 @@ A target that cannot be mapped is listed with the reason and no figures: it is n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 
-from . import counting
+from . import counting, plan
 from .catalog import parse_date
 
 DEFAULT_TARGET = "plan2020"  # the plan's own 20 by 2020: what the page shows first
@@ -115,4 +116,29 @@ def find(ds, target_id: str):
     return next(hit.itertuples())
 
 
-__all__ = ["DEFAULT_TARGET", "assess", "assess_one", "deadline", "definition", "find", "opened_on", "reached"]
+def headline_ids(ds) -> list[str]:
+    """The targets a headline can show: mapped to a definition, with a figure and a deadline (file order)."""
+    t = ds.catalog.targets
+    return [] if t is None else [r.id for r in t.itertuples() if definition(r) is not None and r.figure
+                                 and r.deadline]
+
+
+def as_headline(ds, target_id: str):
+    """The dataset with this target of the register as its headline target (its figure, deadline year and
+    clause), so that the count against it, the day it was reached and the definition line follow it; the dataset
+    unchanged for none or the plan's own. KeyError for an id the headline cannot show."""
+    if not target_id or target_id == DEFAULT_TARGET:
+        return ds
+    if target_id not in headline_ids(ds):
+        raise KeyError(f"target '{target_id}' cannot head a count (mapped targets: {', '.join(headline_ids(ds))})")
+    row = find(ds, target_id)
+    return replace(ds, target=plan.Target(deadline(row).year, int(row.figure), row.clause))
+
+
+def document(ds, target_id: str) -> str | None:
+    """The document a picked target comes from (for the definition line); None for the plan's own."""
+    return None if not target_id or target_id == DEFAULT_TARGET else find(ds, target_id).document
+
+
+__all__ = ["DEFAULT_TARGET", "as_headline", "assess", "assess_one", "deadline", "definition", "document", "find",
+           "headline_ids", "opened_on", "reached"]

@@ -22,7 +22,7 @@ from ..boundaries import PROVINCES
 from ..errors import CorridorsError
 from ..i18n import t
 from ..map import TILES
-from . import assets, data, panels, progress, sidebar, state
+from . import assets, data, outlook, panels, progress, sidebar, state
 
 
 def data_refused(exc: CorridorsError) -> None:
@@ -95,6 +95,7 @@ def main(app_dir: Path | None = None) -> None:
         panels.details_dialog(ds, table, pid, lang, editor, store, version, leaflet)
 
     panels.headline(ds, f.definition, f.as_of, version, lang, now, target)
+    outlook.reckoning_table(ds, version, lang)
     # Only the open view of the analysis is built and sent: a chart or table the planner is not looking at
     # costs nothing when the language, the date or the definition changes. A segmented control rather than
     # st.tabs: tabs are a container whose identity is their labels, so a language switch remounted the chart
@@ -102,6 +103,7 @@ def main(app_dir: Path | None = None) -> None:
     tab = panels.analysis_choice(lang)
     if tab == "over_time":
         panels.over_time(ds, f.definition, f.as_of, version, lang, target)
+        outlook.fan(ds, f.definition, f.as_of, version, lang, target)
     elif tab == "breakdown":
         panels.breakdown(now, lang)
     else:
@@ -127,7 +129,7 @@ def snapshot_request(view: dict, compare: date | None) -> dict:
     f = state.current(view)
     return {"as_of": f.as_of, "lang": f.lang, "definition": f.definition, "modes": tuple(f.modes),
             "statuses": tuple(f.statuses), "neighbours": tuple(f.neighbours), "departments": tuple(f.departments),
-            "query": f.query, "compare": compare}
+            "query": f.query, "compare": compare, "target": view.get("target", "")}
 
 
 def shown_rows(table, f: state.Filters):
