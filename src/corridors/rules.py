@@ -24,7 +24,8 @@ from .errors import DataError
 from .geometry import METRIC_CRS
 from .status import HUNAN_ZH
 
-CITED = re.compile(r"\b([a-z]{2}-\d{2,3})\b")
+# A source id as notes cite them: a lower-case prefix (letters, then digits, e.g. "hw", "x26") and a number.
+CITED = re.compile(r"\b([a-z]{1,3}\d{0,2}-\d{2,3})\b")
 # How far a waypoint may lie outside its stated province (border points, simplified boundaries).
 PROVINCE_TOLERANCE_KM = 3.0
 # Two crossings of the same route into the same neighbour closer than this are one crossing listed twice.
