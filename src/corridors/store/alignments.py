@@ -24,7 +24,7 @@ from .fields import blank_problems, closed_set_problems, text_problems, unencoda
 from .schema import ALIGNMENT_COLUMNS, ALIGNMENTS
 
 SCHEMATIC = "schematic"  # what a revert names to go back to the line drawn through the sourced places
-MAX_STORED_VERTICES = 200_000  # the store refuses a longer line whoever writes it (alignment.MAX_VERTICES)
+MAX_STORED_VERTICES = 200_000  # the store refuses a longer line whoever writes it (alignments.MAX_VERTICES)
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ class AlignmentStore(Engine):
                          expect_current: str | None = None) -> str:
         """Validate and record one alignment row in one transaction; return its id ('a-N'). Raise StoreError if
         refused. Like the first event, the first alignment creates the store or migrates an older one in the
-        same transaction. The geometric checks (alignment.preview) come before: this guards what is stored."""
+        same transaction. The geometric checks (alignments.preview) come before: this guards what is stored."""
         if self.read_only:
             raise StoreError(f"the progress store {self.label} is read-only here: recording needs an editor "
                              "credential")
