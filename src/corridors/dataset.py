@@ -24,6 +24,7 @@ import pandas as pd
 from . import analysis, boundaries, catalog, counting, gazetteer, geometry, plan, status
 from .config import geodata_dir
 from .errors import CorridorsError
+from .store.schema import EVENT_FRAME  # declared with the store's columns: one place for a column
 
 TABLES_KEPT = 16  # tables a dataset keeps (each is a few tens of kB)
 _TABLES_LOCK = threading.Lock()
@@ -224,11 +225,6 @@ class Dataset:
         """(project, section) → the section's name in a language."""
         s = self.catalog.sections
         return dict(zip(zip(s.project_id, s.section), s.name_zh if lang == "zh" else s.name_en))
-
-
-EVENT_FRAME = ["event_id", "project_id", "section", "event", "status", "date", "date_precision", "source_id",
-               "confirmed_by", "source_title", "source_url", "note", "supersedes", "recorded_by", "recorded_at",
-               "origin"]
 
 
 def reported_definition(row) -> counting.Definition:

@@ -19,11 +19,13 @@ import pandas as pd
 
 from .boundaries import PROVINCE_BY_NAME
 from .catalog import WHOLE_PROJECT, parse_date
+from .chronology import OPENING, opened_too_early, steps_back
 from .errors import DataError
 from .geometry import METRIC_CRS
-from .status import EXPLICIT, HUNAN_ZH, NO_STATUS, RANK
+from .status import HUNAN_ZH
 
-CITED = re.compile(r"\b([a-z]{2}-\d{2,3})\b")
+# A source id as notes cite them: a lower-case prefix (letters, then digits, e.g. "hw", "x26") and a number.
+CITED = re.compile(r"\b([a-z]{1,3}\d{0,2}-\d{2,3})\b")
 # How far a waypoint may lie outside its stated province (border points, simplified boundaries).
 PROVINCE_TOLERANCE_KM = 3.0
 # Two crossings of the same route into the same neighbour closer than this are one crossing listed twice.
@@ -94,19 +96,12 @@ def backwards_steps(catalog) -> list[DataError]:
     # Per section as recorded: a whole-project study after one section began is not a step back of that
     # section, but an approval of the whole after works on the whole began is.
     for (pid, sec), g in ev.groupby(["project_id", "section"]):
-        best = -1
-        for r in g.sort_values("last", kind="stable").itertuples():
-            if r.event in EXPLICIT:
-                best = -1
-                continue
-            if r.event in NO_STATUS or not r.status:
-                continue
-            rank = RANK.get(r.status, -1)
-            if rank < best:
-                out.append(DataError(f"steps {pid}/{sec} back to '{r.status}' after a later stage without a "
-                                     "suspension or correction", file="events.csv", row=r.row, field="event",
-                                     value=r.event))
-            best = max(best, rank)
+        rows = list(g.sort_values("last", kind="stable").itertuples())
+        for i in steps_back((r.event, r.status) for r in rows):
+            r = rows[i]
+            out.append(DataError(f"steps {pid}/{sec} back to '{r.status}' after a later stage without a "
+                                 "suspension or correction", file="events.csv", row=r.row, field="event",
+                                 value=r.event))
     return out
 
 
@@ -114,7 +109,7 @@ def whole_open_before_a_half(catalog) -> list[DataError]:
     """A whole project marked open (section 'all') while one of its halves opened only later."""
     ev = catalog.events
     out = []
-    done = ev[ev.event.isin(["opened", "completed"])]
+    done = ev[ev.event.isin(OPENING)]
     for r in done[done.section == WHOLE_PROJECT].itertuples():
         _, whole = parse_date(r.date, r.date_precision)
         halves = done[(done.project_id == r.project_id) & (done.section != WHOLE_PROJECT)]
@@ -188,19 +183,14 @@ def opened_before_start_or_approval(catalog) -> list[DataError]:
     ev = ev.assign(first=[parse_date(d, p)[0] for d, p in zip(ev.date, ev.date_precision)],
                    last=[parse_date(d, p)[1] for d, p in zip(ev.date, ev.date_precision)])
     out = []
-    for r in ev[ev.event.isin(["opened", "completed"])].itertuples():
+    for r in ev[ev.event.isin(OPENING)].itertuples():
         if r.note.strip():
             continue
         mine = ev[(ev.project_id == r.project_id) & ev.section.isin([r.section, WHOLE_PROJECT])]
-        for kind, what in (("construction_start", "construction started"), ("approved", "it was approved")):
-            before = mine[mine.event == kind]
-            if len(before) and r.last < before["first"].min():
-                out.append(DataError(f"opened before {what} ({before.date.iloc[0]}) and no note says why",
-                                     file="events.csv", row=r.row, field="date", value=r.date))
+        for what, when in opened_too_early(r.last, mine):
+            out.append(DataError(f"opened before {what} ({when}) and no note says why",
+                                 file="events.csv", row=r.row, field="date", value=r.date))
     return out
-
-
-OPENING = ("opened", "completed")
 
 
 def unrecorded_halves(ds, today: date | None = None) -> list[DataError]:

@@ -6,7 +6,8 @@ Rules, stated once:
 - an event counts from the last day its date can mean (an event dated '2019' counts from 2019-12-31), so a
   status is never claimed before the source allows it;
 - a section's status only moves forward (planned → under construction → completed), whatever order the
-  evidence arrives in; only a suspension, cancellation, resumption or a correction can move it otherwise;
+  evidence arrives in; only a suspension, cancellation, resumption or a correction can move it otherwise
+  (chronology.step, where every history rule lives);
   an event for section 'all' applies to every section under the same rule; a correction supersedes the
   event it names;
 - a project's status rolls up every line section, including those without events: completed only when all
@@ -26,6 +27,8 @@ from datetime import date
 import pandas as pd
 
 from .catalog import WHOLE_PROJECT, parse_date
+from .chronology import AFTER_CANCELLATION, NO_STATUS, OPENING, opened_too_early, step
+from .chronology import RANK as RANK  # the stages in order, read from here too
 
 HUNAN_ZH = "湖南省"
 # What a project's status column can show: an evidence status, or none yet: 'plan_stated' (the plan names it
@@ -35,10 +38,6 @@ HUNAN_ZH = "湖南省"
 NOT_FOUND = "not_found"
 DISPLAY_STATUSES = ("completed", "under_construction", "planned", "suspended", "cancelled", "plan_stated",
                     NOT_FOUND, "no_record")
-RANK = {None: -1, "planned": 0, "under_construction": 1, "completed": 2}
-# Event kinds that may move a status other than forward.
-EXPLICIT = {"suspended", "cancelled", "resumed", "correction"}
-NO_STATUS = {"plan", "forecast"}
 # A status that is not completed and has no new evidence for this long is flagged as stale.
 STALE_DAYS = 3 * 365
 
@@ -86,17 +85,6 @@ def evidence(events: pd.DataFrame) -> pd.DataFrame:
     if "source_id" in events.columns:
         keep &= events.source_id.ne("plan")
     return events[keep]
-
-
-def step(current: str | None, event: str, status: str) -> str | None:
-    """A section's status after one piece of evidence: forward only, unless the event says otherwise."""
-    if event == "resumed":  # a resumption only undoes a suspension or cancellation
-        return "under_construction" if current in (None, "suspended", "cancelled") else current
-    if event in EXPLICIT:
-        return status
-    if current in ("suspended", "cancelled"):
-        return status  # new work after a suspension is its resumption
-    return status if RANK.get(status, -1) > RANK.get(current, -1) else current
 
 
 def roll_up(statuses: list[str | None]) -> str | None:
@@ -310,19 +298,18 @@ def history_problems(events: pd.DataFrame, sections: pd.DataFrame | None = None)
             secs |= set(sections[(sections.project_id == pid) & (sections.role == "line")].section)
         for sec in sorted(secs) or [WHOLE_PROJECT]:
             mine = g[g.section.isin([sec, WHOLE_PROJECT])]
-            done = mine[mine.event.isin(["opened", "completed"])]
+            done = mine[mine.event.isin(OPENING)]
             if done.empty:
                 continue
             first_done = done.iloc[done["last"].map(lambda d: d.toordinal()).argmin()]
-            for kind, what in (("construction_start", "construction started"), ("approved", "it was approved")):
-                before = mine[mine.event == kind]
-                if len(before) and first_done["last"] < before["first"].min() and not str(
-                        first_done.get("note", "")).strip():
-                    problems.append(f"{pid}/{sec}: opened on {first_done.date} before {what} "
-                                    f"({before.date.iloc[0]}) and no note says why")
+            if str(first_done.get("note", "")).strip():
+                continue
+            for what, when in opened_too_early(first_done["last"], mine):
+                problems.append(f"{pid}/{sec}: opened on {first_done.date} before {what} "
+                                f"({when}) and no note says why")
         cancelled = g[g.event == "cancelled"]
         if len(cancelled):
-            after = g[(g["first"] > cancelled["last"].min()) & ~g.event.isin(["resumed", "correction", "cancelled"])]
+            after = g[(g["first"] > cancelled["last"].min()) & ~g.event.isin(AFTER_CANCELLATION)]
             for r in after.itertuples():
                 if not str(getattr(r, "note", "")).strip():
                     problems.append(f"{pid}/{r.section}: {r.event} on {r.date} after its cancellation and no note "

@@ -292,7 +292,7 @@ def stubs(as_of: date, version: tuple = ("", 0, 0, 0, 0)) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def stub_markers(as_of: date, definition: counting.Definition = counting.DEFAULT,
                  version: tuple = ("", 0, 0, 0, 0), lang: str = "zh") -> list[list]:
-    """The 断头路 markers on the date (mapview.stub_markers), made once per date, definition and language: a
+    """The 断头路 markers on the date (map.stub_markers), made once per date, definition and language: a
     map update only reads them, and making them needs the day's whole table (a copy out of its cache)."""
     return mapview.stub_markers(stubs(as_of, version), table(as_of, definition, version), lang)
 
