@@ -348,7 +348,7 @@ def table_block(page: Page, x: float, y: float, cols: list[Column], rows: list[l
 
 @dataclass(frozen=True)
 class Report:
-    """Everything the report shows, as text ready to print (snapshot.py prepares it)."""
+    """Everything the report shows, as text ready to print (the snapshot package prepares it)."""
 
     title: str
     subtitle: str
