@@ -4,7 +4,7 @@
 
 For each size a synthetic catalog is written into a temporary folder (never into the repository): the shipped
 geodata/ with its projects cloned under new ids (`<id>__cN`) and names (`…（副本N）`, `… (copy N)`) together with
-their waypoints, sections, events, gaps and sources (`<source>--cN`), until the catalog holds that many
+their waypoints, sections, events, gaps and sources (`<source>--cN`, at `<url>#copy-N`), until the catalog holds that many
 projects. A clone keeps its geometry and history; its same_as/upgrade_of point at the same copy's clones, and
 its route number becomes 'unnumbered' (or empty) so that `corridors check` does not see one crossing listed
 twice. The first size, when not given, is the shipped catalog itself (every project); a size below it keeps the
@@ -133,6 +133,8 @@ def make_catalog(size: int, out: Path, source: Path = GEODATA) -> Path:
             copies[name].append(t)
         s = tables["sources"][~tables["sources"].id.isin(KEEP_SOURCES)].copy()
         s["id"] = s.id.map(sid)
+        # one address, one source id (rules.shared_urls): a copy's address is its original's with a fragment
+        s["url"] = s.url + f"#copy-{n}"
         copies["sources"].append(s)
         have += len(ids)
     for name, parts in copies.items():
