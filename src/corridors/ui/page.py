@@ -74,19 +74,16 @@ def main(app_dir: Path | None = None) -> None:
         state.set_view(tiles="none")
 
     ready = bool(st.session_state.get("_page_ready"))
-    if ready:
-        sidebar.render(today, tiles, headlines, unmapped_targets(ds, headlines))
-    else:
-        sidebar.waiting(state.view()["lang"])
     f = state.current()
     lang = f.lang
     page_language(lang)
-    editor = progress.sign_in(editors, lang) if ready else None
     table = data.table(f.as_of, f.definition, version)
     page = Page(ds=ds, version=version, lang=lang, as_of=f.as_of, definition=f.definition, table=table,
-                target=target, editor=editor, store=store, tianditu_key=tianditu_key)
+                target=target, store=store, tianditu_key=tianditu_key)
 
     # The count and, beside it, what it counts: one row, so that the map below still fits a desktop screen.
+    # Sent before the sidebar: the widgets' callbacks have already set the view, so the sidebar only shows it,
+    # and on a language or date change the title and the count are the first things the browser redraws.
     head, kpi, notes = st.columns([4, 4, 4], vertical_alignment="center")
     with head:
         st.title(t("title", lang))
@@ -95,6 +92,12 @@ def main(app_dir: Path | None = None) -> None:
         now = panels.headline_metric(page)
     with notes:
         panels.headline_caption(page, now)
+    if ready:
+        sidebar.render(today, tiles, headlines, unmapped_targets(ds, headlines))
+    else:
+        sidebar.waiting(lang)
+    editor = progress.sign_in(editors, lang) if ready else None
+    page = replace(page, editor=editor)
     progress.store_notices(found, editor, lang)
     if ready:
         progress.session_notice(editor, lang)
