@@ -97,7 +97,6 @@ def main(app_dir: Path | None = None) -> None:
     else:
         sidebar.waiting(lang)
     editor = progress.sign_in(editors, lang) if ready else None
-    page = replace(page, editor=editor)
     progress.store_notices(found, editor, lang)
     if ready:
         progress.session_notice(editor, lang)
@@ -105,7 +104,7 @@ def main(app_dir: Path | None = None) -> None:
     here = str(app_dir or Path.cwd())
     leaflet = assets.leaflet_urls(here)
     base_url = assets.base_map_url(here)
-    page = replace(page, leaflet=leaflet, base_url=base_url)  # known once the count is out: the map's files
+    page = replace(page, editor=editor, leaflet=leaflet, base_url=base_url)  # known once the count is out
     st.session_state["_full_run"] = True
     explore(page, departments)
     st.session_state["_full_run"] = False
