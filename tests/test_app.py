@@ -304,7 +304,7 @@ def test_only_the_open_analysis_view_is_built_and_it_survives_a_language_switch(
     at = run()
     assert at.button_group(key="tab.zh").options == [i18n.t(f"tab_{c}", "zh") for c in state.TABS]
     assert at.button_group(key="tab.zh").value == "over_time"
-    assert _charts(at) == 2 and "compare" not in [d.key for d in at.date_input]  # over time, and the outlook's fan
+    assert _charts(at) == 1 and "compare" not in [d.key for d in at.date_input]  # over time, the fan on it
     assert "tab" not in at.query_params
 
     now = ds.count(date.today(), Definition())
@@ -335,7 +335,7 @@ def test_the_over_time_chart_is_one_spec_in_both_languages_and_on_every_date(ds)
 
     at = run()
     spec, data = chart(at)
-    assert set(data) == {"series", "marks"}
+    assert set(data) == {"series", "band", "marks"}
     at.sidebar.radio(key="lang").set_value("en")
     rerun(at)
     spec_en, data_en = chart(at)

@@ -1,4 +1,4 @@
-"""The outlook's fan under the over-time chart and the neighbours' reckoning on the page (issue 32), in AppTest.
+"""The outlook's fan on the over-time chart and the neighbours' reckoning on the page (issue 32), in AppTest.
 Expected values come from corridors.outlook, corridors.reckoning and the CLI, never typed in."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from .test_app_targets import cli_json, in_order, mapped
 
 
 def _fan(at):
-    """The fan chart's spec and datasets (the chart with a 'band' dataset)."""
+    """The over-time chart's spec and datasets (the one chart with a 'band' dataset)."""
     (c,) = [c for c in at.get("vega_lite_chart") if "band" in {d.name for d in c.proto.datasets}]
     return c.proto.spec, {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in c.proto.datasets}
 
@@ -34,9 +34,9 @@ def test_the_fan_is_the_outlooks_median_and_interval_for_the_picked_target(ds):
             assert data["band"][col].tolist() == want[col].tolist(), (row.id, col)
         (mark,) = data["marks"][data["marks"].kind == "target"].to_dict("records")
         assert (mark["n"], mark["date"]) == (int(row.figure), due.isoformat())
-        series = ds.count_series(d, today)
-        assert data["history"]["n"].tolist() == series.completed.tolist()  # the count so far, as the chart's
-        assert i18n.t("fan_title", "zh", target=row.name_zh) in [h.value for h in at.subheader]
+        series = ds.count_series(d, today)  # the count so far, stacked on the same axes
+        assert data["series"].groupby("date", sort=False).n.sum().tolist() == series.completed.tolist()
+        assert i18n.t("chart_over_time", "zh", target=row.name_zh) in [h.value for h in at.subheader]
         assert any(c.value.startswith(i18n.t("fan_hint", "zh", date=today.isoformat())) for c in at.caption)
 
 

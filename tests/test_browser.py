@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -550,8 +551,9 @@ def test_the_analysis_views_and_explanations_load_when_opened_and_keep_through_a
 
 
 def test_the_outlooks_fan_and_the_neighbours_reckoning_are_on_the_page(server, ds, capsys):
-    """Under the over-time chart, the fan for the target picked (its name in its heading) is drawn;
-    the neighbours' reckoning, opened, lists each figure against Hunan's as `corridors reckoning` gives it."""
+    """The over-time chart, its heading naming the target picked, carries the fan (one chart, not two) with the
+    fan's caption under it; the neighbours' reckoning, opened, lists each figure against Hunan's as
+    `corridors reckoning` gives it."""
     import json
 
     from corridors import i18n, targets
@@ -560,14 +562,16 @@ def test_the_outlooks_fan_and_the_neighbours_reckoning_are_on_the_page(server, d
     picked = next(r for r in ds.catalog.targets.itertuples()
                   if r.id in targets.headline_ids(ds) and r.id != targets.DEFAULT_TARGET)
     pg = _open(server, f"/?target={picked.id}")
-    heading = pg.get_by_role("heading", name=re.compile("^展望：" + re.escape(picked.name_zh)))
+    heading = pg.get_by_role("heading", name=i18n.t("chart_over_time", "zh", target=picked.name_zh))
     heading.wait_for(timeout=30_000)
     charts = pg.locator('[data-testid="stVegaLiteChart"]')
-    charts.nth(1).locator("canvas, svg").first.wait_for(timeout=30_000)
-    assert charts.count() == 2
-    over, fan = (charts.nth(i).locator("canvas, svg").first.bounding_box() for i in (0, 1))
-    assert fan["height"] > 100 and fan["width"] > 300 and fan["y"] > over["y"] + over["height"] - 1
-    assert heading.bounding_box()["y"] > over["y"]  # the fan sits under the over-time chart
+    charts.first.locator("canvas, svg").first.wait_for(timeout=30_000)
+    assert charts.count() == 1
+    chart = charts.first.locator("canvas, svg").first.bounding_box()
+    assert chart["height"] > 200 and chart["width"] > 300 and chart["y"] > heading.bounding_box()["y"]
+    hint = pg.get_by_text(i18n.t("fan_hint", "zh", date=date.today().isoformat()).split("：")[0])
+    hint.first.wait_for(timeout=30_000)
+    assert hint.first.bounding_box()["y"] > chart["y"] + chart["height"] - 1  # the fan's caption under the chart
 
     assert main(["reckoning", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)

@@ -59,6 +59,8 @@ def test_picking_another_target_moves_the_headline_and_its_definition_line(serve
         text = line.inner_text()
         assert other.clause in text and f"{int(other.figure)} 条" in text
         assert _query(pg)["target"] == other.id
+        chart = pg.get_by_role("heading", name=i18n.t("chart_over_time", "zh", target=other.name_zh))
+        chart.wait_for(timeout=30_000)  # the over-time chart and its fan follow the pick
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / "headline-target-picked-desktop.png"))
     finally:

@@ -234,7 +234,8 @@ STRINGS: dict[str, dict[str, str]] = {
                  "en": "Click a line for its details; the map's view (zoom, centre) is kept in the link."},
     "crossing_into": {"zh": "进入", "en": "into"},
     "crossing_from": {"zh": "来自", "en": "from"},
-    "chart_over_time": {"zh": "已开通出省通道数量变化（按当前口径）", "en": "Corridors open over time (current definition)"},
+    "chart_over_time": {"zh": "出省通道数量与展望（按当前口径）· {target}",
+                        "en": "Corridors open and the outlook (current definition) · {target}"},
     "chart_existing": {"zh": "方案印发时已开通", "en": "Open when the plan was issued"},
     "chart_new": {"zh": "方案印发后新开通", "en": "Opened since the plan"},
     "chart_y": {"zh": "出省通道（条）", "en": "Corridors"},
@@ -546,7 +547,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "verdict_explained": {"zh": "差额已解释", "en": "explained"},
     "verdict_consistent": {"zh": "相容（下限）", "en": "consistent (lower bound)"},
     "verdict_unexplained": {"zh": "无法解释", "en": "unexplained"},
-    "fan_title": {"zh": "展望：{target}", "en": "Outlook: {target}"},
     "fan_hint": {"zh": "仅用截至 {date} 已知的信息：阴影为 80% 区间（第10–90百分位），虚线为中位数；耗时分布取自此前已开通的"
                        "通道。预计不等于开通。",
                  "en": "Made only with what was known on {date}: the band is the 80% interval (10th–90th "

@@ -12,9 +12,9 @@ import streamlit as st
 from .. import i18n
 from ..boundaries import PROVINCES
 from ..i18n import t
-from ..style import CHART, STATUS_COLOURS
-from . import data, state
-from .common import Page, target_of
+from ..style import CHART, OUTLOOK, STATUS_COLOURS
+from . import data, outlook, state
+from .common import Page, md_text, target_of
 from .state import widget
 
 
@@ -27,13 +27,17 @@ def analysis_choice(lang: str) -> str:
 
 
 def over_time(page: Page) -> None:
-    """Open corridors over time under the definition: those open on the plan's date (the baseline) and those
-    opened since, stacked; the target (the one picked, else the plan's) at its deadline; the chosen date as a rule.
+    """Open corridors over time under the definition, and the outlook on the same axes: those open on the plan's
+    date (the baseline) and those opened since, stacked; from the chosen date on, the outlook's median and 80 %
+    interval (made only with what was known on that date) up to the picked target's deadline or five years
+    ahead; the target (the one picked, else the plan's) at its deadline; the plan's date and the chosen date as
+    rules. Under it, a caption says what the fan is and the chance of reaching the target by its deadline.
 
     A plain Vega-Lite spec (no Altair objects) that is the same in both languages and on every date: what
-    changes (the series, the labels, the chosen date) travels in its named datasets, so the browser updates
-    the drawn chart in place instead of compiling and drawing a new one (about 50-100 ms of the browser's
-    main thread on each language switch or date change, ahead of the map's update).
+    changes (the series, the band, the labels, the chosen date) travels in its named datasets, so the browser
+    updates the drawn chart in place instead of compiling and drawing a new one (about 50-100 ms of the
+    browser's main thread on each language switch or date change, ahead of the map's update). One view for the
+    count and its outlook: a second chart cost the browser its own layout and paint on every switch.
     """
     ds, d, as_of, version, lang, target = page.ds, page.definition, page.as_of, page.version, page.lang, page.target
     s = data.series(d, date.today(), version)
@@ -43,36 +47,54 @@ def over_time(page: Page) -> None:
         for k, n in enumerate((int(existing), int(new))):
             series.append({"date": day.isoformat(), "n": n, "k": k, "part": parts[k],
                            "tip": f"{day.isoformat()} · {parts[k]} · {n}"})
-    label, goal = t("chart_target", lang), target_of(ds, target)
+    goal = target_of(ds, target)
     due = target.deadline if target is not None and target.deadline else date(goal.year, 12, 31)
-    marks = [{"kind": "target", "date": due.isoformat(), "n": goal.count, "label": label,
-              "tip": f"{label}: {goal.count}"},
+    rows, chance = outlook.fan_rows(as_of, d, outlook.horizon(as_of, due), goal.count, due, version)
+    band = [{"date": r.date.isoformat(), "low": int(r.low), "median": int(r.median), "high": int(r.high),
+             "tip": f"{r.date.isoformat()} · {t('fan_median', lang)} {int(r.median)} · {t('fan_band', lang)} "
+                    f"{int(r.low)}–{int(r.high)}"} for r in rows.itertuples()]
+    name = (target.name_zh if lang == "zh" else target.name_en) if target is not None else t("chart_target", lang)
+    marks = [{"kind": "target", "date": due.isoformat(), "n": goal.count, "label": str(goal.count),
+              "tip": f"{name}: {goal.count} · {due.isoformat()}"},
              {"kind": "plan", "date": ds.plan_date.isoformat(), "tip": t("chart_plan", lang)},
              {"kind": "as_of", "date": as_of.isoformat()}]
-    st.subheader(t("chart_over_time", lang))
-    st.vega_lite_chart(over_time_spec(max(goal.count, int(s.completed.max())) + 2, series, marks),
-                       width="stretch")
+    st.subheader(t("chart_over_time", lang, target=md_text(name)))
+    top = max(goal.count, int(s.completed.max()) if len(s) else 0, int(rows.high.max()) if len(rows) else 0) + 2
+    st.vega_lite_chart(over_time_spec(top, series, band, marks), width="stretch")
+    note = t("fan_hint", lang, date=as_of.isoformat())
+    if chance is not None:
+        note += " " + t("fan_chance", lang, deadline=due.isoformat(), figure=goal.count, p=round(100 * chance))
+    st.caption(note)
 
 
-def over_time_spec(top: int, series: list[dict], marks: list[dict]) -> dict:
-    """The over-time chart's spec: language- and date-neutral (see over_time); `top` is the y scale's end."""
+def over_time_spec(top: int, series: list[dict], band: list[dict], marks: list[dict]) -> dict:
+    """The over-time chart's spec: language- and date-neutral (see over_time); `top` is the y scale's end. The
+    count so far as stacked steps, the 80 % interval as a band over them, the median as a dashed step line, the
+    target's figure as a dashed rule with a diamond at its deadline; colours from the style book (the band's are
+    the snapshot's fan chart's)."""
     def only(kind: str) -> list[dict]:
         return [{"filter": f"datum.kind === '{kind}'"}]
 
     x = {"field": "date", "type": "temporal"}
+    y = {"type": "quantitative", "title": CHART_Y, "scale": {"domain": [0, top]}, "axis": {"tickMinStep": 1}}
     return {
-        "height": 260,
-        "datasets": {"series": pd.DataFrame(series), "marks": pd.DataFrame(marks)},
+        "height": 280,
+        "datasets": {"series": pd.DataFrame(series), "band": pd.DataFrame(band), "marks": pd.DataFrame(marks)},
         "layer": [
             {"data": {"name": "series"}, "mark": {"type": "area", "interpolate": "step-after", "opacity": 0.85},
              "encoding": {"x": {**x, "title": None, "axis": {"format": "%Y"}},
-                          "y": {"field": "n", "type": "quantitative", "title": CHART_Y, "stack": "zero",
-                                "scale": {"domain": [0, top]}, "axis": {"tickMinStep": 1}},
+                          "y": {**y, "field": "n", "stack": "zero"},
                           "color": {"field": "part", "type": "nominal", "title": None,
                                     "sort": {"field": "k", "op": "min"},
                                     "scale": {"range": CHART["series"]}, "legend": {"orient": "bottom"}},
                           "order": {"field": "k", "sort": "ascending"},  # the baseline at the bottom
                           "tooltip": {"field": "tip"}}},
+            {"data": {"name": "band"}, "mark": {"type": "area", "interpolate": "step-after",
+                                                "opacity": OUTLOOK["fan_alpha"], "color": OUTLOOK["fan"]},
+             "encoding": {"x": x, "y": {**y, "field": "low"}, "y2": {"field": "high"}, "tooltip": {"field": "tip"}}},
+            {"data": {"name": "band"}, "mark": {"type": "line", "interpolate": "step-after", "color": OUTLOOK["fan"],
+                                                "strokeDash": [5, 3]},
+             "encoding": {"x": x, "y": {**y, "field": "median"}, "tooltip": {"field": "tip"}}},
             {"data": {"name": "marks"}, "transform": only("target"),
              "mark": {"type": "rule", "strokeDash": [4, 4], "color": CHART["target"]},
              "encoding": {"y": {"field": "n", "type": "quantitative"}}},

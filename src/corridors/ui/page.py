@@ -125,7 +125,6 @@ def main(app_dir: Path | None = None) -> None:
     tab = charts.analysis_choice(lang)
     if tab == "over_time":
         charts.over_time(page)
-        outlook.fan(page)
     elif tab == "breakdown":
         charts.breakdown(now, lang)
     else:
