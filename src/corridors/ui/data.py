@@ -290,6 +290,19 @@ def stubs(as_of: date, version: tuple = ("", 0, 0, 0, 0)) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
+def section_statuses(as_of: date, version: tuple = ("", 0, 0, 0, 0)) -> dict[tuple[str, str], str]:
+    """Each line section's status on the date (Dataset.section_statuses), made once per date: every map
+    update reads it. Shared, not copied: callers only read it."""
+    return load(version).section_statuses(as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def section_names(lang: str, version: tuple = ("", 0, 0, 0, 0)) -> dict[tuple[str, str], str]:
+    """Each section's name in a language (Dataset.section_names), made once per language. Shared: read only."""
+    return load(version).section_names(lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
 def stub_markers(as_of: date, definition: counting.Definition = counting.DEFAULT,
                  version: tuple = ("", 0, 0, 0, 0), lang: str = "zh") -> list[list]:
     """The 断头路 markers on the date (map.stub_markers), made once per date, definition and language: a

@@ -73,7 +73,7 @@ def map_layers(page: Page, shown: pd.DataFrame, f, mv) -> tuple[folium.Map, list
     instead of drawing them again. Its polygons, rivers and names are fetched from base_url (a static file)
     when there is one, so that an update does not carry them again.
     """
-    ds, lang, version, leaflet, base_url = page.ds, page.lang, page.version, page.leaflet, page.base_url
+    lang, version, leaflet, base_url = page.lang, page.version, page.leaflet, page.base_url
     geometry = data.line_geometry(version)
     numbered = data.numbered(f.as_of, f.definition, version)
     m = mapview.base_map(data.display_boundaries(), mapview.map_class(*leaflet), geojson_text=data.boundaries_geojson(),
@@ -84,7 +84,8 @@ def map_layers(page: Page, shown: pd.DataFrame, f, mv) -> tuple[folium.Map, list
     stubs = data.stub_markers(f.as_of, f.definition, version, lang)
 
     def layers(selected: str | None):
-        return mapview.dashboard_layers(shown, geometry, ds.section_statuses(f.as_of), ds.section_names(lang), lang,
+        return mapview.dashboard_layers(shown, geometry, data.section_statuses(f.as_of, version),
+                                        data.section_names(lang, version), lang,
                                         selected, numbered, stubs)
 
     groups, lookup = layers(mv.project)
