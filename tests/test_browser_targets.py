@@ -6,6 +6,7 @@ from the targets, counting and stubs modules and the CLI, never typed in. Screen
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from corridors import cli, counting, i18n, targets
@@ -81,5 +82,34 @@ def test_the_map_has_one_stub_marker_per_row_of_the_cli_list(server, ds, capsys)
         tip.wait_for(timeout=10_000)
         assert any(x["name_zh"] in tip.inner_text() for x in listed)
         pg.screenshot(path=str(ARTIFACTS / "stubs-on-map-desktop.png"))
+
+        # a language switch renames the markers the map holds: the very same elements, English tooltips
+        frame.evaluate(f"document.querySelectorAll('{STUBS}, {NUMBERS}').forEach(e => e.dataset.kept = '1')")
+        kept = frame.locator(f"{STUBS}, {NUMBERS}").count()
+        kpi = _kpis(pg)[0]
+        pg.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+        pg.get_by_role("heading", name="Hunan's Pan-PRD corridors").wait_for(timeout=30_000)
+        frame.locator(".corridors-legend summary", has_text="Legend").wait_for(timeout=30_000)
+        _idle(pg)
+        assert frame.locator(f"{STUBS}[data-kept], {NUMBERS}[data-kept]").count() == kept
+        assert frame.locator(f"{STUBS}, {NUMBERS}").count() == kept
+        frame.locator(STUBS).first.hover()
+        assert any(x["name_en"] in frame.locator(".leaflet-tooltip").last.inner_text() for x in listed)
+
+        # another date: the markers are that date's list, those gone removed and those new added
+        day = "2020-12-31"
+        assert cli.main(["stubs", "--as-of", day, "--json"]) == 0
+        then = json.loads(capsys.readouterr().out)
+        assert {x["id"] for x in then} != {x["id"] for x in listed}  # the test needs the lists to differ
+        pg.locator('[data-testid="stSidebar"]').get_by_role("spinbutton", name=re.compile("^year")).click()
+        pg.keyboard.type(day.replace("-", ""))
+        pg.keyboard.press("Escape")  # the date is sent when the calendar closes
+        pg.wait_for_url(re.compile(f"date={day}"), timeout=30_000)
+        _settle(pg, kpi, lambda: _kpis(pg)[0])
+        _idle(pg)
+        assert frame.locator(STUBS).count() == len(then)
     finally:
         pg.context.close()
+
+
+STUBS, NUMBERS = ".corridors-stub", ".corridors-num"

@@ -209,14 +209,6 @@ def _section_item(row, index: int, section: str, ref, sections: int,
     return [index, styles.of(row, status, lang), html.escape(name), ref]
 
 
-class StubLayer(PackedLayer):
-    """The 断头路 (stubs.stubs) at their border crossings: one marker each, with a tooltip naming the corridor,
-    which half is open and the days waiting. data: h, the marker's HTML; x, the stubs, each [lat, lon, tooltip
-    (escaped)]. In the dashboard it travels in the map's update, so the markers follow the date."""
-
-    _template = script("stub_layer.js")
-
-
 def stub_markers(stubs: pd.DataFrame, table: pd.DataFrame, lang: str) -> list[list]:
     """Where each 断头路 (a row of stubs.stubs) is drawn: its corridor's crossing into that neighbour (the table's
     traced crossings), with its tooltip text (escaped). A stub whose corridor has no traced crossing into that
@@ -344,6 +336,7 @@ class LineBase(Prerendered):
         self.focus_opacity = FOCUS_HALO_OPACITY
         self.highlight = HIGHLIGHT
         self.number_html = NUMBER_TEMPLATE
+        self.stub_html = json.dumps(STUB_HTML)
 
 
 class LineStyles(PackedLayer):
@@ -351,7 +344,7 @@ class LineStyles(PackedLayer):
     s, the styles drawn, each [Leaflet options, tooltip tail]; l, the sections shown, each [project index, style
     index, section name (escaped, '' when the project is one section), section index in the LineGeometry, 1 if
     the project is the picked one], in drawing order; x, the crossings shown; c, the counted crossings' numbers
-    (numbered_markers). A section's tooltip is composed as in LineLayer, so line_tooltips reads these data too."""
+    (numbered_markers); k, the 断头路 (stub_markers). A section's tooltip is composed as in LineLayer, so line_tooltips reads these data too."""
 
     _template = script("line_styles.js")
 
@@ -428,7 +421,7 @@ def dashboard_layers(table: pd.DataFrame, geometry: LineGeometry, section_status
     they draw) and tooltip text → project id. The lines themselves are in the map's LineBase."""
     styles, lookup = _Styles(), {}
     d = {"lang": lang, "n": [], "s": styles.items, "l": [], "x": [],
-         "c": numbered_markers(table, numbered or [], lang)}
+         "c": numbered_markers(table, numbered or [], lang), "k": stubs or []}
     modes: set[str] = set()
     drawn = _drawn(table, ["id", "mode", "in_plan", "counted", "identification", "status", "name_zh", "name_en"])
     for row in drawn.to_dict("records"):  # only the columns used: a whole row each costs more than the rest
@@ -447,7 +440,5 @@ def dashboard_layers(table: pd.DataFrame, geometry: LineGeometry, section_status
     d["l"].sort(key=lambda it: it[3])
     group = Group(control=False)
     LineStyles(d).add_to(group)
-    if stubs:
-        StubLayer({"h": STUB_HTML, "x": stubs}).add_to(group)
     drawn_legend(lang, modes, styles.statuses, styles.drawn, stubs=bool(stubs)).add_to(group)
     return [group], lookup

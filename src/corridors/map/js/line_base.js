@@ -47,6 +47,33 @@
             html: '<span data-zh="' + q[1] + '" data-en="' + q[3] + '">' + q[1] + "</span>"})});
         return [circle, label];
     }
+    // The counted crossings' numbers and the 断头路 stay on the map between updates, as the lines do: an update
+    // adds the new ones, removes those gone and renames the rest in place, so a language switch or a date that
+    // keeps them re-creates none of them. Each item is [lat, lon, ..., tooltip]; what precedes the tooltip is
+    // its identity (a repeat of the same identity gets its own key).
+    var kept = {num: {}, stub: {}};
+    function keep(kind, items, make) {
+        var was = kept[kind], now = {};
+        items.forEach(function (it) {
+            var base = it.slice(0, -1).join(","), tip = it[it.length - 1], n = 0;
+            while (now[base + "#" + n]) { n += 1; }
+            var k = base + "#" + n, m = was[k];
+            if (m) {
+                delete was[k];
+                if (m.getTooltip().getContent() !== tip) { m.setTooltipContent(tip); }
+            } else {
+                m = make(it).addTo(map);
+            }
+            now[k] = m;
+        });
+        Object.keys(was).forEach(function (k) { was[k].remove(); });
+        kept[kind] = now;
+    }
+    function stub(x) {
+        return L.marker([x[0], x[1]], {keyboard: false, zIndexOffset: 500, icon: L.divIcon({
+            className: "corridors-stub", iconSize: [18, 18], iconAnchor: [9, 9], html: {{ this.stub_html }}})})
+            .bindTooltip(x[2]);
+    }
     window.corridorsLines = function (d, target) {
         var want = {}, wantX = {}, added = false, sel = [];
         var looks = d.s.map(function (st) { return JSON.stringify(st[0]); });  // once per style, not per line
@@ -87,7 +114,8 @@
         Object.keys(onX).forEach(function (i) {
             if (!wantX[i]) { crossings[i][0].remove(); crossings[i][1].remove(); delete onX[i]; }
         });
-        (d.c || []).forEach(function (it) { number(it).addTo(target); });
+        keep("num", d.c || [], number);
+        keep("stub", d.k || [], stub);
         window.corridorsSelection = sel.length ? L.latLngBounds(sel) : null;
         if (window.corridorsLanguage) { window.corridorsLanguage(lang); }
     };
