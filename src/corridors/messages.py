@@ -70,7 +70,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "2023年“芷铜高速是湖南第29个高速公路出省通道”；2025年底“高速省际通道达到31个”），"
               "并且湖南段修到省界即计入（永安关2012年计入，广西一侧2015年底才通车）。方案的高速公路段落也写“打通出省通道”。"
               "因此默认口径为：高速公路、每个跨界点、湖南段到界即计、截至该日已开通的全部通道（累计总数）；"
-              "省份取“涉及泛珠区域”，即跨入泛珠成员省区。按同样的计法但计入全部邻省，本系统的数字与下表官方数字核对（容差1，原因见说明）。"
+              "省份取“涉及泛珠区域”，即跨入泛珠成员省区。按同样的计法但计入全部邻省，本系统的数字与下表官方数字核对（容差见各行，一般为1，原因见说明）。"
               "其他口径可在左侧“计数口径”中切换。",
         "en": "The plan does not define its “出省通道”. Hunan's own reporting counts each expressway crossing of the "
               "provincial border as one (2012: seven new crossings named by place bring the total to 15; 2023: 芷铜 is "
@@ -79,8 +79,8 @@ STRINGS: dict[str, dict[str, str]] = {
               "paragraph also speaks of “opening 出省通道”. So the default is: expressways, each physical crossing, "
               "counted when Hunan's half reaches the border, every corridor open on the date (a running total); and, "
               "because the target is “涉及泛珠区域”, crossings into a Pan-PRD member. Counted the same way over all "
-              "neighbours, the product's figures are checked against the official totals below (tolerance 1; the "
-              "notes say why). Switch any of this under “What counts” on the left.",
+              "neighbours, the product's figures are checked against the official totals below (within the tolerance each row "
+              "states, 1 but for one; the notes say why). Switch any of this under “What counts” on the left.",
     },
     "which_reach": {"zh": "哪些口径在 {date} 前达到20条", "en": "Which definitions reach 20 by {date}"},
     "col_definition": {"zh": "口径", "en": "Definition"},
