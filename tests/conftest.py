@@ -3,6 +3,7 @@ URLs on SQLite and on a throw-away PostgreSQL server."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from pathlib import Path
@@ -17,6 +18,19 @@ from corridors.config import geodata_dir
 from .pg import postgres
 
 GEODATA = geodata_dir()
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def streamlit_config() -> None:
+    """Streamlit reads .streamlit/config.toml from the working folder, once per process, on first use. A test that
+    moves to another folder (test_gate, test_store_faults) and came first would leave every later AppTest without
+    the project's settings (static serving off, so no base map file), and the suite's result would hang on its
+    order. Read the project's file now, from the repository."""
+    from streamlit import config
+
+    with contextlib.chdir(ROOT):
+        config.get_config_options(force_reparse=True)
 
 
 @pytest.fixture(scope="session")
