@@ -40,14 +40,14 @@ def test_the_fan_is_the_outlooks_median_and_interval_for_the_picked_target(ds):
         assert any(c.value.startswith(i18n.t("fan_hint", "zh", date=today.isoformat())) for c in at.caption)
 
 
-def test_the_fan_is_one_spec_in_both_languages(ds):
+def test_the_fan_is_the_same_chart_in_both_languages(ds):
     at = run()
     spec, _ = _fan(at)
     at.sidebar.radio(key="lang").set_value("en")
     rerun(at)
     spec_en, data_en = _fan(at)
     assert spec == spec_en
-    assert data_en["band"]["tip"].str.contains("median").all()  # the words travel in the data
+    assert data_en["band"]["tip"].str.contains("中位数 · median").all()  # the words, both languages, in the data
 
 
 def test_the_reckoning_table_is_the_clis(capsys):
