@@ -4,8 +4,7 @@ The fan's figures for the over-time chart (charts.over_time draws them on the co
 date on, the outlook's median and 80 % interval (corridors.outlook, made with what was known on that date), up to
 the picked target's deadline (or five years ahead), and the chance of reaching the target by its deadline. Beside
 the other tables behind the count, the neighbours' own counts reconciled with Hunan's (corridors.reckoning), opened
-on demand. Both read the modules' results; nothing is
-recomputed here.
+on demand. Both read the modules' results; nothing is recomputed here.
 """
 
 from __future__ import annotations

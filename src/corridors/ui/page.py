@@ -10,7 +10,7 @@ stand in as a caption and a spacer); the rest of the page follows once the map r
 the browser spends its first second loading the map's code rather than every widget's.
 
 The parts, each in its module: panels (the headline and its explanations), explore (the fragment: filters, map,
-table), details (the dialog), charts (the analysis), outlook (the outlook's fan, the neighbours' reckoning),
+table), details (the dialog), charts (the analysis), outlook (the outlook's fan figures, the neighbours' reckoning),
 progress (sign-in, store notices, the record form, what changed, the export) and alignments (an editor's line
 import); common holds what they share, and the page context (common.Page) that this module builds once per
 run and hands to them."""
