@@ -21,48 +21,21 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
-from tests.browser import ARTIFACTS, chromium, free_port
+from tests.browser import ARTIFACTS, chromium, streamlit_server
 
 from . import browser as b
 
 ENGLISH_TITLE = "Hunan's Pan-PRD corridors"
 
 
-@contextmanager
 def server(name: str, tree: Path):
-    """`streamlit run` of the tree's entry page on a free localhost port, with the tree's own code and cache."""
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": f"{tree / 'src'}{os.pathsep}{tree}",
-           "CORRIDORS_CACHE_DIR": str(ARTIFACTS / f"ab-cache-{name}")}
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with open(ARTIFACTS / f"ab-{name}-{port}.log", "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=tree, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.time() + 120
-            while True:
-                try:
-                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                        break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"{name}: streamlit did not start; see {log.name}")
-                time.sleep(0.3)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+    """`streamlit run` of the tree's entry page (tests.browser.streamlit_server), with the tree's own code first on
+    the path and its own dataset cache."""
+    return streamlit_server({"PYTHONPATH": f"{tree / 'src'}{os.pathsep}{tree}",
+                             "CORRIDORS_CACHE_DIR": str(ARTIFACTS / f"ab-cache-{name}")}, cwd=tree)
 
 
 def switch(pg, zh: str, lines: int, label: str | None) -> tuple[float, float, float]:

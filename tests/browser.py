@@ -25,15 +25,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(env: dict | None = None, script: str = "app.py"):
-    """Start `streamlit run <script>` (a path from the repository root) on a free localhost port; yield its
-    URL; stop it."""
+def streamlit_server(env: dict | None = None, script: str = "app.py", cwd: Path = ROOT):
+    """Start `streamlit run <script>` (a path from `cwd`, the repository root unless another checkout is
+    given) on a free localhost port; yield its URL; stop it."""
     port = free_port()
     log = open(ARTIFACTS.mkdir(parents=True, exist_ok=True) or ARTIFACTS / f"streamlit-{port}.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60

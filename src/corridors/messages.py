@@ -79,8 +79,9 @@ STRINGS: dict[str, dict[str, str]] = {
               "paragraph also speaks of “opening 出省通道”. So the default is: expressways, each physical crossing, "
               "counted when Hunan's half reaches the border, every corridor open on the date (a running total); and, "
               "because the target is “涉及泛珠区域”, crossings into a Pan-PRD member. Counted the same way over all "
-              "neighbours, the product's figures are checked against the official totals below (within the tolerance each row "
-              "states, 1 but for one; the notes say why). Switch any of this under “What counts” on the left.",
+              "neighbours, the product's figures are checked against the official totals below (within the "
+              "tolerance each row states, 1 but for one; the notes say why). Switch any of this under “What counts” "
+              "on the left.",
     },
     "which_reach": {"zh": "哪些口径在 {date} 前达到20条", "en": "Which definitions reach 20 by {date}"},
     "col_definition": {"zh": "口径", "en": "Definition"},

@@ -344,7 +344,8 @@ class LineStyles(PackedLayer):
     s, the styles drawn, each [Leaflet options, tooltip tail]; l, the sections shown, each [project index, style
     index, section name (escaped, '' when the project is one section), section index in the LineGeometry, 1 if
     the project is the picked one], in drawing order; x, the crossings shown; c, the counted crossings' numbers
-    (numbered_markers); k, the 断头路 (stub_markers). A section's tooltip is composed as in LineLayer, so line_tooltips reads these data too."""
+    (numbered_markers); k, the 断头路 (stub_markers). A section's tooltip is composed as in LineLayer, so
+    line_tooltips reads these data too."""
 
     _template = script("line_styles.js")
 

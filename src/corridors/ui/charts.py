@@ -51,9 +51,10 @@ def over_time(page: Page) -> None:
     goal = target_of(ds, target)
     due = target.deadline if target is not None and target.deadline else date(goal.year, 12, 31)
     rows, chance = outlook.fan_rows(as_of, d, outlook.horizon(as_of, due), goal.count, due, version)
+    median, interval = both("fan_median"), both("fan_band")
     band = [{"date": r.date.isoformat(), "low": int(r.low), "median": int(r.median), "high": int(r.high),
-             "tip": f"{r.date.isoformat()} · {both('fan_median')} {int(r.median)} · {both('fan_band')} "
-                    f"{int(r.low)}–{int(r.high)}"} for r in rows.itertuples()]
+             "tip": f"{r.date.isoformat()} · {median} {int(r.median)} · {interval} {int(r.low)}–{int(r.high)}"}
+            for r in rows.itertuples()]
     name = (target.name_zh if lang == "zh" else target.name_en) if target is not None else t("chart_target", lang)
     names = f"{target.name_zh} · {target.name_en}" if target is not None else both("chart_target")
     marks = [{"kind": "target", "date": due.isoformat(), "n": goal.count, "label": str(goal.count),
